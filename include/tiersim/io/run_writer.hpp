@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tiersim/model/organisation.hpp"
+#include "tiersim/model/records.hpp"
+#include "tiersim/model/scenario_spec.hpp"
+#include "tiersim/model/summary.hpp"
+
+namespace tiersim::io {
+
+enum class TraceLevel : std::uint8_t { none, tickets, events };
+
+/// Records of one window, already in canonical order.
+struct RecordBatch {
+    std::vector<model::TicketRecord> tickets;
+    std::vector<model::EventRecord> events;
+};
+
+/// One row of /series: one bucket of one tier.
+struct SeriesRow {
+    double t_h = 0.0;  ///< end of the bucket
+    std::int8_t tier = 0;
+    std::int64_t arrivals = 0;    ///< tickets created at origins of this tier's units in the bucket
+    std::int64_t closed = 0;      ///< tickets closed by this tier in the bucket
+    std::int64_t queue_len = 0;   ///< tickets waiting at this tier's stations at the bucket's end
+    std::int64_t busy_staff = 0;  ///< servers busy at this tier at the bucket's end
+    double coord_cost_h = 0.0;    ///< coordination staff-hours spent at this tier in the bucket
+};
+
+/// What /provenance records besides the scenario.
+struct RunInfo {
+    std::string tiersim_version;
+    std::uint64_t seed = 0;
+    double days = 0.0;
+    double end_h = 0.0;  ///< simulated time reached (less than days*24 when interrupted)
+    int threads = 1;
+    int ranks = 1;
+    std::string created_utc;
+    double wall_seconds = 0.0;
+    std::uint64_t events = 0;
+    bool interrupted = false;
+};
+
+/// Writes one run's HDF5 file from a single writer thread, off the simulation threads.
+/// Writes to "OUT.partial" and renames it to OUT in finish(), so a failed run never
+/// clobbers an earlier file. Memory stays bounded: submit() blocks when the writer is behind.
+class RunWriter {
+public:
+    /// Creates the file and writes /units and /ticket_types. @throws IoError
+    RunWriter(const std::filesystem::path& out,
+              TraceLevel trace,
+              const model::ScenarioSpec& spec,
+              const model::Organisation& org);
+    ~RunWriter();  ///< without finish(): stops the writer and removes the partial file
+    RunWriter(const RunWriter&) = delete;
+    RunWriter& operator=(const RunWriter&) = delete;
+
+    /// An empty batch to fill (recycled from earlier submits, so steady state allocates nothing).
+    RecordBatch acquire_batch();
+    /// Hands a window's records to the writer thread; they are counted in the summary whatever
+    /// the trace level. @throws IoError if the writer thread failed.
+    void submit(RecordBatch&& batch);
+    /// Drains the queue, writes /series, /summary and /provenance, closes and renames the file.
+    /// @return the summary. @throws IoError
+    model::Summary finish(const std::vector<SeriesRow>& series, const RunInfo& info);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tiersim::io

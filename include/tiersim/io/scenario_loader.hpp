@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "tiersim/model/scenario_spec.hpp"
+
+namespace tiersim::io {
+
+/// Loads a scenario: `name_or_path` is a file path or the name of an embedded scenario
+/// ("" means "default"). Follows `base =` inheritance, then applies each `--set KEY=VALUE`
+/// override (dotted TOML key path = TOML value, or a bare string), then validates every key.
+/// @throws ScenarioError listing every problem found, each as FILE:LINE:COL with the key.
+model::ScenarioSpec load_scenario(const std::string& name_or_path,
+                                  const std::vector<std::string>& overrides = {});
+
+}  // namespace tiersim::io

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "tiersim/model/organisation.hpp"
+#include "tiersim/model/records.hpp"
+#include "tiersim/model/scenario_spec.hpp"
+
+namespace tiersim::model {
+
+/// One bucket of one tier of the /series table.
+struct SeriesPoint {
+    double t_h = 0.0;  ///< end of the bucket
+    int tier = 0;
+    std::int64_t arrivals = 0;
+    std::int64_t closed = 0;
+    std::int64_t queue_len = 0;
+    std::int64_t busy_staff = 0;
+    double coord_cost_h = 0.0;
+};
+
+struct RunOutcome {
+    std::uint64_t events = 0;         ///< events processed
+    std::uint64_t windows = 0;        ///< conservative windows executed
+    double end_h = 0.0;               ///< simulated time reached
+    bool interrupted = false;
+    std::vector<SeriesPoint> series;  ///< bucket-major, then tier
+};
+
+/// Hooks that the caller supplies; all are called on the calling thread, between windows.
+struct RunHooks {
+    /// Receives each window's closed tickets (sorted by closing time, then id) and traced
+    /// events (sorted by time, then ticket); it may swap the vectors' contents out.
+    std::function<void(std::vector<TicketRecord>&, std::vector<EventRecord>&)> on_records;
+    /// Progress: simulated hours reached.
+    std::function<void(double)> on_progress;
+    /// Set (e.g. by a signal handler) to stop at the next window.
+    const std::atomic<bool>* stop = nullptr;
+};
+
+/// The four-tier ticket flow on the conservative-window engine (DESIGN §2.3–2.4, §3): one
+/// logical process per city and per province unit, advanced in parallel with oneTBB through
+/// windows as long as the lookahead. Results are bit-identical for any thread count.
+class Simulation {
+public:
+    /// @throws ScenarioError when the cross-LP latency (lookahead) is 0.
+    Simulation(const ScenarioSpec& spec, const Organisation& org, bool trace_events);
+    ~Simulation();
+    Simulation(const Simulation&) = delete;
+    Simulation& operator=(const Simulation&) = delete;
+
+    /// Runs to spec.days (or until *hooks.stop), then reports every ticket still open.
+    RunOutcome run(const RunHooks& hooks);
+
+    /// The lookahead, in hours.
+    [[nodiscard]] double lookahead_h() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tiersim::model

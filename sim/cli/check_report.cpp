@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: MIT
+#include "check_report.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <sstream>
+#include <vector>
+
+namespace tiersim::cli {
+
+namespace {
+
+/// Unstable lines printed in the table; the rest is counted (all of them are in --json).
+constexpr std::size_t max_unstable_lines = 50;
+
+std::string fixed(double value, int decimals) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
+    return buf;
+}
+
+std::string percent(double utilisation) {
+    return std::isinf(utilisation) ? "inf" : fixed(100.0 * utilisation, 1);
+}
+
+/// Terminal columns of a UTF-8 string: East Asian wide characters take two.
+std::size_t display_width(const std::string& s) {
+    std::size_t width = 0;
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::uint32_t cp = c;
+        std::size_t len = 1;
+        if (c >= 0xF0) {
+            cp = c & 0x07U;
+            len = 4;
+        } else if (c >= 0xE0) {
+            cp = c & 0x0FU;
+            len = 3;
+        } else if (c >= 0xC0) {
+            cp = c & 0x1FU;
+            len = 2;
+        }
+        for (std::size_t k = 1; k < len && i + k < s.size(); ++k) {
+            cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3FU);
+        }
+        i += len;
+        const bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+                          (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+                          (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                          (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
+        width += wide ? 2 : 1;
+    }
+    return width;
+}
+
+void pad(std::ostringstream& out, const std::string& cell, std::size_t width, bool right) {
+    const std::size_t w = display_width(cell);
+    const std::string fill(width > w ? width - w : 0, ' ');
+    if (right) {
+        out << fill << cell;
+    } else {
+        out << cell << fill;
+    }
+}
+
+}  // namespace
+
+std::string check_text(const model::TrafficReport& report) {
+    constexpr std::size_t columns = 9;
+    const std::array<std::string, columns> header = {"tier",
+                                                     "queue",
+                                                     "units",
+                                                     "arrivals/h",
+                                                     "offered",
+                                                     "servers",
+                                                     "util %",
+                                                     "worst unit",
+                                                     "worst %"};
+    const std::array<bool, columns> right = {
+        false, false, true, true, true, true, true, false, true};
+    std::vector<std::array<std::string, columns>> rows;
+    double max_utilisation = 0.0;
+    for (const auto& q : report.queues) {
+        rows.push_back({model::tier_names[static_cast<std::size_t>(q.tier)],
+                        q.queue,
+                        std::to_string(q.units),
+                        fixed(q.arrival_rate_per_h, 2),
+                        fixed(q.offered_load, 2),
+                        fixed(q.servers, 0),
+                        percent(q.utilisation),
+                        q.worst_unit,
+                        percent(q.worst_utilisation)});
+        max_utilisation = std::max(max_utilisation, q.worst_utilisation);
+    }
+    std::array<std::size_t, columns> width{};
+    for (std::size_t c = 0; c < columns; ++c)
+        width[c] = display_width(header[c]);
+    for (const auto& row : rows) {
+        for (std::size_t c = 0; c < columns; ++c) {
+            width[c] = std::max(width[c], display_width(row[c]));
+        }
+    }
+
+    std::ostringstream out;
+    out << "tickets per day: " << fixed(report.tickets_per_day, 1)
+        << " (offered load in erlangs; utilisation = offered / (servers x open fraction))\n";
+    auto emit = [&](const std::array<std::string, columns>& row) {
+        for (std::size_t c = 0; c < columns; ++c) {
+            if (c > 0)
+                out << "  ";
+            if (c + 1 == columns && !right[c]) {
+                out << row[c];  // no trailing blanks
+            } else {
+                pad(out, row[c], width[c], right[c]);
+            }
+        }
+        out << '\n';
+    };
+    emit(header);
+    for (const auto& row : rows)
+        emit(row);
+    out << '\n';
+    if (report.unstable.empty()) {
+        out << "all queues stable (max utilisation " << percent(max_utilisation) << "%)\n";
+    } else {
+        out << "unstable queues:\n";
+        const std::size_t shown = std::min(report.unstable.size(), max_unstable_lines);
+        for (std::size_t i = 0; i < shown; ++i)
+            out << "  " << report.unstable[i] << '\n';
+        if (shown < report.unstable.size()) {
+            out << "  ... and " << report.unstable.size() - shown << " more (see --json)\n";
+        }
+    }
+    return out.str();
+}
+
+std::string check_json(const model::TrafficReport& report) {
+    auto number = [](double value) -> nlohmann::json {
+        if (std::isfinite(value))
+            return value;
+        return nullptr;
+    };
+    nlohmann::json queues = nlohmann::json::array();
+    bool stable = true;
+    for (const auto& q : report.queues) {
+        queues.push_back({{"tier", model::tier_names[static_cast<std::size_t>(q.tier)]},
+                          {"queue", q.queue},
+                          {"units", q.units},
+                          {"arrival_rate_per_h", q.arrival_rate_per_h},
+                          {"offered_load", q.offered_load},
+                          {"servers", q.servers},
+                          {"utilisation", number(q.utilisation)},
+                          {"worst_unit", q.worst_unit},
+                          {"worst_utilisation", number(q.worst_utilisation)},
+                          {"unstable", q.unstable}});
+        if (q.unstable)
+            stable = false;
+    }
+    const nlohmann::json doc = {{"tickets_per_day", report.tickets_per_day},
+                                {"queues", queues},
+                                {"unstable", report.unstable},
+                                {"stable", stable && report.unstable.empty()}};
+    return doc.dump();
+}
+
+}  // namespace tiersim::cli

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "tiersim/model/traffic.hpp"
+
+#include <string>
+
+/// `tiersim check` output: the analytic companion's report as a table or as JSON.
+namespace tiersim::cli {
+
+/// An aligned table (tier, queue, units, arrivals/h, offered erlangs, servers, utilisation,
+/// worst unit), then the unstable queues or "all queues stable (max utilisation X%)".
+std::string check_text(const model::TrafficReport& report);
+
+/// One JSON object: {"tickets_per_day", "queues": [...], "unstable": [...], "stable": bool}.
+/// An infinite utilisation (work but no servers) is written as null.
+std::string check_json(const model::TrafficReport& report);
+
+}  // namespace tiersim::cli

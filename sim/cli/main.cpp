@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: MIT
+// The tiersim command line (DESIGN §4.1): the only code that sees argv, stdout and exit codes.
+//
+// Exit codes: 0 ok; 1 internal error; 2 bad usage or bad scenario; 3 runtime or I/O failure;
+// 130 interrupted (SIGINT/SIGTERM: the run stops at the next window and the file is complete).
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include "check_report.hpp"
+#include "progress.hpp"
+#include "tiersim/io/embedded_scenarios.hpp"
+#include "tiersim/io/run_writer.hpp"
+#include "tiersim/io/scenario_loader.hpp"
+#include "tiersim/io/summary_report.hpp"
+#include "tiersim/model/organisation.hpp"
+#include "tiersim/model/simulation.hpp"
+#include "tiersim/model/traffic.hpp"
+#include "tiersim/version.hpp"
+
+#include <CLI/CLI.hpp>
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+
+namespace {
+
+using namespace tiersim;
+
+constexpr int exit_ok = 0;
+constexpr int exit_internal = 1;
+constexpr int exit_usage = 2;
+constexpr int exit_runtime = 3;
+constexpr int exit_interrupted = 130;
+
+std::atomic<bool> stop_requested{false};
+
+extern "C" void on_signal(int /*signal*/) { stop_requested.store(true); }
+
+struct CommonOptions {
+    std::string scenario;
+    std::vector<std::string> overrides;
+    bool json = false;
+};
+
+struct RunOptions {
+    std::string output;
+    std::optional<double> days;
+    std::optional<std::uint64_t> seed;
+    int threads = 0;
+    std::string trace = "tickets";
+    bool quiet = false;
+};
+
+std::string utc_now() {
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buffer;
+}
+
+/// --days and --seed are overrides like any --set, so provenance records them.
+std::vector<std::string> all_overrides(const CommonOptions& common, const RunOptions& run) {
+    std::vector<std::string> overrides = common.overrides;
+    if (run.days) overrides.push_back("simulation.days=" + std::to_string(*run.days));
+    if (run.seed) overrides.push_back("simulation.seed=" + std::to_string(*run.seed));
+    return overrides;
+}
+
+io::TraceLevel parse_trace(const std::string& trace) {
+    if (trace == "none") return io::TraceLevel::none;
+    if (trace == "events") return io::TraceLevel::events;
+    return io::TraceLevel::tickets;
+}
+
+std::string default_output(const model::ScenarioSpec& spec) {
+    std::string name = spec.name;
+    for (char& c : name) {
+        if (c == '/') c = '-';
+    }
+    return name + ".h5";
+}
+
+int command_run(const CommonOptions& common, const RunOptions& options) {
+    const model::ScenarioSpec spec = io::load_scenario(common.scenario, all_overrides(common, options));
+    const model::Organisation org = model::Organisation::build(spec);
+    const io::TraceLevel trace = parse_trace(options.trace);
+    model::Simulation simulation(spec, org, trace == io::TraceLevel::events);
+
+    const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
+                              static_cast<std::size_t>(threads));
+
+    const std::string output = options.output.empty() ? default_output(spec) : options.output;
+    io::RunWriter writer(output, trace, spec, org);
+
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+
+    cli::Progress progress(spec.days * 24.0, options.quiet);
+    std::int64_t closed = 0;
+    model::RunHooks hooks;
+    hooks.stop = &stop_requested;
+    hooks.on_records = [&](std::vector<model::TicketRecord>& tickets,
+                           std::vector<model::EventRecord>& events) {
+        closed += static_cast<std::int64_t>(tickets.size());
+        io::RecordBatch batch = writer.acquire_batch();
+        batch.tickets.swap(tickets);
+        batch.events.swap(events);
+        writer.submit(std::move(batch));
+    };
+    hooks.on_progress = [&](double t_h) { progress.update(t_h, closed); };
+
+    const auto started = std::chrono::steady_clock::now();
+    const model::RunOutcome outcome = simulation.run(hooks);
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    progress.finish(outcome.interrupted);
+
+    std::vector<io::SeriesRow> series;
+    series.reserve(outcome.series.size());
+    for (const auto& p : outcome.series) {
+        series.push_back(io::SeriesRow{p.t_h,
+                                       static_cast<std::int8_t>(p.tier),
+                                       p.arrivals,
+                                       p.closed,
+                                       p.queue_len,
+                                       p.busy_staff,
+                                       p.coord_cost_h});
+    }
+    io::RunInfo info;
+    info.tiersim_version = tiersim::version;
+    info.seed = spec.seed;
+    info.days = spec.days;
+    info.end_h = outcome.end_h;
+    info.threads = threads;
+    info.ranks = 1;
+    info.created_utc = utc_now();
+    info.wall_seconds = wall;
+    info.events = outcome.events;
+    info.interrupted = outcome.interrupted;
+    const model::Summary summary = writer.finish(series, info);
+
+    if (common.json) {
+        std::cout << io::summary_json(summary, info, spec.name, output) << '\n';
+    } else {
+        std::cout << io::summary_text(summary, info, spec.name) << "output: " << output << '\n';
+    }
+    return outcome.interrupted ? exit_interrupted : exit_ok;
+}
+
+int command_check(const CommonOptions& common) {
+    const model::ScenarioSpec spec = io::load_scenario(common.scenario, common.overrides);
+    const model::Organisation org = model::Organisation::build(spec);
+    const model::Simulation engine_check(spec, org, false);  // validates the lookahead
+    const model::TrafficReport report = model::analyse_traffic(spec, org);
+    if (common.json) {
+        std::cout << cli::check_json(report) << '\n';
+    } else {
+        std::cout << "scenario " << spec.name << ": " << org.size() << " units, "
+                  << org.lp_count() << " logical processes, lookahead "
+                  << engine_check.lookahead_h() << " h\n"
+                  << cli::check_text(report);
+    }
+    return exit_ok;
+}
+
+int command_list(bool json) {
+    const auto& all = io::embedded_scenarios();
+    if (json) {
+        std::cout << "[";
+        for (std::size_t i = 0; i < all.size(); ++i) {
+            std::cout << (i ? "," : "") << '"' << all[i].name << '"';
+        }
+        std::cout << "]\n";
+        return exit_ok;
+    }
+    for (const auto& s : all) {
+        // The first comment line of a scenario describes it.
+        std::string line;
+        const auto text = s.text;
+        const auto hash = text.find('#');
+        if (hash != std::string_view::npos) {
+            const auto eol = text.find('\n', hash);
+            line = std::string(text.substr(hash + 1, eol - hash - 1));
+            while (!line.empty() && line.front() == ' ') line.erase(line.begin());
+        }
+        std::printf("%-28s %s\n", std::string(s.name).c_str(), line.c_str());
+    }
+    return exit_ok;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"tiersim: simulate demand tickets through China's four-tier digital government"};
+    app.set_version_flag("--version", std::string("tiersim ") + tiersim::version);
+    app.require_subcommand(0, 1);
+
+    CommonOptions common;
+    RunOptions run;
+    bool list_json = false;
+
+    auto add_common = [&common](CLI::App* cmd) {
+        cmd->add_option("scenario", common.scenario,
+                        "scenario file or embedded name (default: the embedded 'default')");
+        cmd->add_option("--set", common.overrides,
+                        "override a key: --set tiers.city.intake_staff=40 (repeatable)")
+            ->allow_extra_args(false);
+        cmd->add_flag("--json", common.json, "print the result as one JSON object on stdout");
+    };
+
+    CLI::App* run_cmd = app.add_subcommand("run", "run a scenario and write its HDF5 file");
+    add_common(run_cmd);
+    run_cmd->add_option("-o,--output", run.output, "output file (default: SCENARIO.h5)");
+    run_cmd->add_option("--days", run.days, "simulated days (overrides simulation.days)")
+        ->check(CLI::PositiveNumber);
+    run_cmd->add_option("--seed", run.seed, "random seed (overrides simulation.seed)");
+    run_cmd->add_option("--threads", run.threads, "worker threads (default: all cores)")
+        ->check(CLI::Range(1, 4096));
+    run_cmd->add_option("--trace", run.trace, "what to write per ticket: none, tickets, events")
+        ->check(CLI::IsMember({"none", "tickets", "events"}));
+    run_cmd->add_flag("-q,--quiet", run.quiet, "no progress on stderr");
+
+    CLI::App* check_cmd =
+        app.add_subcommand("check", "validate a scenario and report the load on every queue");
+    add_common(check_cmd);
+
+    CLI::App* list_cmd = app.add_subcommand("list", "list the scenarios embedded in the binary");
+    list_cmd->add_flag("--json", list_json, "print a JSON array");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        return code == 0 ? exit_ok : exit_usage;
+    }
+
+    try {
+        if (*check_cmd) return command_check(common);
+        if (*list_cmd) return command_list(list_json);
+        return command_run(common, run);  // `tiersim` alone runs the default scenario
+    } catch (const ScenarioError& e) {
+        for (const auto& d : e.diagnostics()) std::cerr << d.str() << '\n';
+        return exit_usage;
+    } catch (const IoError& e) {
+        std::cerr << "tiersim: error: " << e.what() << '\n';
+        return exit_runtime;
+    } catch (const InternalError& e) {
+        std::cerr << "tiersim: " << e.what() << '\n';
+        return exit_internal;
+    } catch (const std::exception& e) {
+        std::cerr << "tiersim: error: " << e.what() << '\n';
+        return exit_runtime;
+    }
+}

@@ -1,0 +1,544 @@
+// SPDX-License-Identifier: MIT
+#include "tiersim/io/run_writer.hpp"
+
+#include "tiersim/error.hpp"
+#include "tiersim/io/hdf5_file.hpp"
+#include "tiersim/model/group_stats_fields.hpp"
+#include "tiersim/model/summary_accumulator.hpp"
+
+#include <tbb/concurrent_queue.h>
+#include <tbb/task_arena.h>
+#include <tbb/task_group.h>
+
+#include <atomic>
+#include <exception>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <utility>
+
+namespace tiersim::io {
+
+namespace {
+
+/// Batches in flight between the simulation and the writer: submit() blocks beyond this.
+constexpr std::ptrdiff_t queue_capacity = 8;
+/// Rows buffered per column before one HDF5 append: one chunk, so appends are chunk-aligned.
+constexpr std::size_t flush_rows = column_chunk_rows;
+
+// Every column of /tickets and /events: name (= TicketRecord/EventRecord field), file type,
+// and the value taken from the record `r`.
+#define TIERSIM_TICKET_COLUMNS(X)                                \
+    X(id, std::int64_t, r.id)                                    \
+    X(type, std::int32_t, r.type)                                \
+    X(parent, std::int64_t, r.parent)                            \
+    X(origin, std::int32_t, r.origin)                            \
+    X(handler, std::int32_t, r.handler)                          \
+    X(created_h, double, r.created_h)                            \
+    X(responded_h, double, r.responded_h)                        \
+    X(closed_h, double, r.closed_h)                              \
+    X(tier_resolved, std::int8_t, r.tier_resolved)               \
+    X(hops, std::int16_t, r.hops)                                \
+    X(handoffs, std::int16_t, r.handoffs)                        \
+    X(returns, std::int16_t, r.returns)                          \
+    X(escalations, std::int16_t, r.escalations)                  \
+    X(leader, std::int8_t, r.leader)                             \
+    X(visits, std::int16_t, r.visits)                            \
+    X(materials_requested, std::int16_t, r.materials_requested)  \
+    X(coord_cost_h, double, r.coord_cost_h)                      \
+    X(cross_mode, std::int8_t, r.cross_mode)                     \
+    X(outcome, std::int8_t, static_cast<std::int8_t>(r.outcome)) \
+    X(satisfied, std::int8_t, r.satisfied)                       \
+    X(solved, std::int8_t, r.solved)                             \
+    X(responded_in_time, std::int8_t, r.responded_in_time)       \
+    X(resolved_in_time, std::int8_t, r.resolved_in_time)         \
+    X(province, std::int8_t, r.province)
+
+#define TIERSIM_EVENT_COLUMNS(X)              \
+    X(ticket, std::int64_t, r.ticket)         \
+    X(t_h, double, r.t_h)                     \
+    X(unit, std::int32_t, r.unit)             \
+    X(department, std::int16_t, r.department) \
+    X(kind, std::int8_t, static_cast<std::int8_t>(r.kind))
+
+/// Compresses sealed chunks on TBB workers while the writer thread fills the next ones. Its
+/// own arena keeps the writer thread from picking up simulation tasks while it waits.
+class Compressor {
+public:
+    template <class F>
+    void run(F&& f) {
+        arena_.execute([&] { group_.run(std::forward<F>(f)); });
+    }
+
+    void wait() {
+        arena_.execute([&] { group_.wait(); });
+    }
+
+    ~Compressor() {
+        try {
+            wait();
+        } catch (...) {
+            // the writer already failed or is aborting; the error was reported once
+        }
+    }
+
+private:
+    tbb::task_arena arena_;
+    tbb::task_group group_;
+};
+
+/// One column's dataset, the rows being filled (`rows`), the rows being compressed
+/// (`sealed`) and their compressed chunk. The buffers are allocated once.
+template <class T>
+struct BufferedColumn {
+    Hdf5Column<T> column;
+    std::vector<T> rows;
+    std::vector<T> sealed;
+    CompressedChunk chunk;
+
+    void open(Hdf5File& file, const std::string& path) {
+        column = Hdf5Column<T>(file, path);
+        rows.assign(flush_rows, T{});
+        sealed.assign(flush_rows, T{});
+    }
+};
+
+#define TIERSIM_DECLARE_COLUMN(name, T, value) BufferedColumn<T> name;
+#define TIERSIM_OPEN_COLUMN(name, T, value) name.open(file, group + "/" #name);
+#define TIERSIM_STORE_COLUMN(name, T, value) name.rows[n] = (value);
+#define TIERSIM_SEAL_COLUMN(name, T, value) name.rows.swap(name.sealed);
+#define TIERSIM_COMPRESS_COLUMN(name, T, value) \
+    compressor.run([this] { compress_chunk(name.sealed.data(), pending, name.chunk); });
+#define TIERSIM_WRITE_COLUMN(name, T, value) name.column.append_compressed(name.chunk);
+#define TIERSIM_CLOSE_COLUMN(name, T, value) name.column.close();
+
+/// A table of columns filled row by row; every flush_rows rows, the chunk of each column is
+/// compressed in parallel and written (in column order) at the next flush or at complete().
+#define TIERSIM_COLUMN_TABLE(Table, Record, COLUMNS)                         \
+    struct Table {                                                           \
+        COLUMNS(TIERSIM_DECLARE_COLUMN)                                      \
+        std::size_t n = 0;       /* rows filled */                           \
+        std::size_t pending = 0; /* rows sealed and compressing */           \
+        Compressor* compressor_ptr = nullptr;                                \
+                                                                             \
+        void open(Hdf5File& file, const std::string& group, Compressor& c) { \
+            compressor_ptr = &c;                                             \
+            COLUMNS(TIERSIM_OPEN_COLUMN)                                     \
+        }                                                                    \
+        void push(const Record& r) {                                         \
+            COLUMNS(TIERSIM_STORE_COLUMN)                                    \
+            if (++n == flush_rows) {                                         \
+                flush();                                                     \
+            }                                                                \
+        }                                                                    \
+        /* Seals the filled rows and starts compressing them. */             \
+        void flush() {                                                       \
+            if (n == 0) {                                                    \
+                return;                                                      \
+            }                                                                \
+            complete();                                                      \
+            COLUMNS(TIERSIM_SEAL_COLUMN)                                     \
+            pending = n;                                                     \
+            n = 0;                                                           \
+            Compressor& compressor = *compressor_ptr;                        \
+            COLUMNS(TIERSIM_COMPRESS_COLUMN)                                 \
+        }                                                                    \
+        /* Waits for the compressing chunks and writes them. */              \
+        void complete() {                                                    \
+            if (pending == 0) {                                              \
+                return;                                                      \
+            }                                                                \
+            compressor_ptr->wait();                                          \
+            COLUMNS(TIERSIM_WRITE_COLUMN)                                    \
+            pending = 0;                                                     \
+        }                                                                    \
+        void close() {                                                       \
+            flush();                                                         \
+            complete();                                                      \
+            COLUMNS(TIERSIM_CLOSE_COLUMN)                                    \
+        }                                                                    \
+    };
+
+TIERSIM_COLUMN_TABLE(TicketColumns, model::TicketRecord, TIERSIM_TICKET_COLUMNS)
+TIERSIM_COLUMN_TABLE(EventColumns, model::EventRecord, TIERSIM_EVENT_COLUMNS)
+
+#undef TIERSIM_COLUMN_TABLE
+#undef TIERSIM_DECLARE_COLUMN
+#undef TIERSIM_OPEN_COLUMN
+#undef TIERSIM_STORE_COLUMN
+#undef TIERSIM_SEAL_COLUMN
+#undef TIERSIM_COMPRESS_COLUMN
+#undef TIERSIM_WRITE_COLUMN
+#undef TIERSIM_CLOSE_COLUMN
+
+const char* trace_name(TraceLevel trace) {
+    switch (trace) {
+        case TraceLevel::none:
+            return "none";
+        case TraceLevel::tickets:
+            return "tickets";
+        case TraceLevel::events:
+            return "events";
+    }
+    return "?";
+}
+
+void write_units(Hdf5File& file, const model::Organisation& org) {
+    const std::size_t n = org.size();
+    std::vector<std::int32_t> id(n);
+    std::vector<std::int8_t> tier(n);
+    std::vector<std::int32_t> parent(n);
+    std::vector<std::int32_t> province(n);
+    std::vector<std::int64_t> code(n);
+    std::vector<std::string> name(n);
+    std::vector<double> population(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const model::Unit& u = org.units()[i];
+        id[i] = static_cast<std::int32_t>(i);
+        tier[i] = static_cast<std::int8_t>(u.tier);
+        parent[i] = u.parent;
+        province[i] = u.province;
+        code[i] = u.code;
+        name[i] = u.name;
+        population[i] = u.population;
+    }
+    file.create_group("/units");
+    file.write_column("/units/id", id);
+    file.write_column("/units/tier", tier);
+    file.write_column("/units/parent", parent);
+    file.write_column("/units/province", province);
+    file.write_column("/units/code", code);
+    file.write_string_column("/units/name", name);
+    file.write_column("/units/population", population);
+}
+
+void write_ticket_types(Hdf5File& file, const model::ScenarioSpec& spec) {
+    const std::size_t n = spec.ticket_types.size();
+    std::vector<std::int32_t> id(n);
+    std::vector<std::string> name(n);
+    std::vector<std::int8_t> channel(n);
+    std::vector<std::int8_t> authority(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        id[i] = static_cast<std::int32_t>(i);
+        name[i] = spec.ticket_types[i].name;
+        channel[i] = static_cast<std::int8_t>(spec.ticket_types[i].channel);
+        authority[i] = static_cast<std::int8_t>(spec.ticket_types[i].authority);
+    }
+    file.create_group("/ticket_types");
+    file.write_column("/ticket_types/id", id);
+    file.write_string_column("/ticket_types/name", name);
+    file.write_column("/ticket_types/channel", channel);
+    file.write_column("/ticket_types/authority", authority);
+}
+
+void write_series(Hdf5File& file, const std::vector<SeriesRow>& series) {
+    const std::size_t n = series.size();
+    std::vector<double> t_h(n);
+    std::vector<std::int8_t> tier(n);
+    std::vector<std::int64_t> arrivals(n);
+    std::vector<std::int64_t> closed(n);
+    std::vector<std::int64_t> queue_len(n);
+    std::vector<std::int64_t> busy_staff(n);
+    std::vector<double> coord_cost_h(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        t_h[i] = series[i].t_h;
+        tier[i] = series[i].tier;
+        arrivals[i] = series[i].arrivals;
+        closed[i] = series[i].closed;
+        queue_len[i] = series[i].queue_len;
+        busy_staff[i] = series[i].busy_staff;
+        coord_cost_h[i] = series[i].coord_cost_h;
+    }
+    file.create_group("/series");
+    file.write_column("/series/t_h", t_h);
+    file.write_column("/series/tier", tier);
+    file.write_column("/series/arrivals", arrivals);
+    file.write_column("/series/closed", closed);
+    file.write_column("/series/queue_len", queue_len);
+    file.write_column("/series/busy_staff", busy_staff);
+    file.write_column("/series/coord_cost_h", coord_cost_h);
+}
+
+/// A table of groups: a `name` string column and one column per GroupStats field.
+template <class Groups>
+void write_group_table(Hdf5File& file, const std::string& path, const Groups& groups) {
+    file.create_group(path);
+    std::vector<std::string> names;
+    for (const model::GroupStats& g : groups) {
+        names.push_back(g.name);
+    }
+    file.write_string_column(path + "/name", names);
+    for (const auto& field : model::group_stats_count_fields) {
+        std::vector<std::int64_t> column;
+        for (const model::GroupStats& g : groups) {
+            column.push_back(g.*field.member);
+        }
+        file.write_column(path + "/" + field.name, column);
+    }
+    for (const auto& field : model::group_stats_value_fields) {
+        std::vector<double> column;
+        for (const model::GroupStats& g : groups) {
+            column.push_back(g.*field.member);
+        }
+        file.write_column(path + "/" + field.name, column);
+    }
+}
+
+void write_summary(Hdf5File& file, const model::Summary& s, double warmup_h) {
+    file.create_group("/summary");
+    file.set_attribute("/summary", "created", s.created);
+    file.set_attribute("/summary", "closed", s.closed);
+    file.set_attribute("/summary", "abandoned", s.abandoned);
+    file.set_attribute("/summary", "open_at_end", s.open_at_end);
+    file.set_attribute("/summary", "warmup_h", warmup_h);
+    // The overall group's counts are over tickets created after the warm-up; their names are
+    // qualified so they do not clash with the conservation counts above.
+    file.set_attribute("/summary", "created_after_warmup", s.overall.created);
+    file.set_attribute("/summary", "closed_after_warmup", s.overall.closed);
+    for (const auto& field : model::group_stats_value_fields) {
+        file.set_attribute("/summary", field.name, s.overall.*field.member);
+    }
+    write_group_table(file, "/summary/by_tier", s.by_tier);
+    write_group_table(file, "/summary/by_type", s.by_type);
+    write_group_table(file, "/summary/by_province", s.by_province);
+}
+
+struct Message {
+    RecordBatch batch;
+    bool stop = false;
+};
+
+}  // namespace
+
+struct RunWriter::Impl {
+    std::filesystem::path out;
+    std::filesystem::path partial;
+    TraceLevel trace = TraceLevel::none;
+    std::string scenario_name;
+    std::string scenario_toml;
+    double warmup_h = 0.0;
+
+    Hdf5File file;
+    TicketColumns tickets;
+    EventColumns events;
+    Compressor compressor;  // after the columns: destroyed first, it waits for their tasks
+    model::SummaryAccumulator accumulator;
+
+    tbb::concurrent_bounded_queue<Message> full_batches;
+    tbb::concurrent_queue<RecordBatch> free_batches;
+    std::thread writer;
+    std::atomic<bool> failed{false};
+    std::atomic<bool> aborting{false};
+    std::exception_ptr error;  // set by the writer thread before `failed`
+    bool finished = false;
+
+    Impl(const model::ScenarioSpec& spec, const model::Organisation& org)
+        : accumulator(spec, org) {}
+
+    void recycle(RecordBatch&& batch) {
+        batch.tickets.clear();
+        batch.events.clear();
+        free_batches.push(std::move(batch));
+    }
+
+    void consume(const RecordBatch& batch) {
+        for (const model::TicketRecord& r : batch.tickets) {
+            accumulator.add(r);
+        }
+        if (trace != TraceLevel::none) {
+            for (const model::TicketRecord& r : batch.tickets) {
+                tickets.push(r);
+            }
+        }
+        if (trace == TraceLevel::events) {
+            for (const model::EventRecord& r : batch.events) {
+                events.push(r);
+            }
+        }
+    }
+
+    /// The writer thread: consumes batches until the stop message; after a failure it keeps
+    /// draining (so submit() never blocks for ever) and records only the first error.
+    void run() {
+        Message message;
+        for (;;) {
+            full_batches.pop(message);
+            if (message.stop) {
+                break;
+            }
+            if (!failed.load(std::memory_order_relaxed) && !aborting.load()) {
+                try {
+                    consume(message.batch);
+                } catch (...) {
+                    error = std::current_exception();
+                    failed.store(true);
+                }
+            }
+            recycle(std::move(message.batch));
+        }
+        if (failed.load() || aborting.load()) {
+            return;
+        }
+        try {
+            if (trace != TraceLevel::none) {
+                tickets.close();
+            }
+            if (trace == TraceLevel::events) {
+                events.close();
+            }
+        } catch (...) {
+            error = std::current_exception();
+            failed.store(true);
+        }
+    }
+
+    void stop_writer() {
+        if (writer.joinable()) {
+            Message stop;
+            stop.stop = true;
+            full_batches.push(std::move(stop));
+            writer.join();
+        }
+    }
+
+    void rethrow_if_failed() const {
+        if (!failed.load()) {
+            return;
+        }
+        try {
+            std::rethrow_exception(error);
+        } catch (const IoError&) {
+            throw;
+        } catch (const std::exception& e) {
+            throw IoError("writing " + out.string() + " failed: " + e.what());
+        }
+    }
+};
+
+RunWriter::RunWriter(const std::filesystem::path& out,
+                     TraceLevel trace,
+                     const model::ScenarioSpec& spec,
+                     const model::Organisation& org)
+    : impl_(std::make_unique<Impl>(spec, org)) {
+    Impl& w = *impl_;
+    w.out = out;
+    w.partial = out;
+    w.partial += ".partial";
+    w.trace = trace;
+    w.scenario_name = spec.name;
+    w.scenario_toml = spec.resolved_toml;
+    w.warmup_h = spec.warmup_days * 24.0;
+
+    std::filesystem::path dir = out.parent_path();
+    if (dir.empty()) {
+        dir = ".";
+    }
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) {
+        throw IoError("cannot write " + out.string() + ": folder " + dir.string() +
+                      " does not exist");
+    }
+    try {
+        w.file = Hdf5File::create(w.partial);
+        write_units(w.file, org);
+        write_ticket_types(w.file, spec);
+        if (trace != TraceLevel::none) {
+            w.file.create_group("/tickets");
+            w.tickets.open(w.file, "/tickets", w.compressor);
+        }
+        if (trace == TraceLevel::events) {
+            w.file.create_group("/events");
+            w.events.open(w.file, "/events", w.compressor);
+        }
+    } catch (const IoError& e) {
+        w.tickets = TicketColumns{};
+        w.events = EventColumns{};
+        w.file = Hdf5File{};
+        std::filesystem::remove(w.partial, ec);
+        throw IoError("cannot write " + out.string() + ": " + e.what());
+    }
+    w.full_batches.set_capacity(queue_capacity);
+    w.writer = std::thread([&w] { w.run(); });
+}
+
+RunWriter::~RunWriter() {
+    if (!impl_) {
+        return;
+    }
+    Impl& w = *impl_;
+    w.aborting.store(true);
+    try {
+        w.stop_writer();
+    } catch (...) {
+        // join() can only fail on a broken thread; nothing more can be done in a destructor
+    }
+    if (!w.finished) {
+        try {
+            w.tickets = TicketColumns{};
+            w.events = EventColumns{};
+            w.file = Hdf5File{};
+        } catch (...) {
+            // closing a file we are about to delete: errors do not matter
+        }
+        std::error_code ec;
+        std::filesystem::remove(w.partial, ec);
+    }
+}
+
+RecordBatch RunWriter::acquire_batch() {
+    RecordBatch batch;
+    if (impl_->free_batches.try_pop(batch)) {
+        return batch;
+    }
+    return RecordBatch{};
+}
+
+void RunWriter::submit(RecordBatch&& batch) {
+    Impl& w = *impl_;
+    TIERSIM_CHECK(!w.finished, "submit() after finish()");
+    w.rethrow_if_failed();
+    if (batch.tickets.empty() && batch.events.empty()) {
+        w.recycle(std::move(batch));
+        return;
+    }
+    Message message;
+    message.batch = std::move(batch);
+    w.full_batches.push(std::move(message));
+}
+
+model::Summary RunWriter::finish(const std::vector<SeriesRow>& series, const RunInfo& info) {
+    Impl& w = *impl_;
+    TIERSIM_CHECK(!w.finished, "finish() called twice");
+    w.stop_writer();
+    w.rethrow_if_failed();
+    model::Summary summary = w.accumulator.finish();
+    try {
+        write_series(w.file, series);
+        write_summary(w.file, summary, w.warmup_h);
+
+        w.file.create_group("/provenance");
+        const std::string p = "/provenance";
+        w.file.set_attribute(p, "tiersim_version", info.tiersim_version);
+        w.file.set_attribute(p, "scenario_toml", w.scenario_toml);
+        w.file.set_attribute(p, "scenario_name", w.scenario_name);
+        w.file.set_attribute(p, "seed", static_cast<std::int64_t>(info.seed));
+        w.file.set_attribute(p, "days", info.days);
+        w.file.set_attribute(p, "end_h", info.end_h);
+        w.file.set_attribute(p, "threads", static_cast<std::int64_t>(info.threads));
+        w.file.set_attribute(p, "ranks", static_cast<std::int64_t>(info.ranks));
+        w.file.set_attribute(p, "created_utc", info.created_utc);
+        w.file.set_attribute(p, "wall_seconds", info.wall_seconds);
+        w.file.set_attribute(p, "events", static_cast<std::int64_t>(info.events));
+        w.file.set_attribute(p, "interrupted", static_cast<std::int64_t>(info.interrupted ? 1 : 0));
+        w.file.set_attribute(p, "trace", std::string(trace_name(w.trace)));
+
+        w.file.close();
+        std::filesystem::rename(w.partial, w.out);
+    } catch (const std::filesystem::filesystem_error& e) {
+        throw IoError("cannot write " + w.out.string() + ": " + e.what());
+    }
+    w.finished = true;
+    return summary;
+}
+
+}  // namespace tiersim::io

@@ -1,0 +1,1270 @@
+// SPDX-License-Identifier: MIT
+// Validation of a merged scenario table and its translation into a ScenarioSpec. Every check
+// records a Diagnostic and carries on, so that one run of `tiersim check` lists every problem;
+// the collected diagnostics are thrown together at the end. The key schema is documented in
+// scenarios/README.md.
+#include "io/scenario_builder.hpp"
+
+#include "tiersim/error.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <climits>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <optional>
+#include <span>
+#include <sstream>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+namespace tiersim::io::detail {
+
+namespace {
+
+using model::ScenarioSpec;
+using Names = std::span<const std::string_view>;
+
+constexpr std::string_view planned = " is not supported yet (planned: the reform-levers issue)";
+
+// ---- key schema: the keys each table accepts, and those planned but not supported yet ----
+
+constexpr std::array<std::string_view, 13> top_keys = {"base",
+                                                       "description",
+                                                       "simulation",
+                                                       "divisions",
+                                                       "calendars",
+                                                       "departments",
+                                                       "tiers",
+                                                       "channels",
+                                                       "ticket_types",
+                                                       "technology",
+                                                       "organization",
+                                                       "institution",
+                                                       "citizens"};
+// [strategy] holds only planned keys, so it is accepted as a table on its own.
+constexpr std::array<std::string_view, 1> top_tables_planned_only = {"strategy"};
+constexpr std::array<std::string_view, 4> simulation_keys = {
+    "days", "warmup_days", "seed", "bucket_hours"};
+constexpr std::array<std::string_view, 8> divisions_keys = {"source",
+                                                            "provinces",
+                                                            "cities_per_province",
+                                                            "districts_per_city",
+                                                            "streets_per_district",
+                                                            "population_per_street",
+                                                            "dir",
+                                                            "include"};
+constexpr std::array<std::string_view, 2> calendar_keys = {"weekdays", "hours"};
+constexpr std::array<std::string_view, 1> department_keys = {"label"};
+constexpr std::array<std::string_view, 6> tier_keys = {
+    "calendar", "intake_staff", "staff", "transfer_h", "design", "scale_staff"};
+constexpr std::array<std::string_view, 1> tier_planned = {"leader_capacity"};
+constexpr std::array<std::string_view, 3> channel_keys = {"tier", "calendar", "staff"};
+constexpr std::array<std::string_view, 13> ticket_keys = {"channel",
+                                                          "rate",
+                                                          "daily_profile",
+                                                          "weekly_profile",
+                                                          "intake",
+                                                          "close_at_intake",
+                                                          "authority",
+                                                          "escalate",
+                                                          "departments",
+                                                          "service",
+                                                          "respond_h",
+                                                          "resolve_wd",
+                                                          "solve_probability"};
+constexpr std::array<std::string_view, 4> ticket_planned = {
+    "materials", "online", "cross_province", "cross_mode"};
+constexpr std::array<std::string_view, 3> dist_keys = {"dist", "mean_h", "cv"};
+constexpr std::array<std::string_view, 3> escalate_keys = {"street", "district", "city"};
+constexpr std::array<std::string_view, 1> technology_keys = {"link_h"};
+constexpr std::array<std::string_view, 2> technology_planned = {"data_sharing", "online_share"};
+constexpr std::array<std::string_view, 2> organization_keys = {"handoff_h", "handoff_cost_h"};
+constexpr std::array<std::string_view, 2> organization_planned = {"generalist_windows",
+                                                                  "bureau_handoff_factor"};
+constexpr std::array<std::string_view, 3> institution_keys = {
+    "return_probability", "max_returns", "return_review_h"};
+constexpr std::array<std::string_view, 3> institution_planned = {
+    "three_lists", "standardization", "accept_incomplete"};
+constexpr std::array<std::string_view, 2> strategy_planned = {"leader_engagement",
+                                                              "escalate_after_returns"};
+constexpr std::array<std::string_view, 3> citizens_keys = {
+    "satisfied_if_solved", "satisfied_if_unsolved", "late_factor"};
+constexpr std::array<std::string_view, 2> citizens_planned = {"patience_h", "repeat_call"};
+
+constexpr std::array<std::string_view, 4> tier_choices = {"street", "district", "city", "province"};
+constexpr std::array<std::string_view, 3> channel_choices = {"window", "hotline", "online"};
+constexpr std::array<std::string_view, 1> channel_planned = {"grid"};
+constexpr std::array<std::string_view, 1> design_choices = {"fragmented"};
+constexpr std::array<std::string_view, 2> design_planned = {"joint_review", "approval_bureau"};
+constexpr std::array<std::string_view, 5> dist_choices = {
+    "exponential", "deterministic", "lognormal", "gamma", "uniform"};
+constexpr std::array<std::string_view, 2> source_choices = {"synthetic", "csv"};
+constexpr std::array<std::string_view, 7> weekday_names = {
+    "mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+constexpr std::array<std::string_view, 4> csv_files = {
+    "provinces.csv", "cities.csv", "areas.csv", "streets.csv"};
+
+// Defaults that differ per tier (index = Tier).
+constexpr std::array<double, model::tier_count> default_transfer_h = {1.0, 2.0, 4.0, 4.0};
+constexpr int default_intake_staff = 2;
+constexpr double uniform_max_cv = 0.5773502691896258;  // 1/sqrt(3): lower bound reaches 0
+
+// ---- numeric rules ----
+
+struct Range {
+    double lo;
+    double hi;
+    bool lo_open;
+    const char* what;
+
+    [[nodiscard]] bool contains(double v) const {
+        return std::isfinite(v) && (lo_open ? v > lo : v >= lo) && v <= hi;
+    }
+};
+
+constexpr double huge = std::numeric_limits<double>::max();
+constexpr Range positive{0.0, huge, true, "a number > 0"};
+constexpr Range non_negative{0.0, huge, false, "a number >= 0"};
+constexpr Range probability{0.0, 1.0, false, "a probability in [0, 1]"};
+
+// ---- text helpers ----
+
+std::string join(const std::string& path, std::string_view key) {
+    if (path.empty())
+        return std::string(key);
+    return path + "." + std::string(key);
+}
+
+std::string number_text(double v) {
+    std::array<char, 32> buf{};
+    auto result = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+    std::string s(buf.data(), result.ptr);
+    if (s.find_first_of(".en") == std::string::npos)
+        s += ".0";
+    return s;
+}
+
+std::string in_quotes(std::string_view s) {
+    return "\"" + std::string(s) + "\"";
+}
+
+std::string in_single_quotes(std::string_view s) {
+    return "'" + std::string(s) + "'";
+}
+
+std::string list_text(Names names, std::string (*quote)(std::string_view)) {
+    std::string text;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        if (i > 0)
+            text += (i + 1 == names.size()) ? (names.size() > 2 ? ", or " : " or ") : ", ";
+        text += quote(names[i]);
+    }
+    return text;
+}
+
+std::string value_text(const toml::node& n) {
+    if (const auto* s = n.as_string())
+        return in_quotes(s->get());
+    if (const auto* i = n.as_integer())
+        return std::to_string(i->get());
+    if (const auto* f = n.as_floating_point())
+        return number_text(f->get());
+    if (const auto* b = n.as_boolean())
+        return b->get() ? "true" : "false";
+    if (n.is_table())
+        return "{...}";
+    std::ostringstream os;
+    n.visit([&os](const auto& x) { os << x; });
+    std::string text = os.str();
+    if (text.size() > 60)
+        text = text.substr(0, 57) + "...";
+    return text;
+}
+
+std::string type_name(const toml::node& n) {
+    switch (n.type()) {
+        case toml::node_type::string:
+            return "string";
+        case toml::node_type::integer:
+            return "integer";
+        case toml::node_type::floating_point:
+            return "floating-point number";
+        case toml::node_type::boolean:
+            return "boolean";
+        case toml::node_type::array:
+            return "array";
+        case toml::node_type::table:
+            return "table";
+        case toml::node_type::date:
+            return "date";
+        case toml::node_type::time:
+            return "time";
+        case toml::node_type::date_time:
+            return "date-time";
+        case toml::node_type::none:
+            break;
+    }
+    return "value";
+}
+
+/// "string \"two\"" for a value of the wrong type.
+std::string typed_text(const toml::node& n) {
+    return type_name(n) + " " + value_text(n);
+}
+
+/// The best candidate for a misspelt name: edit distance <= 2 (less for short names), or a
+/// prefix either way.
+std::optional<std::string> suggest(std::string_view key, Names candidates) {
+    std::optional<std::string> best;
+    std::size_t best_distance = std::numeric_limits<std::size_t>::max();
+    const std::size_t limit = std::min<std::size_t>(2, std::max<std::size_t>(1, key.size() / 2));
+    for (auto candidate : candidates) {
+        std::size_t d = edit_distance(key, candidate);
+        if (d > limit) {
+            const bool prefix =
+                key.size() >= 3 && (candidate.starts_with(key) || key.starts_with(candidate));
+            if (!prefix)
+                continue;
+            d = limit + 1;  // prefixes rank after close spellings
+        }
+        if (d < best_distance) {
+            best_distance = d;
+            best = std::string(candidate);
+        }
+    }
+    return best;
+}
+
+bool contains(Names names, std::string_view name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+int index_of(Names names, std::string_view name) {
+    auto it = std::find(names.begin(), names.end(), name);
+    return it == names.end() ? -1 : static_cast<int>(it - names.begin());
+}
+
+SourceLocation location_of_node(const toml::node& n) {
+    const auto& src = n.source();
+    if (src.begin.line == 0 || !src.path)
+        return {};
+    return {*src.path, static_cast<int>(src.begin.line), static_cast<int>(src.begin.column)};
+}
+
+// ---- the builder ----
+
+class Builder {
+public:
+    explicit Builder(const MergedScenario& merged)
+        : merged_(merged) {}
+
+    ScenarioSpec build();
+
+private:
+    const MergedScenario& merged_;
+    ScenarioSpec spec_;
+    std::vector<Diagnostic> diags_;
+    std::vector<std::string> calendar_names_;  // index = spec_.calendars index
+    std::vector<std::string_view> calendar_views_;
+    std::vector<std::string_view> department_views_;
+    std::string divisions_dir_;  // absolute; written back into resolved_toml
+
+    // Locations.
+    bool is_overridden(const std::string& key) const;
+    void record_locations(const toml::table& t,
+                          const std::string& prefix,
+                          const SourceLocation& parent);
+    SourceLocation location(const toml::node& n, const std::string& key) const;
+
+    // Diagnostics.
+    void error(const std::string& key, std::string message) {
+        diags_.push_back({spec_.where(key), key, std::move(message)});
+    }
+
+    void error_at(const toml::node& n, const std::string& key, std::string message) {
+        SourceLocation where = location(n, key);
+        if (where.file.empty())
+            where = spec_.where(key);
+        diags_.push_back({std::move(where), key, std::move(message)});
+    }
+
+    void expected(const toml::node& n, const std::string& key, std::string_view what) {
+        error_at(n, key, key + ": expected " + std::string(what) + ", got " + typed_text(n));
+    }
+
+    // Readers: each returns whether `out` was set from a valid value (a missing key is valid
+    // and leaves the default in place, but returns false).
+    void check_keys(const toml::table& t, const std::string& path, Names known, Names planned_keys);
+    const toml::table* table(const toml::table& parent,
+                             const std::string& path,
+                             std::string_view key);
+    bool read_number(const toml::table& t,
+                     const std::string& path,
+                     std::string_view key,
+                     const Range& range,
+                     double& out);
+    bool read_int(const toml::table& t,
+                  const std::string& path,
+                  std::string_view key,
+                  std::int64_t min,
+                  std::int64_t max,
+                  std::int64_t& out);
+    bool read_int(
+        const toml::table& t, const std::string& path, std::string_view key, int min, int& out);
+    bool read_bool(const toml::table& t, const std::string& path, std::string_view key, bool& out);
+    bool read_string(const toml::table& t,
+                     const std::string& path,
+                     std::string_view key,
+                     std::string& out);
+    int read_choice(const toml::table& t,
+                    const std::string& path,
+                    std::string_view key,
+                    Names allowed,
+                    Names planned_values,
+                    std::string_view noun);
+    int read_calendar(const toml::table& t, const std::string& path, std::string_view key);
+    int department_index(const toml::node& n, const std::string& key, std::string_view name);
+    template <std::size_t N>
+    bool read_profile(const toml::table& t,
+                      const std::string& path,
+                      std::string_view key,
+                      std::array<double, N>& out);
+    void read_dist(const toml::table& t,
+                   const std::string& path,
+                   std::string_view key,
+                   model::DistSpec& out);
+
+    // Sections, in dependency order.
+    void read_top(const toml::table& root);
+    void read_simulation(const toml::table& root);
+    void read_divisions(const toml::table& root);
+    void read_calendars(const toml::table& root);
+    void read_calendar_spec(const toml::table& t, const std::string& path, model::CalendarSpec& c);
+    void read_departments(const toml::table& root);
+    void read_tiers(const toml::table& root);
+    void read_channels(const toml::table& root);
+    void read_ticket_types(const toml::table& root);
+    void read_ticket_type(const toml::table& t, const std::string& path, model::TicketTypeSpec& tt);
+    void read_levers(const toml::table& root);
+    void check_department_staff();
+    std::string resolved_toml() const;
+};
+
+bool Builder::is_overridden(const std::string& key) const {
+    // The key itself, or a table above it, came from --set.
+    std::string prefix = key;
+    while (true) {
+        if (merged_.overridden.count(prefix) != 0)
+            return true;
+        auto dot = prefix.rfind('.');
+        if (dot == std::string::npos)
+            return false;
+        prefix.resize(dot);
+    }
+}
+
+SourceLocation Builder::location(const toml::node& n, const std::string& key) const {
+    if (is_overridden(key))
+        return {std::string(command_line_file), 0, 0};
+    return location_of_node(n);
+}
+
+void Builder::record_locations(const toml::table& t,
+                               const std::string& prefix,
+                               const SourceLocation& parent) {
+    for (auto&& [k, v] : t) {
+        const std::string key = join(prefix, k.str());
+        SourceLocation where = location(v, key);
+        if (where.file.empty())
+            where = parent;
+        spec_.locations[key] = where;
+        if (const auto* sub = v.as_table())
+            record_locations(*sub, key, where);
+    }
+}
+
+void Builder::check_keys(const toml::table& t,
+                         const std::string& path,
+                         Names known,
+                         Names planned_keys) {
+    for (auto&& [k, v] : t) {
+        const std::string key = join(path, k.str());
+        if (contains(known, k.str()))
+            continue;
+        if (contains(planned_keys, k.str())) {
+            error_at(v, key, key + std::string(planned) + "; remove it");
+            continue;
+        }
+        std::string message = "unknown key " + in_single_quotes(key);
+        if (auto hint = suggest(k.str(), known)) {
+            message += "; did you mean " + in_single_quotes(*hint) + "?";
+        } else {
+            message += " (expected " + list_text(known, in_single_quotes) + ")";
+        }
+        error_at(v, key, std::move(message));
+    }
+}
+
+const toml::table* Builder::table(const toml::table& parent,
+                                  const std::string& path,
+                                  std::string_view key) {
+    const toml::node* n = parent.get(key);
+    if (n == nullptr)
+        return nullptr;
+    if (const auto* t = n->as_table())
+        return t;
+    expected(*n, join(path, key), "a table");
+    return nullptr;
+}
+
+bool Builder::read_number(const toml::table& t,
+                          const std::string& path,
+                          std::string_view key,
+                          const Range& range,
+                          double& out) {
+    const toml::node* n = t.get(key);
+    if (n == nullptr)
+        return false;
+    const std::string full = join(path, key);
+    if (!n->is_number()) {
+        expected(*n, full, range.what);
+        return false;
+    }
+    const double v = n->value<double>().value_or(0.0);
+    if (!range.contains(v)) {
+        error_at(*n, full, full + ": expected " + range.what + ", got " + value_text(*n));
+        return false;
+    }
+    out = v;
+    return true;
+}
+
+bool Builder::read_int(const toml::table& t,
+                       const std::string& path,
+                       std::string_view key,
+                       std::int64_t min,
+                       std::int64_t max,
+                       std::int64_t& out) {
+    const toml::node* n = t.get(key);
+    if (n == nullptr)
+        return false;
+    const std::string full = join(path, key);
+    std::string what = "an integer >= " + std::to_string(min);
+    const auto* i = n->as_integer();
+    if (i == nullptr) {
+        expected(*n, full, what);
+        return false;
+    }
+    if (i->get() < min || i->get() > max) {
+        if (i->get() > max)
+            what += " and <= " + std::to_string(max);
+        error_at(*n, full, full + ": expected " + what + ", got " + value_text(*n));
+        return false;
+    }
+    out = i->get();
+    return true;
+}
+
+bool Builder::read_int(
+    const toml::table& t, const std::string& path, std::string_view key, int min, int& out) {
+    std::int64_t v = 0;
+    if (!read_int(t, path, key, min, INT_MAX, v))
+        return false;
+    out = static_cast<int>(v);
+    return true;
+}
+
+bool Builder::read_bool(const toml::table& t,
+                        const std::string& path,
+                        std::string_view key,
+                        bool& out) {
+    const toml::node* n = t.get(key);
+    if (n == nullptr)
+        return false;
+    if (const auto* b = n->as_boolean()) {
+        out = b->get();
+        return true;
+    }
+    expected(*n, join(path, key), "a boolean (true or false)");
+    return false;
+}
+
+bool Builder::read_string(const toml::table& t,
+                          const std::string& path,
+                          std::string_view key,
+                          std::string& out) {
+    const toml::node* n = t.get(key);
+    if (n == nullptr)
+        return false;
+    if (const auto* s = n->as_string()) {
+        out = s->get();
+        return true;
+    }
+    expected(*n, join(path, key), "a string");
+    return false;
+}
+
+int Builder::read_choice(const toml::table& t,
+                         const std::string& path,
+                         std::string_view key,
+                         Names allowed,
+                         Names planned_values,
+                         std::string_view noun) {
+    const toml::node* n = t.get(key);
+    if (n == nullptr)
+        return -1;
+    const std::string full = join(path, key);
+    const std::string what = std::string(noun) + " (" + list_text(allowed, in_quotes) + ")";
+    const auto* s = n->as_string();
+    if (s == nullptr) {
+        expected(*n, full, what);
+        return -1;
+    }
+    const std::string& v = s->get();
+    if (int i = index_of(allowed, v); i >= 0)
+        return i;
+    if (contains(planned_values, v)) {
+        error_at(*n,
+                 full,
+                 full + " = " + in_quotes(v) + std::string(planned) + "; use " +
+                     list_text(allowed, in_quotes));
+        return -1;
+    }
+    std::string message = full + ": expected " + what + ", got " + in_quotes(v);
+    if (auto hint = suggest(v, allowed))
+        message += "; did you mean " + in_quotes(*hint) + "?";
+    error_at(*n, full, std::move(message));
+    return -1;
+}
+
+int Builder::read_calendar(const toml::table& t, const std::string& path, std::string_view key) {
+    const toml::node* n = t.get(key);
+    if (n == nullptr)
+        return -1;
+    const std::string full = join(path, key);
+    const auto* s = n->as_string();
+    if (s == nullptr) {
+        expected(*n, full, "a calendar name (a string)");
+        return -1;
+    }
+    const std::string& v = s->get();
+    if (int i = index_of(calendar_views_, v); i >= 0)
+        return i;
+    std::string message = full + ": unknown calendar " + in_single_quotes(v);
+    if (auto hint = suggest(v, calendar_views_)) {
+        message += "; did you mean " + in_single_quotes(*hint) + "?";
+    } else {
+        message += "; define it under [calendars." + v + "] or use " +
+                   list_text(calendar_views_, in_single_quotes);
+    }
+    error_at(*n, full, std::move(message));
+    return -1;
+}
+
+int Builder::department_index(const toml::node& n, const std::string& key, std::string_view name) {
+    if (int i = index_of(department_views_, name); i >= 0)
+        return i;
+    std::string message = key + ": unknown department " + in_single_quotes(name);
+    if (auto hint = suggest(name, department_views_)) {
+        message += "; did you mean " + in_single_quotes(*hint) + "?";
+    } else {
+        message += "; declare it under [departments." + std::string(name) + "]";
+    }
+    error_at(n, key, std::move(message));
+    return -1;
+}
+
+template <std::size_t N>
+bool Builder::read_profile(const toml::table& t,
+                           const std::string& path,
+                           std::string_view key,
+                           std::array<double, N>& out) {
+    const toml::node* n = t.get(key);
+    if (n == nullptr)
+        return false;
+    const std::string full = join(path, key);
+    const std::string what = "an array of " + std::to_string(N) + " numbers >= 0, not all 0";
+    const auto* arr = n->as_array();
+    if (arr == nullptr) {
+        expected(*n, full, what);
+        return false;
+    }
+    if (arr->size() != N) {
+        error_at(*n,
+                 full,
+                 full + ": expected " + what + ", got " + std::to_string(arr->size()) + " values");
+        return false;
+    }
+    std::array<double, N> values{};
+    double sum = 0.0;
+    bool ok = true;
+    for (std::size_t i = 0; i < N; ++i) {
+        const toml::node& e = (*arr)[i];
+        const std::optional<double> v = e.is_number() ? e.value<double>() : std::nullopt;
+        if (!v || !non_negative.contains(*v)) {
+            error_at(e,
+                     full,
+                     full + "[" + std::to_string(i) + "]: expected a number >= 0, got " +
+                         (e.is_number() ? value_text(e) : typed_text(e)));
+            ok = false;
+            continue;
+        }
+        values[i] = *v;
+        sum += *v;
+    }
+    if (!ok)
+        return false;
+    if (sum <= 0.0) {
+        error_at(*n, full, full + ": expected " + what + ", got all 0");
+        return false;
+    }
+    for (std::size_t i = 0; i < N; ++i)
+        out[i] = values[i] * static_cast<double>(N) / sum;
+    return true;
+}
+
+void Builder::read_dist(const toml::table& parent,
+                        const std::string& parent_path,
+                        std::string_view key,
+                        model::DistSpec& out) {
+    const toml::table* t = table(parent, parent_path, key);
+    if (t == nullptr)
+        return;
+    const std::string path = join(parent_path, key);
+    check_keys(*t, path, dist_keys, {});
+    if (int kind = read_choice(*t, path, "dist", dist_choices, {}, "a distribution"); kind >= 0) {
+        out.kind = static_cast<model::DistKind>(kind);
+    }
+    read_number(*t, path, "mean_h", positive, out.mean_h);
+    double cv = out.cv;
+    const bool cv_given = read_number(*t, path, "cv", non_negative, cv);
+    const std::string cv_key = join(path, "cv");
+    const auto name = std::string(dist_choices[static_cast<std::size_t>(out.kind)]);
+    switch (out.kind) {
+        case model::DistKind::exponential:
+        case model::DistKind::deterministic: {
+            // The family fixes the cv; a different explicit one would be silently ignored.
+            const double fixed = out.kind == model::DistKind::exponential ? 1.0 : 0.0;
+            if (cv_given && cv != fixed) {
+                error(cv_key,
+                      cv_key + ": the " + name + " distribution has cv " + number_text(fixed) +
+                          ", got " + number_text(cv) + "; use \"gamma\" or \"lognormal\"" +
+                          " for another cv");
+            }
+            out.cv = fixed;
+            break;
+        }
+        case model::DistKind::lognormal:
+        case model::DistKind::gamma:
+            if (cv <= 0.0) {
+                error(cv_key,
+                      cv_key + ": expected a number > 0 for the " + name + " distribution, got " +
+                          number_text(cv));
+            }
+            out.cv = cv;
+            break;
+        case model::DistKind::uniform:
+            if (cv > uniform_max_cv) {
+                error(cv_key,
+                      cv_key + ": expected a number in [0, 0.5773] for the uniform distribution" +
+                          " (its lower end would be negative), got " + number_text(cv));
+            }
+            out.cv = cv;
+            break;
+    }
+}
+
+void Builder::read_top(const toml::table& root) {
+    std::vector<std::string_view> known(top_keys.begin(), top_keys.end());
+    known.insert(known.end(), top_tables_planned_only.begin(), top_tables_planned_only.end());
+    check_keys(root, "", known, {});
+    std::string description;
+    read_string(root, "", "description", description);
+    if (const toml::node* base = root.get("base")) {
+        // The loader consumes `base`; one left here came from somewhere it should not.
+        error_at(*base, "base", "base: inheritance is resolved before validation; remove it");
+    }
+}
+
+void Builder::read_simulation(const toml::table& root) {
+    const toml::table* t = table(root, "", "simulation");
+    if (t == nullptr)
+        return;
+    const std::string path = "simulation";
+    check_keys(*t, path, simulation_keys, {});
+    read_number(*t, path, "days", positive, spec_.days);
+    const bool warmup_ok = read_number(*t, path, "warmup_days", non_negative, spec_.warmup_days);
+    std::int64_t seed = 1;
+    if (read_int(*t, path, "seed", 0, std::numeric_limits<std::int64_t>::max(), seed)) {
+        spec_.seed = static_cast<std::uint64_t>(seed);
+    }
+    read_number(*t, path, "bucket_hours", positive, spec_.bucket_hours);
+    if (warmup_ok && spec_.warmup_days >= spec_.days) {
+        // Point at whichever of the two the file sets (warmup_days when both are set).
+        const bool warmup_set = t->get("warmup_days") != nullptr;
+        error(warmup_set ? "simulation.warmup_days" : "simulation.days",
+              "simulation.warmup_days: expected a number >= 0 and < simulation.days (" +
+                  number_text(spec_.days) + "), got " + number_text(spec_.warmup_days));
+    }
+}
+
+void Builder::read_divisions(const toml::table& root) {
+    auto& d = spec_.divisions;
+    const toml::table* t = table(root, "", "divisions");
+    const toml::table empty;
+    if (t == nullptr)
+        t = &empty;
+    const std::string path = "divisions";
+    check_keys(*t, path, divisions_keys, {});
+    if (int s = read_choice(*t, path, "source", source_choices, {}, "a source"); s >= 0) {
+        d.source = static_cast<model::DivisionsSpec::Source>(s);
+    }
+    read_int(*t, path, "provinces", 1, d.provinces);
+    read_int(*t, path, "cities_per_province", 1, d.cities_per_province);
+    read_int(*t, path, "districts_per_city", 1, d.districts_per_city);
+    read_int(*t, path, "streets_per_district", 1, d.streets_per_district);
+    read_number(*t, path, "population_per_street", positive, d.population_per_street);
+
+    // dir: relative to the folder of the file that set it (the scenario's own folder when
+    // defaulted; the working directory for --set).
+    std::string dir = "data/divisions";
+    std::filesystem::path folder;
+    if (read_string(*t, path, "dir", dir)) {
+        const SourceLocation where = spec_.where("divisions.dir");
+        if (auto it = merged_.folders.find(where.file); it != merged_.folders.end()) {
+            folder = it->second;
+        }
+    } else if (auto it = merged_.folders.find(merged_.file); it != merged_.folders.end()) {
+        folder = it->second;
+    }
+    if (folder.empty())
+        folder = std::filesystem::current_path();
+    std::filesystem::path resolved(dir);
+    if (resolved.is_relative())
+        resolved = folder / resolved;
+    d.dir = resolved.lexically_normal().string();
+    divisions_dir_ = d.dir;
+    if (d.source == model::DivisionsSpec::Source::csv) {
+        std::error_code ec;
+        if (!std::filesystem::is_directory(d.dir, ec)) {
+            error("divisions.dir", "divisions.dir: folder '" + d.dir + "' does not exist");
+        } else {
+            for (auto file : csv_files) {
+                if (!std::filesystem::is_regular_file(resolved / file, ec)) {
+                    error("divisions.dir",
+                          "divisions.dir: folder '" + d.dir + "' has no " + std::string(file));
+                }
+            }
+        }
+    }
+
+    if (const toml::node* n = t->get("include")) {
+        const std::string key = "divisions.include";
+        const auto* arr = n->as_array();
+        if (arr == nullptr) {
+            expected(*n, key, "an array of province codes (strings or integers)");
+            return;
+        }
+        for (const toml::node& e : *arr) {
+            if (const auto* s = e.as_string()) {
+                d.include.push_back(s->get());
+            } else if (const auto* i = e.as_integer()) {
+                d.include.push_back(std::to_string(i->get()));
+            } else {
+                expected(e, key, "province codes (strings or integers)");
+            }
+        }
+    }
+}
+
+void Builder::read_calendar_spec(const toml::table& t,
+                                 const std::string& path,
+                                 model::CalendarSpec& c) {
+    check_keys(t, path, calendar_keys, {});
+    if (const toml::node* n = t.get("weekdays")) {
+        const std::string key = join(path, "weekdays");
+        const std::string what =
+            "an array of weekday names (" + list_text(weekday_names, in_quotes) + ")";
+        if (const auto* arr = n->as_array(); arr == nullptr) {
+            expected(*n, key, what);
+        } else if (arr->empty()) {
+            error_at(*n, key, key + ": expected at least one weekday, got []");
+        } else {
+            std::array<bool, 7> days{};
+            bool ok = true;
+            for (const toml::node& e : *arr) {
+                const auto* s = e.as_string();
+                const int day = s == nullptr ? -1 : index_of(weekday_names, s->get());
+                if (day < 0) {
+                    std::string message = key + ": expected a weekday name (" +
+                                          list_text(weekday_names, in_quotes) + "), got " +
+                                          (s == nullptr ? typed_text(e) : in_quotes(s->get()));
+                    if (s != nullptr) {
+                        if (auto hint = suggest(s->get(), weekday_names)) {
+                            message += "; did you mean " + in_quotes(*hint) + "?";
+                        }
+                    }
+                    error_at(e, key, std::move(message));
+                    ok = false;
+                } else if (days[static_cast<std::size_t>(day)]) {
+                    error_at(e, key, key + ": weekday " + in_quotes(s->get()) + " is listed twice");
+                    ok = false;
+                } else {
+                    days[static_cast<std::size_t>(day)] = true;
+                }
+            }
+            if (ok)
+                c.weekdays = days;
+        }
+    }
+    if (const toml::node* n = t.get("hours")) {
+        const std::string key = join(path, "hours");
+        const std::string what = "an array of [open, close] pairs of hours, like [[9.0, 12.0]]";
+        const auto* arr = n->as_array();
+        if (arr == nullptr) {
+            expected(*n, key, what);
+            return;
+        }
+        if (arr->empty()) {
+            error_at(*n, key, key + ": expected at least one [open, close] pair, got []");
+            return;
+        }
+        std::vector<std::array<double, 2>> hours;
+        bool ok = true;
+        for (const toml::node& e : *arr) {
+            const auto* pair = e.as_array();
+            if (pair == nullptr || pair->size() != 2 || !(*pair)[0].is_number() ||
+                !(*pair)[1].is_number()) {
+                expected(e, key, "an [open, close] pair of hours");
+                ok = false;
+                continue;
+            }
+            const double open = (*pair)[0].value<double>().value_or(0.0);
+            const double close = (*pair)[1].value<double>().value_or(0.0);
+            const std::string text = "[" + number_text(open) + ", " + number_text(close) + "]";
+            if (!(open >= 0.0 && close <= 24.0)) {
+                error_at(e, key, key + ": expected hours within [0, 24], got " + text);
+                ok = false;
+            } else if (!(open < close)) {
+                error_at(e, key, key + ": expected open < close, got " + text);
+                ok = false;
+            } else if (!hours.empty() && open < hours.back()[1]) {
+                error_at(e,
+                         key,
+                         key + ": expected sorted, non-overlapping pairs, got " + text +
+                             " after [" + number_text(hours.back()[0]) + ", " +
+                             number_text(hours.back()[1]) + "]");
+                ok = false;
+            } else {
+                hours.push_back({open, close});
+            }
+        }
+        if (ok)
+            c.hours = std::move(hours);
+    }
+}
+
+void Builder::read_calendars(const toml::table& root) {
+    model::CalendarSpec always;
+    always.name = "always";
+    always.always = true;
+    always.weekdays.fill(true);
+    always.hours = {{0.0, 24.0}};
+    model::CalendarSpec office;
+    office.name = "office";
+    office.weekdays = {true, true, true, true, true, false, false};
+    office.hours = {{9.0, 12.0}, {13.5, 17.5}};
+    spec_.calendars = {always, office};
+
+    if (const toml::table* t = table(root, "", "calendars")) {
+        for (auto&& [k, v] : *t) {
+            const std::string name(k.str());
+            const std::string path = join("calendars", name);
+            if (name == "always") {
+                error_at(v,
+                         path,
+                         "calendars.always: the calendar 'always' is built in (open 24/7) and "
+                         "cannot be redefined; choose another name");
+                continue;
+            }
+            const auto* ct = v.as_table();
+            if (ct == nullptr) {
+                expected(v, path, "a table with weekdays and hours");
+                continue;
+            }
+            model::CalendarSpec c = office;  // defaults: mon-fri, 9-12 and 13.5-17.5
+            c.name = name;
+            read_calendar_spec(*ct, path, c);
+            if (name == "office") {
+                spec_.calendars[1] = std::move(c);
+            } else {
+                spec_.calendars.push_back(std::move(c));  // table order = name order
+            }
+        }
+    }
+    for (const auto& c : spec_.calendars)
+        calendar_names_.push_back(c.name);
+    for (const auto& name : calendar_names_)
+        calendar_views_.push_back(name);
+}
+
+void Builder::read_departments(const toml::table& root) {
+    if (const toml::table* t = table(root, "", "departments")) {
+        for (auto&& [k, v] : *t) {
+            const std::string path = join("departments", k.str());
+            if (const auto* dt = v.as_table()) {
+                check_keys(*dt, path, department_keys, {});
+                std::string label;
+                read_string(*dt, path, "label", label);
+            } else {
+                expected(v, path, "a table (write [departments.NAME], optionally with label)");
+            }
+            // Declared even when malformed, so that its uses do not raise follow-on errors.
+            spec_.departments.emplace_back(k.str());
+        }
+    }
+    std::sort(spec_.departments.begin(), spec_.departments.end());
+    for (const auto& name : spec_.departments)
+        department_views_.push_back(name);
+}
+
+void Builder::read_tiers(const toml::table& root) {
+    const std::size_t n_departments = spec_.departments.size();
+    for (int k = 0; k < model::tier_count; ++k) {
+        auto& tier = spec_.tiers[static_cast<std::size_t>(k)];
+        tier.calendar = 1;  // office
+        tier.intake_staff = default_intake_staff;
+        tier.staff.assign(n_departments, 0);
+        tier.transfer_h = default_transfer_h[static_cast<std::size_t>(k)];
+        tier.design = model::Design::fragmented;
+        tier.scale_staff = false;
+    }
+    const toml::table* t = table(root, "", "tiers");
+    if (t == nullptr)
+        return;
+    check_keys(*t, "tiers", tier_choices, {});
+    for (std::size_t k = 0; k < tier_choices.size(); ++k) {
+        const toml::table* tt = table(*t, "tiers", tier_choices[k]);
+        if (tt == nullptr)
+            continue;
+        auto& tier = spec_.tiers[k];
+        const std::string path = join("tiers", tier_choices[k]);
+        check_keys(*tt, path, tier_keys, tier_planned);
+        if (int c = read_calendar(*tt, path, "calendar"); c >= 0)
+            tier.calendar = c;
+        read_int(*tt, path, "intake_staff", 1, tier.intake_staff);
+        read_number(*tt, path, "transfer_h", non_negative, tier.transfer_h);
+        if (int d = read_choice(*tt, path, "design", design_choices, design_planned, "a design");
+            d >= 0) {
+            tier.design = static_cast<model::Design>(d);
+        }
+        read_bool(*tt, path, "scale_staff", tier.scale_staff);
+        if (const toml::table* staff = table(*tt, path, "staff")) {
+            const std::string staff_path = join(path, "staff");
+            for (auto&& [name, value] : *staff) {
+                const std::string key = join(staff_path, name.str());
+                const int d = department_index(value, key, name.str());
+                int count = 0;
+                if (read_int(*staff, staff_path, name.str(), 0, count) && d >= 0) {
+                    tier.staff[static_cast<std::size_t>(d)] = count;
+                }
+            }
+        }
+    }
+}
+
+void Builder::read_channels(const toml::table& root) {
+    // Defaults: window at the street, hotline and online at the city.
+    constexpr std::array<model::Tier, model::channel_count> default_tier = {
+        model::Tier::street, model::Tier::city, model::Tier::city, model::Tier::street};
+    std::array<bool, model::channel_count> calendar_set{};
+    for (std::size_t c = 0; c < model::channel_count; ++c) {
+        spec_.channels[c].tier = default_tier[c];
+        spec_.channels[c].staff = -1;
+        spec_.channels[c].calendar = 0;  // always
+    }
+    const toml::table* t = table(root, "", "channels");
+    if (t != nullptr) {
+        check_keys(*t, "channels", channel_choices, channel_planned);
+        for (std::size_t c = 0; c < channel_choices.size(); ++c) {
+            const toml::table* ct = table(*t, "channels", channel_choices[c]);
+            if (ct == nullptr)
+                continue;
+            auto& channel = spec_.channels[c];
+            const std::string path = join("channels", channel_choices[c]);
+            check_keys(*ct, path, channel_keys, {});
+            if (int k = read_choice(*ct, path, "tier", tier_choices, {}, "a tier"); k >= 0) {
+                channel.tier = static_cast<model::Tier>(k);
+            }
+            if (int cal = read_calendar(*ct, path, "calendar"); cal >= 0) {
+                channel.calendar = cal;
+                calendar_set[c] = true;
+            } else if (ct->get("calendar") != nullptr) {
+                calendar_set[c] = true;  // bad value, already reported
+            }
+            read_int(*ct, path, "staff", 1, channel.staff);
+        }
+    }
+    // The window follows the opening hours of the tier it sits at.
+    auto& window = spec_.channels[static_cast<std::size_t>(model::Channel::window)];
+    if (!calendar_set[static_cast<std::size_t>(model::Channel::window)]) {
+        window.calendar = spec_.tiers[static_cast<std::size_t>(window.tier)].calendar;
+    }
+}
+
+void Builder::read_ticket_type(const toml::table& t,
+                               const std::string& path,
+                               model::TicketTypeSpec& tt) {
+    check_keys(t, path, ticket_keys, ticket_planned);
+    if (int c = read_choice(t, path, "channel", channel_choices, channel_planned, "a channel");
+        c >= 0) {
+        tt.channel = static_cast<model::Channel>(c);
+    }
+    if (t.get("rate") == nullptr) {
+        error(path, join(path, "rate") + " is required (arrivals per 10,000 residents per day)");
+    } else {
+        read_number(t, path, "rate", non_negative, tt.rate);
+    }
+    tt.daily_profile.fill(1.0);
+    tt.weekly_profile.fill(1.0);
+    read_profile(t, path, "daily_profile", tt.daily_profile);
+    read_profile(t, path, "weekly_profile", tt.weekly_profile);
+    tt.intake = {model::DistKind::exponential, 0.1, 1.0};
+    read_dist(t, path, "intake", tt.intake);
+    const bool close_ok =
+        read_number(t, path, "close_at_intake", probability, tt.close_at_intake) ||
+        t.get("close_at_intake") == nullptr;
+    if (int k = read_choice(t, path, "authority", tier_choices, {}, "a tier"); k >= 0) {
+        tt.authority = static_cast<model::Tier>(k);
+    }
+    tt.escalate.fill(0.0);
+    if (const toml::node* n = t.get("escalate")) {
+        const std::string key = join(path, "escalate");
+        if (n->is_number()) {
+            double p = 0.0;
+            if (read_number(t, path, "escalate", probability, p)) {
+                tt.escalate = {p, p, p, 0.0};
+            }
+        } else if (const auto* et = n->as_table()) {
+            check_keys(*et, key, escalate_keys, {});
+            for (std::size_t k = 0; k < escalate_keys.size(); ++k) {
+                read_number(*et, key, escalate_keys[k], probability, tt.escalate[k]);
+            }
+        } else {
+            expected(
+                *n, key, "a probability in [0, 1] or a table {street = P, district = P, city = P}");
+        }
+    }
+    bool listed_department = false;
+    if (const toml::node* n = t.get("departments")) {
+        const std::string key = join(path, "departments");
+        if (const auto* arr = n->as_array()) {
+            for (const toml::node& e : *arr) {
+                listed_department = true;
+                if (const auto* s = e.as_string()) {
+                    if (int d = department_index(e, key, s->get()); d >= 0) {
+                        tt.departments.push_back(d);
+                    }
+                } else {
+                    expected(e, key, "department names (strings)");
+                }
+            }
+        } else {
+            expected(*n, key, "an array of department names");
+            listed_department = true;  // reported already
+        }
+    }
+    if (!listed_department && close_ok && tt.close_at_intake < 1.0) {
+        const std::string key = join(path, "departments");
+        error(t.get("departments") != nullptr ? key : path,
+              key + ": expected at least one department (a ticket not closed at intake needs " +
+                  "one to handle it), or close_at_intake = 1");
+    }
+    tt.service = {model::DistKind::exponential, 8.0, 1.0};
+    read_dist(t, path, "service", tt.service);
+    read_number(t, path, "respond_h", positive, tt.respond_h);
+    read_number(t, path, "resolve_wd", positive, tt.resolve_wd);
+    read_number(t, path, "solve_probability", probability, tt.solve_probability);
+}
+
+void Builder::read_ticket_types(const toml::table& root) {
+    const toml::node* n = root.get("ticket_types");
+    if (const toml::table* t = table(root, "", "ticket_types")) {
+        for (auto&& [k, v] : *t) {
+            const std::string path = join("ticket_types", k.str());
+            const auto* tt_table = v.as_table();
+            if (tt_table == nullptr) {
+                expected(v, path, "a table (write [ticket_types.NAME])");
+                continue;
+            }
+            model::TicketTypeSpec tt;
+            tt.name = k.str();
+            read_ticket_type(*tt_table, path, tt);
+            spec_.ticket_types.push_back(std::move(tt));  // table order = name order
+        }
+    }
+    if (spec_.ticket_types.empty() && (n == nullptr || n->is_table())) {
+        error("ticket_types",
+              "ticket_types: a scenario needs at least one ticket type "
+              "([ticket_types.NAME] with a rate)");
+    }
+}
+
+void Builder::read_levers(const toml::table& root) {
+    if (const toml::table* t = table(root, "", "technology")) {
+        check_keys(*t, "technology", technology_keys, technology_planned);
+        read_number(*t, "technology", "link_h", positive, spec_.link_h);
+    }
+    if (const toml::table* t = table(root, "", "organization")) {
+        check_keys(*t, "organization", organization_keys, organization_planned);
+        read_number(*t, "organization", "handoff_h", non_negative, spec_.handoff_h);
+        read_number(*t, "organization", "handoff_cost_h", non_negative, spec_.handoff_cost_h);
+    }
+    if (const toml::table* t = table(root, "", "institution")) {
+        check_keys(*t, "institution", institution_keys, institution_planned);
+        read_number(*t, "institution", "return_probability", probability, spec_.return_probability);
+        read_int(*t, "institution", "max_returns", 0, spec_.max_returns);
+        read_number(*t, "institution", "return_review_h", non_negative, spec_.return_review_h);
+    }
+    if (const toml::table* t = table(root, "", "strategy")) {
+        check_keys(*t, "strategy", {}, strategy_planned);
+    }
+    if (const toml::table* t = table(root, "", "citizens")) {
+        auto& c = spec_.citizens;
+        check_keys(*t, "citizens", citizens_keys, citizens_planned);
+        read_number(*t, "citizens", "satisfied_if_solved", probability, c.satisfied_if_solved);
+        read_number(*t, "citizens", "satisfied_if_unsolved", probability, c.satisfied_if_unsolved);
+        read_number(*t, "citizens", "late_factor", probability, c.late_factor);
+    }
+}
+
+// A department queue with no servers would hold its tickets forever, so every department a
+// ticket type needs must be staffed at its authority tier and at each tier it can escalate to.
+void Builder::check_department_staff() {
+    std::map<std::pair<std::size_t, std::size_t>, std::vector<std::string>> missing;
+    for (const auto& tt : spec_.ticket_types) {
+        if (tt.close_at_intake >= 1.0)
+            continue;
+        std::vector<int> seen;
+        for (int d : tt.departments) {
+            if (std::find(seen.begin(), seen.end(), d) != seen.end())
+                continue;
+            seen.push_back(d);
+            const auto authority = static_cast<std::size_t>(tt.authority);
+            for (std::size_t k = authority; k < model::tier_count; ++k) {
+                if (spec_.tiers[k].staff[static_cast<std::size_t>(d)] <= 0) {
+                    std::string why = "ticket type " + in_single_quotes(tt.name);
+                    if (k == authority) {
+                        why += " is decided there (authority " + in_single_quotes(tier_choices[k]) +
+                               ")";
+                    } else {
+                        why += " escalates there from the " + std::string(tier_choices[k - 1]) +
+                               " tier (escalate " + number_text(tt.escalate[k - 1]) + ")";
+                    }
+                    missing[{k, static_cast<std::size_t>(d)}].push_back(std::move(why));
+                }
+                if (tt.escalate[k] <= 0.0)
+                    break;
+            }
+        }
+    }
+    for (const auto& [where, reasons] : missing) {
+        const auto [k, d] = where;
+        const std::string key = "tiers." + std::string(tier_choices[k]) + ".staff";
+        // A problem already reported in this staff table explains the zero.
+        const bool reported = std::any_of(diags_.begin(), diags_.end(), [&](const Diagnostic& x) {
+            return x.key.starts_with(key);
+        });
+        if (reported)
+            continue;
+        std::string message = key + ": department " + in_single_quotes(spec_.departments[d]) +
+                              " has no staff at the " + std::string(tier_choices[k]) +
+                              " tier, but " + reasons.front();
+        if (reasons.size() > 1) {
+            message += " (and " + std::to_string(reasons.size() - 1) + " more)";
+        }
+        message += "; a queue without servers would hold tickets forever";
+        const std::string dept_key = key + "." + spec_.departments[d];
+        diags_.push_back({spec_.where(spec_.locations.count(dept_key) != 0 ? dept_key : key),
+                          key,
+                          std::move(message)});
+    }
+}
+
+std::string Builder::resolved_toml() const {
+    toml::table out = merged_.table;
+    out.erase("base");
+    // The folder is written out resolved, so that the text alone reproduces the scenario.
+    if (out.get("divisions") == nullptr)
+        out.insert("divisions", toml::table{});
+    if (auto* divisions = out.get_as<toml::table>("divisions")) {
+        divisions->insert_or_assign("dir", divisions_dir_);
+    }
+    std::ostringstream os;
+    os << out;
+    return os.str();
+}
+
+ScenarioSpec Builder::build() {
+    const SourceLocation file{merged_.file, 0, 0};
+    spec_.name = merged_.name;
+    spec_.locations[""] = file;
+    record_locations(merged_.table, "", file);
+
+    const toml::table& root = merged_.table;
+    read_top(root);
+    read_simulation(root);
+    read_divisions(root);
+    read_calendars(root);
+    read_departments(root);
+    read_tiers(root);
+    read_channels(root);
+    read_ticket_types(root);
+    read_levers(root);
+    check_department_staff();
+
+    if (!diags_.empty()) {
+        std::stable_sort(diags_.begin(), diags_.end(), [](const auto& a, const auto& b) {
+            return std::tie(a.where.file, a.where.line, a.where.column) <
+                   std::tie(b.where.file, b.where.line, b.where.column);
+        });
+        auto same = [](const Diagnostic& a, const Diagnostic& b) {
+            return a.where.file == b.where.file && a.where.line == b.where.line &&
+                   a.where.column == b.where.column && a.message == b.message;
+        };
+        diags_.erase(std::unique(diags_.begin(), diags_.end(), same), diags_.end());
+        throw ScenarioError(std::move(diags_));
+    }
+    spec_.resolved_toml = resolved_toml();
+    return std::move(spec_);
+}
+
+}  // namespace
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+model::ScenarioSpec build_scenario_spec(const MergedScenario& merged) {
+    return Builder(merged).build();
+}
+
+}  // namespace tiersim::io::detail

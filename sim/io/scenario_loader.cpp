@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: MIT
+// Finding a scenario (file or embedded), parsing it with toml++, following `base =`
+// inheritance and applying `--set` overrides. Validation is in scenario_builder.cpp.
+#include "tiersim/io/scenario_loader.hpp"
+
+#include "tiersim/error.hpp"
+#include "tiersim/io/embedded_scenarios.hpp"
+
+#include "io/scenario_builder.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace tiersim::io {
+
+namespace {
+
+namespace fs = std::filesystem;
+using detail::command_line_file;
+using detail::MergedScenario;
+
+/// One scenario text and where it came from.
+struct Source {
+    std::string path;      ///< as diagnostics print it: a file path or "<embedded>/NAME.toml"
+    std::string identity;  ///< canonical, for cycle detection
+    std::string text;
+    fs::path base_folder;  ///< folder that a file `base =` is relative to (as given)
+    fs::path folder;       ///< absolute folder that data paths (divisions.dir) are relative to
+    std::optional<std::string> embedded;  ///< the embedded name, if embedded
+};
+
+[[noreturn]] void fail(SourceLocation where, std::string key, std::string message) {
+    throw ScenarioError(Diagnostic{std::move(where), std::move(key), std::move(message)});
+}
+
+SourceLocation command_line() {
+    return {std::string(command_line_file), 0, 0};
+}
+
+std::string trim(std::string_view s) {
+    const auto first = s.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos)
+        return {};
+    const auto last = s.find_last_not_of(" \t\r\n");
+    return std::string(s.substr(first, last - first + 1));
+}
+
+/// The folder that embedded scenarios' relative data paths start from: the source tree's
+/// scenarios/ folder, or $TIERSIM_SCENARIOS_DIR.
+fs::path embedded_root() {
+    if (const char* env = std::getenv("TIERSIM_SCENARIOS_DIR"); env != nullptr && *env != '\0') {
+        return fs::absolute(env).lexically_normal();
+    }
+#ifdef TIERSIM_SOURCE_SCENARIOS
+    return fs::path(TIERSIM_SOURCE_SCENARIOS);
+#else
+    return fs::current_path() / "scenarios";
+#endif
+}
+
+const EmbeddedScenario* find_embedded(std::string_view name) {
+    if (name.ends_with(".toml"))
+        name.remove_suffix(5);
+    const auto& all = embedded_scenarios();
+    auto it = std::find_if(
+        all.begin(), all.end(), [name](const EmbeddedScenario& e) { return e.name == name; });
+    return it == all.end() ? nullptr : &*it;
+}
+
+Source embedded_source(const EmbeddedScenario& e) {
+    Source s;
+    s.embedded = std::string(e.name);
+    s.path = "<embedded>/" + *s.embedded + ".toml";
+    s.identity = s.path;
+    s.text = std::string(e.text);
+    s.folder = (embedded_root() / fs::path(*s.embedded).parent_path()).lexically_normal();
+    return s;
+}
+
+Source file_source(const fs::path& path, const SourceLocation& asked_at, const std::string& key) {
+    Source s;
+    s.path = path.lexically_normal().string();
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        fail(asked_at, key, "cannot read scenario file '" + s.path + "'");
+    std::ostringstream text;
+    text << in.rdbuf();
+    s.text = text.str();
+    std::error_code ec;
+    s.identity = fs::weakly_canonical(path, ec).string();
+    if (ec)
+        s.identity = fs::absolute(path).lexically_normal().string();
+    s.base_folder = path.parent_path();
+    s.folder = fs::absolute(path).lexically_normal().parent_path();
+    return s;
+}
+
+Source top_source(const std::string& name_or_path) {
+    const std::string name = name_or_path.empty() ? "default" : name_or_path;
+    std::error_code ec;
+    if (!name_or_path.empty() && fs::exists(name_or_path, ec)) {
+        if (!fs::is_regular_file(name_or_path, ec)) {
+            fail(command_line(), "", "'" + name_or_path + "' is not a scenario file");
+        }
+        return file_source(name_or_path, command_line(), "");
+    }
+    if (const auto* e = find_embedded(name))
+        return embedded_source(*e);
+    fail(command_line(), "", "no scenario file or embedded scenario named '" + name + "'");
+}
+
+toml::table parse(const Source& s) {
+    try {
+        return toml::parse(s.text, std::string_view(s.path));
+    } catch (const toml::parse_error& e) {
+        fail({s.path,
+              static_cast<int>(e.source().begin.line),
+              static_cast<int>(e.source().begin.column)},
+             "",
+             std::string(e.description()));
+    }
+}
+
+/// Puts every key of `parent` that `child` lacks into `child`, recursing into tables that both
+/// have: the child wins, and nodes keep the source region they were parsed with.
+void merge_under(toml::table& child, toml::table&& parent) {
+    for (auto&& [k, v] : parent) {
+        toml::node* existing = child.get(k.str());
+        if (existing == nullptr) {
+            child.insert(k, std::move(v));
+        } else if (existing->is_table() && v.is_table()) {
+            merge_under(*existing->as_table(), std::move(*v.as_table()));
+        }
+    }
+}
+
+Source resolve_base(const Source& from, const std::string& value, const SourceLocation& where) {
+    std::string looked;
+    if (from.embedded) {
+        const fs::path relative =
+            (fs::path(*from.embedded).parent_path() / value).lexically_normal();
+        if (const auto* e = find_embedded(relative.generic_string()))
+            return embedded_source(*e);
+    } else {
+        fs::path candidate(value);
+        if (candidate.is_relative())
+            candidate = from.base_folder / candidate;
+        candidate = candidate.lexically_normal();
+        std::error_code ec;
+        if (fs::is_regular_file(candidate, ec))
+            return file_source(candidate, where, "base");
+        looked = "no file '" + candidate.string() + "' and ";
+    }
+    if (const auto* e = find_embedded(value))
+        return embedded_source(*e);
+    fail(where,
+         "base",
+         "base: scenario '" + value + "' not found (" + looked + "no embedded scenario named '" +
+             value + "')");
+}
+
+/// Parses `src` and, recursively, the scenarios it inherits from; returns the merged table.
+toml::table load_tree(const Source& src,
+                      std::vector<std::string>& chain_ids,
+                      std::vector<std::string>& chain_paths,
+                      MergedScenario& merged) {
+    merged.folders[src.path] = src.folder;
+    chain_ids.push_back(src.identity);
+    chain_paths.push_back(src.path);
+    toml::table table = parse(src);
+    if (const toml::node* base = table.get("base")) {
+        const auto& region = base->source();
+        const SourceLocation where{
+            src.path, static_cast<int>(region.begin.line), static_cast<int>(region.begin.column)};
+        const auto* value = base->as_string();
+        if (value == nullptr) {
+            fail(where, "base", "base: expected the name or path of a scenario (a string)");
+        }
+        const Source parent = resolve_base(src, value->get(), where);
+        if (std::find(chain_ids.begin(), chain_ids.end(), parent.identity) != chain_ids.end()) {
+            std::string cycle;
+            auto first = std::find(chain_ids.begin(), chain_ids.end(), parent.identity);
+            for (auto i = static_cast<std::size_t>(first - chain_ids.begin());
+                 i < chain_paths.size();
+                 ++i) {
+                cycle += chain_paths[i] + " -> ";
+            }
+            fail(where, "base", "base: inheritance cycle: " + cycle + parent.path);
+        }
+        toml::table inherited = load_tree(parent, chain_ids, chain_paths, merged);
+        table.erase("base");
+        merge_under(table, std::move(inherited));
+    }
+    chain_ids.pop_back();
+    chain_paths.pop_back();
+    return table;
+}
+
+/// Applies each `--set KEY=VALUE`; VALUE is a TOML value, or else taken as a bare string.
+void apply_overrides(MergedScenario& merged, const std::vector<std::string>& overrides) {
+    std::vector<Diagnostic> diags;
+    for (const auto& text : overrides) {
+        const auto eq = text.find('=');
+        const std::string key = trim(std::string_view(text).substr(0, eq));
+        std::vector<std::string> segments;
+        for (std::size_t start = 0;;) {
+            const auto dot = key.find('.', start);
+            segments.push_back(trim(std::string_view(key).substr(start, dot - start)));
+            if (dot == std::string::npos)
+                break;
+            start = dot + 1;
+        }
+        const bool empty_segment = std::any_of(
+            segments.begin(), segments.end(), [](const std::string& s) { return s.empty(); });
+        if (eq == std::string::npos || empty_segment) {
+            diags.push_back({command_line(),
+                             key,
+                             "--set '" + text + "': expected KEY=VALUE with a dotted key such as " +
+                                 "simulation.days=14"});
+            continue;
+        }
+        if (segments.front() == "base") {
+            diags.push_back({command_line(),
+                             key,
+                             "--set '" + text + "': base cannot be overridden; name that " +
+                                 "scenario instead"});
+            continue;
+        }
+        const std::string value = text.substr(eq + 1);
+        toml::table parsed;
+        try {
+            parsed = toml::parse("v = " + value, std::string_view(command_line_file));
+        } catch (const toml::parse_error&) {
+            parsed.clear();
+        }
+        if (parsed.get("v") == nullptr)
+            parsed.insert_or_assign("v", trim(value));
+
+        toml::table* target = &merged.table;
+        std::string path;
+        bool ok = true;
+        for (std::size_t i = 0; i + 1 < segments.size(); ++i) {
+            path += (path.empty() ? "" : ".") + segments[i];
+            toml::node* node = target->get(segments[i]);
+            if (node == nullptr) {
+                target->insert(segments[i], toml::table{});
+                merged.overridden.insert(path);
+                node = target->get(segments[i]);
+            }
+            target = node->as_table();
+            if (target == nullptr) {
+                diags.push_back({command_line(),
+                                 key,
+                                 "--set '" + text + "': '" + path + "' is a value, not a table"});
+                ok = false;
+                break;
+            }
+        }
+        if (!ok)
+            continue;
+        target->insert_or_assign(segments.back(), std::move(*parsed.get("v")));
+        merged.overridden.insert(key);
+    }
+    if (!diags.empty())
+        throw ScenarioError(std::move(diags));
+}
+
+}  // namespace
+
+model::ScenarioSpec load_scenario(const std::string& name_or_path,
+                                  const std::vector<std::string>& overrides) {
+    const Source source = top_source(name_or_path);
+    MergedScenario merged;
+    merged.name = source.embedded ? *source.embedded : fs::path(source.path).stem().string();
+    merged.file = source.path;
+    std::vector<std::string> chain_ids;
+    std::vector<std::string> chain_paths;
+    merged.table = load_tree(source, chain_ids, chain_paths, merged);
+    merged.folders[std::string(command_line_file)] = fs::current_path();
+    apply_overrides(merged, overrides);
+    return detail::build_scenario_spec(merged);
+}
+
+}  // namespace tiersim::io

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: MIT
+#include "tiersim/io/summary_report.hpp"
+
+#include "tiersim/model/group_stats_fields.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+namespace tiersim::io {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+/// Columns a terminal uses for a UTF-8 string: 2 for East Asian wide characters, else 1.
+std::size_t display_width(const std::string& text) {
+    std::size_t width = 0;
+    for (std::size_t i = 0; i < text.size();) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        char32_t cp = c;
+        std::size_t len = 1;
+        if (c >= 0xF0) {
+            cp = c & 0x07U;
+            len = 4;
+        } else if (c >= 0xE0) {
+            cp = c & 0x0FU;
+            len = 3;
+        } else if (c >= 0xC0) {
+            cp = c & 0x1FU;
+            len = 2;
+        }
+        for (std::size_t k = 1; k < len && i + k < text.size(); ++k) {
+            cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3FU);
+        }
+        i += len;
+        const bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+                          (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+                          (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                          (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
+        width += wide ? 2 : 1;
+    }
+    return width;
+}
+
+std::string pad_right(const std::string& text, std::size_t width) {
+    const std::size_t w = display_width(text);
+    return w >= width ? text : text + std::string(width - w, ' ');
+}
+
+std::string pad_left(const std::string& text, std::size_t width) {
+    return text.size() >= width ? text : std::string(width - text.size(), ' ') + text;
+}
+
+/// A number with a fixed count of decimals, "-" when undefined.
+std::string fixed(double value, int decimals) {
+    if (!std::isfinite(value)) {
+        return "-";
+    }
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+    return buffer;
+}
+
+std::string percent(double share) {
+    return std::isfinite(share) ? fixed(100.0 * share, 1) : "-";
+}
+
+/// An integer with thin thousands separators (commas), e.g. 12,345,678.
+std::string grouped(std::int64_t value) {
+    const bool negative = value < 0;
+    std::string digits = std::to_string(negative ? -value : value);
+    std::string out;
+    const std::size_t n = digits.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        out += digits[i];
+        if ((n - 1 - i) % 3 == 0 && i + 1 < n) {
+            out += ',';
+        }
+    }
+    return negative ? "-" + out : out;
+}
+
+/// Lead times: more decimals for short times so that minutes stay visible.
+std::string hours(double value) {
+    if (!std::isfinite(value)) {
+        return "-";
+    }
+    return fixed(value, std::fabs(value) < 10.0 ? 2 : 1);
+}
+
+Json number(double value) {
+    return std::isfinite(value) ? Json(value) : Json(nullptr);
+}
+
+Json group_json(const model::GroupStats& g) {
+    Json out = Json::object();
+    for (const auto& field : model::group_stats_count_fields) {
+        out[field.name] = g.*field.member;
+    }
+    for (const auto& field : model::group_stats_value_fields) {
+        out[field.name] = number(g.*field.member);
+    }
+    return out;
+}
+
+template <class Groups>
+Json groups_json(const Groups& groups) {
+    Json out = Json::object();
+    for (const model::GroupStats& g : groups) {
+        out[g.name] = group_json(g);
+    }
+    return out;
+}
+
+double events_per_second(const RunInfo& info) {
+    return info.wall_seconds > 0.0 ? static_cast<double>(info.events) / info.wall_seconds
+                                   : std::nan("");
+}
+
+}  // namespace
+
+std::string summary_text(const model::Summary& summary,
+                         const RunInfo& info,
+                         const std::string& scenario_name) {
+    std::string out;
+    char line[512];
+    const double rate = events_per_second(info);
+    std::snprintf(
+        line,
+        sizeof line,
+        "scenario %s  seed %llu  days %g%s  threads %d%s  wall %.2f s  events %s (%s/s)\n",
+        scenario_name.c_str(),
+        static_cast<unsigned long long>(info.seed),
+        info.days,
+        info.interrupted ? " (interrupted)" : "",
+        info.threads,
+        info.ranks > 1 ? (" ranks " + std::to_string(info.ranks)).c_str() : "",
+        info.wall_seconds,
+        grouped(static_cast<std::int64_t>(info.events)).c_str(),
+        std::isfinite(rate) ? grouped(std::llround(rate)).c_str() : "-");
+    out += line;
+    out += "created " + grouped(summary.created) + " = closed " + grouped(summary.closed) +
+           " + abandoned " + grouped(summary.abandoned) + " + open at end " +
+           grouped(summary.open_at_end) + "\n\n";
+
+    struct Row {
+        std::string label;
+        const model::GroupStats* stats;
+    };
+
+    std::vector<Row> rows;
+    rows.push_back({"overall", &summary.overall});
+    for (const auto& g : summary.by_tier) {
+        rows.push_back({"tier " + g.name, &g});
+    }
+    for (const auto& g : summary.by_type) {
+        rows.push_back({"type " + g.name, &g});
+    }
+    for (const auto& g : summary.by_province) {
+        rows.push_back({"province " + g.name, &g});
+    }
+
+    static const std::vector<std::string> headers = {"closed",
+                                                     "resp%",
+                                                     "resol%",
+                                                     "satis%",
+                                                     "limit%",
+                                                     "lead mean",
+                                                     "p50",
+                                                     "p90",
+                                                     "p99",
+                                                     "hand/t",
+                                                     "ret/t",
+                                                     "coord h"};
+    std::vector<std::vector<std::string>> cells;
+    for (const Row& row : rows) {
+        const model::GroupStats& g = *row.stats;
+        cells.push_back({grouped(g.closed),
+                         percent(g.response_rate),
+                         percent(g.resolution_rate),
+                         percent(g.satisfaction_rate),
+                         percent(g.within_limit_share),
+                         hours(g.lead_time_mean_h),
+                         hours(g.lead_time_p50_h),
+                         hours(g.lead_time_p90_h),
+                         hours(g.lead_time_p99_h),
+                         fixed(g.handoffs_per_ticket, 2),
+                         fixed(g.returns_per_ticket, 2),
+                         fixed(g.coord_cost_h, 1)});
+    }
+    std::size_t label_width = 5;
+    for (const Row& row : rows) {
+        label_width = std::max(label_width, display_width(row.label));
+    }
+    std::vector<std::size_t> widths(headers.size());
+    for (std::size_t c = 0; c < headers.size(); ++c) {
+        widths[c] = headers[c].size();
+        for (const auto& r : cells) {
+            widths[c] = std::max(widths[c], r[c].size());
+        }
+    }
+    out += pad_right("group", label_width);
+    for (std::size_t c = 0; c < headers.size(); ++c) {
+        out += "  " + pad_left(headers[c], widths[c]);
+    }
+    out += "\n";
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        out += pad_right(rows[i].label, label_width);
+        for (std::size_t c = 0; c < headers.size(); ++c) {
+            out += "  " + pad_left(cells[i][c], widths[c]);
+        }
+        out += "\n";
+    }
+    out += "(lead times in hours; rates over tickets created after the warm-up and closed)\n";
+    return out;
+}
+
+std::string summary_json(const model::Summary& summary,
+                         const RunInfo& info,
+                         const std::string& scenario_name,
+                         const std::string& output_path) {
+    Json j = Json::object();
+    j["scenario"] = scenario_name;
+    j["output"] = output_path;
+    j["seed"] = info.seed;
+    j["days"] = number(info.days);
+    j["end_h"] = number(info.end_h);
+    j["threads"] = info.threads;
+    j["ranks"] = info.ranks;
+    j["wall_seconds"] = number(info.wall_seconds);
+    j["events"] = info.events;
+    j["events_per_second"] = number(events_per_second(info));
+    j["interrupted"] = info.interrupted;
+    j["tickets"] = {{"created", summary.created},
+                    {"closed", summary.closed},
+                    {"abandoned", summary.abandoned},
+                    {"open_at_end", summary.open_at_end}};
+    j["overall"] = group_json(summary.overall);
+    j["by_tier"] = groups_json(summary.by_tier);
+    j["by_type"] = groups_json(summary.by_type);
+    j["by_province"] = groups_json(summary.by_province);
+    // Replace invalid UTF-8 rather than throw: names come from data files.
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace tiersim::io

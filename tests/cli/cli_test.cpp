@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: MIT
+// The command line's contract (DESIGN §4.1): exit codes, --json, nothing written on bad input,
+// a valid file after SIGINT, and `check` naming overloaded queues.
+#include <csignal>
+#include <filesystem>
+#include <string>
+
+#include "support/test_support.hpp"
+#include "tiersim/io/hdf5_file.hpp"
+#include "tiersim/version.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+using tiersim::test::run_tiersim;
+using tiersim::test::TempDir;
+
+/// created = closed + abandoned + open at end, from the JSON summary.
+void require_conservation(const nlohmann::json& j) {
+    const auto& t = j.at("tickets");
+    REQUIRE(t.at("created").get<long>() > 0);
+    REQUIRE(t.at("created").get<long>() == t.at("closed").get<long>() +
+                                               t.at("abandoned").get<long>() +
+                                               t.at("open_at_end").get<long>());
+}
+
+}  // namespace
+
+TEST_CASE("the version flag prints the version and exits 0", "[cli]") {
+    const auto r = run_tiersim({"--version"});
+    REQUIRE(r.exit_code == 0);
+    REQUIRE_THAT(r.out, Catch::Contains(tiersim::version));
+}
+
+TEST_CASE("list names the embedded scenarios", "[cli]") {
+    const auto r = run_tiersim({"list"});
+    REQUIRE(r.exit_code == 0);
+    REQUIRE_THAT(r.out, Catch::Contains("default"));
+    REQUIRE_THAT(r.out, Catch::Contains("validation/mmc"));
+    REQUIRE_THAT(r.out, Catch::Contains("validation/jackson"));
+}
+
+TEST_CASE("bad usage exits 2", "[cli]") {
+    REQUIRE(run_tiersim({"run", "--no-such-option"}).exit_code == 2);
+    REQUIRE(run_tiersim({"run", "--threads", "0"}).exit_code == 2);
+    REQUIRE(run_tiersim({"run", "--trace", "everything"}).exit_code == 2);
+    REQUIRE(run_tiersim({"frobnicate"}).exit_code == 2);
+}
+
+TEST_CASE("run --json reports the conservation line and every group", "[cli]") {
+    const TempDir dir;
+    const auto out = dir.path() / "mmc.h5";
+    const auto r = run_tiersim({"run", "validation/jackson", "--days", "20", "--json", "-q", "-o",
+                                out.string()});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    REQUIRE(r.err.empty());  // -q: nothing on stderr
+    const auto j = nlohmann::json::parse(r.out);
+    require_conservation(j);
+    REQUIRE(j.at("output").get<std::string>() == out.string());
+    for (const char* tier : {"street", "district", "city", "province"}) {
+        const auto& g = j.at("by_tier").at(tier);
+        for (const char* key : {"response_rate", "resolution_rate", "satisfaction_rate",
+                                "lead_time_mean_h", "lead_time_p50_h", "lead_time_p90_h",
+                                "lead_time_p99_h"}) {
+            INFO(tier << "." << key);
+            REQUIRE(g.contains(key));
+        }
+    }
+    REQUIRE(j.at("by_type").contains("t"));
+    REQUIRE(std::filesystem::exists(out));
+    REQUIRE_FALSE(std::filesystem::exists(out.string() + ".partial"));
+    // The file agrees with the JSON.
+    REQUIRE(static_cast<long>(tiersim::io::column_size(out, "/tickets/id")) ==
+            j.at("tickets").at("created").get<long>());
+}
+
+TEST_CASE("bad scenarios exit 2 with FILE:LINE:COL and write nothing", "[cli]") {
+    const TempDir dir;
+    const auto out = dir.path() / "never.h5";
+    const auto base = tiersim::test::source_path("scenarios/validation/mmc.toml");
+
+    SECTION("a mistyped key") {
+        const auto file = dir.write("typo.toml",
+                                    "base = \"" + base.string() +
+                                        "\"\n[tiers.street]\nintake_staf = 3\n");
+        const auto r = run_tiersim({"run", file.string(), "-o", out.string()});
+        REQUIRE(r.exit_code == 2);
+        REQUIRE_THAT(r.err, Catch::Contains("typo.toml:3:15: error:"));
+        REQUIRE_THAT(r.err, Catch::Contains("intake_staff"));  // did you mean
+    }
+    SECTION("a wrong type") {
+        const auto file = dir.write("type.toml",
+                                    "base = \"" + base.string() +
+                                        "\"\n[tiers.street]\nintake_staff = \"four\"\n");
+        const auto r = run_tiersim({"run", file.string(), "-o", out.string()});
+        REQUIRE(r.exit_code == 2);
+        REQUIRE_THAT(r.err, Catch::Contains("type.toml:3:16: error:"));
+        REQUIRE_THAT(r.err, Catch::Contains("tiers.street.intake_staff"));
+    }
+    SECTION("a bad value") {
+        const auto file = dir.write("value.toml",
+                                    "base = \"" + base.string() +
+                                        "\"\n[ticket_types.t]\nclose_at_intake = 1.5\n");
+        const auto r = run_tiersim({"run", file.string(), "-o", out.string()});
+        REQUIRE(r.exit_code == 2);
+        REQUIRE_THAT(r.err, Catch::Contains("value.toml:3:19: error:"));
+        REQUIRE_THAT(r.err, Catch::Contains("close_at_intake"));
+    }
+    SECTION("a bad --set") {
+        const auto r = run_tiersim(
+            {"run", "validation/mmc", "--set", "tiers.street.intake_stuff=3", "-o", out.string()});
+        REQUIRE(r.exit_code == 2);
+        REQUIRE_THAT(r.err, Catch::Contains("<command line>"));
+    }
+    REQUIRE_FALSE(std::filesystem::exists(out));
+    REQUIRE_FALSE(std::filesystem::exists(out.string() + ".partial"));
+}
+
+TEST_CASE("a failed run leaves an existing output file untouched", "[cli]") {
+    const TempDir dir;
+    const auto out = dir.write("keep.h5", "precious");
+    const auto r =
+        run_tiersim({"run", "validation/mmc", "--set", "simulation.days=-1", "-o", out.string()});
+    REQUIRE(r.exit_code == 2);
+    REQUIRE(std::filesystem::file_size(out) == 8);
+}
+
+TEST_CASE("an unwritable output exits 3", "[cli]") {
+    const auto r = run_tiersim(
+        {"run", "validation/mmc", "--days", "2", "--set", "simulation.warmup_days=1", "-q", "-o",
+         "/nonexistent-dir/x/out.h5"});
+    REQUIRE(r.exit_code == 3);
+    REQUIRE_THAT(r.err, Catch::Contains("/nonexistent-dir/x/out.h5"));
+}
+
+TEST_CASE("SIGINT stops the run at the next window: exit 130 and a valid file", "[cli]") {
+    const TempDir dir;
+    const auto out = dir.path() / "interrupted.h5";
+    const auto r = tiersim::test::run_tiersim_interrupted(
+        {"run", "default", "--days", "200", "--trace", "tickets", "--json", "-q", "-o",
+         out.string()},
+        3.0,
+        SIGINT);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 130);
+    const auto j = nlohmann::json::parse(r.out);
+    require_conservation(j);
+    REQUIRE(j.at("interrupted").get<bool>());
+    REQUIRE(j.at("end_h").get<double>() < 200.0 * 24.0);
+    // The file is complete: its ticket rows and summary add up.
+    const auto rows = static_cast<long>(tiersim::io::column_size(out, "/tickets/id"));
+    const auto created = tiersim::io::read_int_attribute(out, "/summary", "created");
+    REQUIRE(rows == created);
+    REQUIRE(created == tiersim::io::read_int_attribute(out, "/summary", "closed") +
+                           tiersim::io::read_int_attribute(out, "/summary", "abandoned") +
+                           tiersim::io::read_int_attribute(out, "/summary", "open_at_end"));
+    REQUIRE(tiersim::io::read_int_attribute(out, "/provenance", "interrupted") == 1);
+}
+
+TEST_CASE("check names the overloaded queue", "[cli]") {
+    // M/M/3 with λ = 3.2/h and mean service 1 h: ρ = 3.2 / 3 > 1 at the street's window.
+    const auto r = run_tiersim({"check", "validation/mmc", "--set", "tiers.street.intake_staff=3"});
+    REQUIRE(r.exit_code == 0);
+    REQUIRE_THAT(r.out, Catch::Contains("P1-C1-D1-S1"));
+    REQUIRE_THAT(r.out, Catch::Contains("intake:window"));
+    REQUIRE_THAT(r.out, Catch::Contains("1.07"));
+    const auto ok = run_tiersim({"check", "validation/mmc", "--json"});
+    REQUIRE(ok.exit_code == 0);
+    REQUIRE(nlohmann::json::parse(ok.out).at("stable").get<bool>());
+}
+
+TEST_CASE("every shipped scenario runs and conserves tickets", "[cli]") {
+    const TempDir dir;
+    std::vector<std::filesystem::path> files;
+    for (const auto* folder : {"scenarios", "scenarios/validation"}) {
+        for (const auto& entry :
+             std::filesystem::directory_iterator(tiersim::test::source_path(folder))) {
+            if (entry.path().extension() == ".toml") files.push_back(entry.path());
+        }
+    }
+    REQUIRE(files.size() >= 3);
+    for (const auto& file : files) {
+        INFO(file.string());
+        const auto out = dir.path() / (file.stem().string() + ".h5");
+        const auto r = run_tiersim({"run", file.string(), "--days", "3", "--set",
+                                    "simulation.warmup_days=1", "--json", "-q", "-o",
+                                    out.string()});
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        require_conservation(nlohmann::json::parse(r.out));
+    }
+}

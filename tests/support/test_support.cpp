@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+#include "support/test_support.hpp"
+
+#include <atomic>
+#include <fstream>
+#include <sstream>
+
+#include <csignal>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace tiersim::test {
+
+namespace {
+
+std::string slurp(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+}  // namespace
+
+namespace {
+
+CommandResult run_with(const std::vector<std::string>& args, double delay_s, int signal) {
+    const TempDir dir;
+    const auto out_path = dir.path() / "stdout";
+    const auto err_path = dir.path() / "stderr";
+    const pid_t pid = fork();
+    if (pid == 0) {
+        std::vector<char*> argv;
+        std::string exe = TIERSIM_BINARY;
+        argv.push_back(exe.data());
+        std::vector<std::string> copy = args;
+        for (auto& a : copy) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        if (freopen(out_path.c_str(), "w", stdout) == nullptr) _exit(127);
+        if (freopen(err_path.c_str(), "w", stderr) == nullptr) _exit(127);
+        execv(exe.c_str(), argv.data());
+        _exit(127);
+    }
+    int status = 0;
+    if (delay_s > 0) {
+        usleep(static_cast<useconds_t>(delay_s * 1e6));
+        if (waitpid(pid, &status, WNOHANG) == 0) {
+            kill(pid, signal);
+            waitpid(pid, &status, 0);
+        }
+    } else {
+        waitpid(pid, &status, 0);
+    }
+    CommandResult r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.out = slurp(out_path);
+    r.err = slurp(err_path);
+    return r;
+}
+
+}  // namespace
+
+CommandResult run_tiersim(const std::vector<std::string>& args) { return run_with(args, 0.0, 0); }
+
+CommandResult run_tiersim_interrupted(const std::vector<std::string>& args,
+                                      double delay_s,
+                                      int signal) {
+    return run_with(args, delay_s, signal);
+}
+
+TempDir::TempDir() {
+    static std::atomic<int> counter{0};
+    path_ = std::filesystem::temp_directory_path() /
+            ("tiersim-test-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
+    std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+}
+
+std::filesystem::path TempDir::write(const std::string& name, const std::string& text) const {
+    const auto p = path_ / name;
+    std::filesystem::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary) << text;
+    return p;
+}
+
+std::filesystem::path source_path(const std::string& relative) {
+    return std::filesystem::path(TIERSIM_SOURCE_DIR) / relative;
+}
+
+}  // namespace tiersim::test

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+/// Helpers shared by the test layers.
+namespace tiersim::test {
+
+struct CommandResult {
+    int exit_code = -1;
+    std::string out;  ///< stdout
+    std::string err;  ///< stderr
+};
+
+/// Runs the built `tiersim` binary with the given arguments (no shell quoting needed).
+CommandResult run_tiersim(const std::vector<std::string>& args);
+
+/// Runs `tiersim` and sends it `signal` after `delay_s` seconds (if it is still running).
+CommandResult run_tiersim_interrupted(const std::vector<std::string>& args,
+                                      double delay_s,
+                                      int signal);
+
+/// A fresh directory under the system temp folder, removed when the object dies.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+    /// Writes `text` to a file in the directory and returns its path.
+    std::filesystem::path write(const std::string& name, const std::string& text) const;
+
+private:
+    std::filesystem::path path_;
+};
+
+/// The project's source folder and a file in it.
+std::filesystem::path source_path(const std::string& relative);
+
+}  // namespace tiersim::test

@@ -1,0 +1,522 @@
+// SPDX-License-Identifier: MIT
+#include "tiersim/io/run_writer.hpp"
+
+#include "tiersim/error.hpp"
+#include "tiersim/io/hdf5_file.hpp"
+#include "tiersim/model/group_stats_fields.hpp"
+#include "tiersim/model/summary_accumulator.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+using namespace tiersim;
+using namespace tiersim::io;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// A fresh, empty folder under the system temp directory, removed on destruction.
+struct TempDir {
+    fs::path path;
+
+    TempDir() {
+        static std::atomic<int> counter{0};
+        path = fs::temp_directory_path() / ("tiersim_run_writer_" + std::to_string(::getpid()) +
+                                            "_" + std::to_string(counter++));
+        fs::remove_all(path);
+        fs::create_directories(path);
+    }
+
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+};
+
+model::ScenarioSpec test_spec() {
+    model::ScenarioSpec spec;
+    spec.name = "writer-test";
+    spec.resolved_toml = "[simulation]\ndays = 3.0\n";
+    spec.days = 3.0;
+    spec.warmup_days = 0.5;
+    spec.divisions.provinces = 2;
+    spec.divisions.cities_per_province = 2;
+    spec.divisions.districts_per_city = 1;
+    spec.divisions.streets_per_district = 2;
+    for (const char* name : {"consultation", "complaint", "approval"}) {
+        model::TicketTypeSpec t;
+        t.name = name;
+        spec.ticket_types.push_back(t);
+    }
+    return spec;
+}
+
+/// Deterministic synthetic tickets exercising every column and outcome.
+std::vector<model::TicketRecord> make_tickets(std::size_t n) {
+    std::vector<model::TicketRecord> out(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        model::TicketRecord& r = out[i];
+        const auto k = static_cast<std::int64_t>(i);
+        r.id = k;
+        r.type = static_cast<std::int32_t>(k % 3);
+        r.parent = k % 17 == 0 ? k / 2 : -1;
+        r.origin = static_cast<std::int32_t>(k % 11);
+        r.handler = static_cast<std::int32_t>(k % 7);
+        r.created_h = 0.01 * static_cast<double>(k % 7000);
+        r.responded_h = r.created_h + 0.25;
+        const int outcome = static_cast<int>(k % 10);
+        r.outcome = outcome < 8   ? model::Outcome::resolved
+                    : outcome < 9 ? model::Outcome::abandoned
+                                  : model::Outcome::open_at_end;
+        r.closed_h = r.outcome == model::Outcome::open_at_end
+                         ? std::nan("")
+                         : r.created_h + 1.0 + static_cast<double>(k % 97) * 0.5;
+        r.tier_resolved = r.outcome == model::Outcome::resolved ? static_cast<std::int8_t>(k % 4)
+                                                                : static_cast<std::int8_t>(-1);
+        r.hops = static_cast<std::int16_t>(k % 5);
+        r.handoffs = static_cast<std::int16_t>(k % 6);
+        r.returns = static_cast<std::int16_t>(k % 3);
+        r.escalations = static_cast<std::int16_t>(k % 2);
+        r.leader = static_cast<std::int8_t>(k % 13 == 0 ? 1 : 0);
+        r.visits = static_cast<std::int16_t>(k % 4);
+        r.materials_requested = static_cast<std::int16_t>(k % 9);
+        r.coord_cost_h = 0.125 * static_cast<double>(k % 8);
+        r.cross_mode = static_cast<std::int8_t>(k % 23 == 0 ? 2 : 0);
+        r.satisfied = static_cast<std::int8_t>(k % 3 == 0 ? 0 : 1);
+        r.solved = static_cast<std::int8_t>(k % 5 == 0 ? 0 : 1);
+        r.responded_in_time = static_cast<std::int8_t>(k % 7 == 0 ? 0 : 1);
+        r.resolved_in_time = static_cast<std::int8_t>(k % 11 == 0 ? 0 : 1);
+        r.province = static_cast<std::int8_t>(k % 2);
+    }
+    return out;
+}
+
+std::vector<model::EventRecord> make_events(std::size_t n) {
+    std::vector<model::EventRecord> out(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto k = static_cast<std::int64_t>(i);
+        out[i].ticket = k / 4;
+        out[i].t_h = 0.5 * static_cast<double>(k);
+        out[i].unit = static_cast<std::int32_t>(k % 9);
+        out[i].department = static_cast<std::int16_t>(k % 5 - 1);
+        out[i].kind = static_cast<model::EventKind>(k % model::event_kind_count);
+    }
+    return out;
+}
+
+std::vector<SeriesRow> make_series() {
+    std::vector<SeriesRow> rows;
+    for (int b = 0; b < 3; ++b) {
+        for (int t = 0; t < model::tier_count; ++t) {
+            SeriesRow r;
+            r.t_h = 24.0 * (b + 1);
+            r.tier = static_cast<std::int8_t>(t);
+            r.arrivals = 10 * b + t;
+            r.closed = 9 * b + t;
+            r.queue_len = b;
+            r.busy_staff = t;
+            r.coord_cost_h = 0.5 * b;
+            rows.push_back(r);
+        }
+    }
+    return rows;
+}
+
+RunInfo test_info() {
+    RunInfo info;
+    info.tiersim_version = "0.1.0";
+    info.seed = 42;
+    info.days = 3.0;
+    info.end_h = 72.0;
+    info.threads = 2;
+    info.ranks = 1;
+    info.created_utc = "2024-01-01T00:00:00Z";
+    info.wall_seconds = 1.5;
+    info.events = 12345;
+    return info;
+}
+
+/// Writes `tickets` and `events` in batches of `batch_size` rows.
+model::Summary write_run(const fs::path& out,
+                         TraceLevel trace,
+                         const model::ScenarioSpec& spec,
+                         const model::Organisation& org,
+                         const std::vector<model::TicketRecord>& tickets,
+                         const std::vector<model::EventRecord>& events,
+                         std::size_t batch_size) {
+    RunWriter writer(out, trace, spec, org);
+    std::size_t t = 0;
+    std::size_t e = 0;
+    while (t < tickets.size() || e < events.size()) {
+        RecordBatch batch = writer.acquire_batch();
+        REQUIRE(batch.tickets.empty());
+        REQUIRE(batch.events.empty());
+        for (std::size_t k = 0; k < batch_size && t < tickets.size(); ++k) {
+            batch.tickets.push_back(tickets[t++]);
+        }
+        for (std::size_t k = 0; k < batch_size && e < events.size(); ++k) {
+            batch.events.push_back(events[e++]);
+        }
+        writer.submit(std::move(batch));
+    }
+    return writer.finish(make_series(), test_info());
+}
+
+const std::vector<std::string> ticket_columns = {"coord_cost_h",
+                                                 "created_h",
+                                                 "cross_mode",
+                                                 "closed_h",
+                                                 "escalations",
+                                                 "handler",
+                                                 "handoffs",
+                                                 "hops",
+                                                 "id",
+                                                 "leader",
+                                                 "materials_requested",
+                                                 "origin",
+                                                 "outcome",
+                                                 "parent",
+                                                 "province",
+                                                 "resolved_in_time",
+                                                 "responded_h",
+                                                 "responded_in_time",
+                                                 "returns",
+                                                 "satisfied",
+                                                 "solved",
+                                                 "tier_resolved",
+                                                 "type",
+                                                 "visits"};
+
+template <class T, class Get>
+void check_column(const fs::path& file,
+                  const std::string& name,
+                  const std::vector<model::TicketRecord>& tickets,
+                  Get get) {
+    const auto values = read_column<T>(file, "/tickets/" + name);
+    REQUIRE(values.size() == tickets.size());
+    for (std::size_t i = 0; i < tickets.size(); ++i) {
+        const T expected = get(tickets[i]);
+        if constexpr (std::is_floating_point_v<T>) {
+            if (std::isnan(expected)) {
+                REQUIRE(std::isnan(values[i]));
+                continue;
+            }
+        }
+        if (values[i] != expected) {
+            FAIL("/tickets/" << name << " row " << i);
+        }
+    }
+}
+
+void check_same_datasets(const fs::path& a, const fs::path& b, const std::string& group) {
+    const auto names = list_datasets(a, group);
+    REQUIRE(names == list_datasets(b, group));
+    for (const auto& name : names) {
+        const std::string path = group + "/" + name;
+        INFO(path);
+        CHECK(read_raw_column(a, path) == read_raw_column(b, path));
+    }
+    for (const auto& sub : list_groups(a, group)) {
+        check_same_datasets(a, b, (group == "/" ? "" : group) + "/" + sub);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("run writer writes every dataset and they round-trip", "[io][run_writer]") {
+    TempDir dir;
+    const model::ScenarioSpec spec = test_spec();
+    const model::Organisation org = model::Organisation::build(spec);
+    // More than two chunks of rows, so appends cross flushes.
+    const auto tickets = make_tickets(2 * column_chunk_rows + 1234);
+    const auto events = make_events(column_chunk_rows + 99);
+    const fs::path out = dir.path / "run.h5";
+
+    const model::Summary summary =
+        write_run(out, TraceLevel::events, spec, org, tickets, events, 10'000);
+
+    REQUIRE(fs::exists(out));
+    CHECK_FALSE(fs::exists(dir.path / "run.h5.partial"));
+
+    CHECK(list_groups(out, "/") ==
+          std::vector<std::string>{
+              "events", "provenance", "series", "summary", "ticket_types", "tickets", "units"});
+    auto expected_columns = ticket_columns;
+    std::sort(expected_columns.begin(), expected_columns.end());
+    CHECK(list_datasets(out, "/tickets") == expected_columns);
+    CHECK(list_datasets(out, "/events") ==
+          std::vector<std::string>{"department", "kind", "t_h", "ticket", "unit"});
+
+    using R = model::TicketRecord;
+    check_column<std::int64_t>(out, "id", tickets, [](const R& r) { return r.id; });
+    check_column<std::int32_t>(out, "type", tickets, [](const R& r) { return r.type; });
+    check_column<std::int64_t>(out, "parent", tickets, [](const R& r) { return r.parent; });
+    check_column<std::int32_t>(out, "origin", tickets, [](const R& r) { return r.origin; });
+    check_column<std::int32_t>(out, "handler", tickets, [](const R& r) { return r.handler; });
+    check_column<double>(out, "created_h", tickets, [](const R& r) { return r.created_h; });
+    check_column<double>(out, "responded_h", tickets, [](const R& r) { return r.responded_h; });
+    check_column<double>(out, "closed_h", tickets, [](const R& r) { return r.closed_h; });
+    check_column<std::int8_t>(
+        out, "tier_resolved", tickets, [](const R& r) { return r.tier_resolved; });
+    check_column<std::int16_t>(out, "hops", tickets, [](const R& r) { return r.hops; });
+    check_column<std::int16_t>(out, "handoffs", tickets, [](const R& r) { return r.handoffs; });
+    check_column<std::int16_t>(out, "returns", tickets, [](const R& r) { return r.returns; });
+    check_column<std::int16_t>(
+        out, "escalations", tickets, [](const R& r) { return r.escalations; });
+    check_column<std::int8_t>(out, "leader", tickets, [](const R& r) { return r.leader; });
+    check_column<std::int16_t>(out, "visits", tickets, [](const R& r) { return r.visits; });
+    check_column<std::int16_t>(
+        out, "materials_requested", tickets, [](const R& r) { return r.materials_requested; });
+    check_column<double>(out, "coord_cost_h", tickets, [](const R& r) { return r.coord_cost_h; });
+    check_column<std::int8_t>(out, "cross_mode", tickets, [](const R& r) { return r.cross_mode; });
+    check_column<std::int8_t>(
+        out, "outcome", tickets, [](const R& r) { return static_cast<std::int8_t>(r.outcome); });
+    check_column<std::int8_t>(out, "satisfied", tickets, [](const R& r) { return r.satisfied; });
+    check_column<std::int8_t>(out, "solved", tickets, [](const R& r) { return r.solved; });
+    check_column<std::int8_t>(
+        out, "responded_in_time", tickets, [](const R& r) { return r.responded_in_time; });
+    check_column<std::int8_t>(
+        out, "resolved_in_time", tickets, [](const R& r) { return r.resolved_in_time; });
+    check_column<std::int8_t>(out, "province", tickets, [](const R& r) { return r.province; });
+
+    const auto ev_ticket = read_column<std::int64_t>(out, "/events/ticket");
+    const auto ev_t = read_column<double>(out, "/events/t_h");
+    const auto ev_unit = read_column<std::int32_t>(out, "/events/unit");
+    const auto ev_dept = read_column<std::int16_t>(out, "/events/department");
+    const auto ev_kind = read_column<std::int8_t>(out, "/events/kind");
+    REQUIRE(ev_ticket.size() == events.size());
+    REQUIRE(ev_kind.size() == events.size());
+    bool events_ok = true;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        events_ok = events_ok && ev_ticket[i] == events[i].ticket && ev_t[i] == events[i].t_h &&
+                    ev_unit[i] == events[i].unit && ev_dept[i] == events[i].department &&
+                    ev_kind[i] == static_cast<std::int8_t>(events[i].kind);
+    }
+    CHECK(events_ok);
+
+    // /units and /ticket_types
+    CHECK(
+        list_datasets(out, "/units") ==
+        std::vector<std::string>{"code", "id", "name", "parent", "population", "province", "tier"});
+    const auto unit_names = read_string_column(out, "/units/name");
+    const auto unit_tier = read_column<std::int8_t>(out, "/units/tier");
+    const auto unit_parent = read_column<std::int32_t>(out, "/units/parent");
+    const auto unit_province = read_column<std::int32_t>(out, "/units/province");
+    REQUIRE(unit_names.size() == org.size());
+    for (std::size_t i = 0; i < org.size(); ++i) {
+        const auto& u = org.units()[i];
+        CHECK(unit_names[i] == u.name);
+        CHECK(unit_tier[i] == static_cast<std::int8_t>(u.tier));
+        CHECK(unit_parent[i] == u.parent);
+        CHECK(unit_province[i] == u.province);
+    }
+    CHECK(read_string_column(out, "/ticket_types/name") ==
+          std::vector<std::string>{"consultation", "complaint", "approval"});
+    CHECK(read_column<std::int32_t>(out, "/ticket_types/id") == std::vector<std::int32_t>{0, 1, 2});
+
+    // /series
+    const auto series = make_series();
+    CHECK(column_size(out, "/series/t_h") == series.size());
+    CHECK(read_column<std::int64_t>(out, "/series/arrivals")[5] == series[5].arrivals);
+    CHECK(read_column<std::int8_t>(out, "/series/tier")[6] == series[6].tier);
+
+    // /summary matches an independent accumulator over the same tickets.
+    model::SummaryAccumulator acc(spec, org);
+    for (const auto& r : tickets) {
+        acc.add(r);
+    }
+    const model::Summary expected = acc.finish();
+    CHECK(summary.created == expected.created);
+    CHECK(read_int_attribute(out, "/summary", "created") == expected.created);
+    CHECK(read_int_attribute(out, "/summary", "closed") == expected.closed);
+    CHECK(read_int_attribute(out, "/summary", "abandoned") == expected.abandoned);
+    CHECK(read_int_attribute(out, "/summary", "open_at_end") == expected.open_at_end);
+    CHECK(expected.created == static_cast<std::int64_t>(tickets.size()));
+    CHECK(read_int_attribute(out, "/summary", "created_after_warmup") == expected.overall.created);
+    for (const auto& field : model::group_stats_value_fields) {
+        INFO(field.name);
+        CHECK(read_double_attribute(out, "/summary", field.name) == expected.overall.*field.member);
+    }
+    CHECK(read_string_column(out, "/summary/by_tier/name") ==
+          std::vector<std::string>{"street", "district", "city", "province"});
+    CHECK(read_string_column(out, "/summary/by_type/name") ==
+          std::vector<std::string>{"consultation", "complaint", "approval"});
+    const auto province_names = read_string_column(out, "/summary/by_province/name");
+    REQUIRE(province_names.size() == 2);
+    CHECK(province_names[1] == org.unit(org.province_unit(1)).name);
+    const auto type_closed = read_column<std::int64_t>(out, "/summary/by_type/closed");
+    const auto type_p90 = read_column<double>(out, "/summary/by_type/lead_time_p90_h");
+    for (std::size_t i = 0; i < 3; ++i) {
+        CHECK(type_closed[i] == expected.by_type[i].closed);
+        CHECK(type_p90[i] == expected.by_type[i].lead_time_p90_h);
+    }
+
+    // /provenance
+    CHECK(read_string_attribute(out, "/provenance", "scenario_toml") == spec.resolved_toml);
+    CHECK(read_string_attribute(out, "/provenance", "scenario_name") == "writer-test");
+    CHECK(read_string_attribute(out, "/provenance", "trace") == "events");
+    CHECK(read_int_attribute(out, "/provenance", "seed") == 42);
+    CHECK(read_int_attribute(out, "/provenance", "threads") == 2);
+    CHECK(read_int_attribute(out, "/provenance", "interrupted") == 0);
+    CHECK(read_double_attribute(out, "/provenance", "wall_seconds") == 1.5);
+    CHECK(read_double_attribute(out, "/provenance", "end_h") == 72.0);
+    CHECK(list_attributes(out, "/provenance").size() == 13);
+}
+
+TEST_CASE("run writer without a trace writes no /tickets or /events", "[io][run_writer]") {
+    TempDir dir;
+    const model::ScenarioSpec spec = test_spec();
+    const model::Organisation org = model::Organisation::build(spec);
+    const fs::path out = dir.path / "none.h5";
+    const auto summary =
+        write_run(out, TraceLevel::none, spec, org, make_tickets(5000), make_events(100), 700);
+    CHECK(summary.created == 5000);
+    CHECK(list_groups(out, "/") ==
+          std::vector<std::string>{"provenance", "series", "summary", "ticket_types", "units"});
+    CHECK(read_int_attribute(out, "/summary", "created") == 5000);
+    CHECK(read_string_attribute(out, "/provenance", "trace") == "none");
+
+    const fs::path tickets_only = dir.path / "tickets.h5";
+    write_run(tickets_only, TraceLevel::tickets, spec, org, make_tickets(10), make_events(10), 3);
+    CHECK(list_groups(tickets_only, "/") ==
+          std::vector<std::string>{
+              "provenance", "series", "summary", "ticket_types", "tickets", "units"});
+    CHECK(column_size(tickets_only, "/tickets/id") == 10);
+}
+
+TEST_CASE("run writer with no tickets still writes empty columns", "[io][run_writer]") {
+    TempDir dir;
+    const model::ScenarioSpec spec = test_spec();
+    const model::Organisation org = model::Organisation::build(spec);
+    const fs::path out = dir.path / "empty.h5";
+    RunWriter writer(out, TraceLevel::events, spec, org);
+    writer.submit(writer.acquire_batch());  // empty batches are fine
+    const auto summary = writer.finish({}, test_info());
+    CHECK(summary.created == 0);
+    CHECK(column_size(out, "/tickets/id") == 0);
+    CHECK(column_size(out, "/events/kind") == 0);
+    CHECK(column_size(out, "/series/t_h") == 0);
+    CHECK(std::isnan(read_double_attribute(out, "/summary", "lead_time_mean_h")));
+}
+
+TEST_CASE("run writer removes the partial file when not finished", "[io][run_writer]") {
+    TempDir dir;
+    const model::ScenarioSpec spec = test_spec();
+    const model::Organisation org = model::Organisation::build(spec);
+    const fs::path out = dir.path / "aborted.h5";
+    {
+        RunWriter writer(out, TraceLevel::events, spec, org);
+        CHECK(fs::exists(dir.path / "aborted.h5.partial"));
+        for (int i = 0; i < 20; ++i) {
+            RecordBatch batch = writer.acquire_batch();
+            batch.tickets = make_tickets(5000);
+            batch.events = make_events(5000);
+            writer.submit(std::move(batch));
+        }
+    }
+    CHECK_FALSE(fs::exists(dir.path / "aborted.h5.partial"));
+    CHECK_FALSE(fs::exists(out));
+}
+
+TEST_CASE("run writer keeps an earlier file until it finishes", "[io][run_writer]") {
+    TempDir dir;
+    const model::ScenarioSpec spec = test_spec();
+    const model::Organisation org = model::Organisation::build(spec);
+    const fs::path out = dir.path / "keep.h5";
+    write_run(out, TraceLevel::tickets, spec, org, make_tickets(100), {}, 50);
+    { RunWriter writer(out, TraceLevel::tickets, spec, org); }
+    CHECK(column_size(out, "/tickets/id") == 100);
+}
+
+TEST_CASE("run writer reports a missing or unwritable folder", "[io][run_writer]") {
+    TempDir dir;
+    const model::ScenarioSpec spec = test_spec();
+    const model::Organisation org = model::Organisation::build(spec);
+    const fs::path out = dir.path / "no" / "such" / "run.h5";
+    CHECK_THROWS_WITH(RunWriter(out, TraceLevel::none, spec, org), Catch::Contains(out.string()));
+    CHECK_THROWS_AS(RunWriter(out, TraceLevel::none, spec, org), IoError);
+
+    fs::create_directories(dir.path / "blocker.h5.partial" / "x");  // the partial cannot be made
+    CHECK_THROWS_AS(RunWriter(dir.path / "blocker.h5", TraceLevel::none, spec, org), IoError);
+}
+
+TEST_CASE("run writer surfaces writer-thread failures as IoError", "[io][run_writer]") {
+    TempDir dir;
+    const model::ScenarioSpec spec = test_spec();
+    const model::Organisation org = model::Organisation::build(spec);
+    const fs::path out = dir.path / "bad.h5";
+    RunWriter writer(out, TraceLevel::tickets, spec, org);
+    RecordBatch batch = writer.acquire_batch();
+    batch.tickets = make_tickets(10);
+    batch.tickets[3].type = 99;  // no such ticket type
+    batch.tickets[3].created_h = 100.0;
+    writer.submit(std::move(batch));
+    CHECK_THROWS_AS(writer.finish({}, test_info()), IoError);
+}
+
+TEST_CASE("run writer output is bit-identical for the same records", "[io][run_writer]") {
+    TempDir dir;
+    const model::ScenarioSpec spec = test_spec();
+    const model::Organisation org = model::Organisation::build(spec);
+    const auto tickets = make_tickets(column_chunk_rows + 777);
+    const auto events = make_events(3000);
+    const fs::path a = dir.path / "a.h5";
+    const fs::path b = dir.path / "b.h5";
+    // Different batch boundaries must not change the datasets.
+    write_run(a, TraceLevel::events, spec, org, tickets, events, 1000);
+    write_run(b, TraceLevel::events, spec, org, tickets, events, 4321);
+    for (const std::string group :
+         {"/tickets", "/events", "/units", "/ticket_types", "/series", "/summary"}) {
+        check_same_datasets(a, b, group);
+    }
+    for (const auto& name : list_attributes(a, "/summary")) {
+        INFO(name);
+        const double x = read_double_attribute(a, "/summary", name);
+        const double y = read_double_attribute(b, "/summary", name);
+        CHECK((x == y || (std::isnan(x) && std::isnan(y))));
+    }
+    // With identical provenance the files themselves are identical: nothing time-dependent.
+    std::ifstream fa(a, std::ios::binary);
+    std::ifstream fb(b, std::ios::binary);
+    const std::string bytes_a((std::istreambuf_iterator<char>(fa)),
+                              std::istreambuf_iterator<char>());
+    const std::string bytes_b((std::istreambuf_iterator<char>(fb)),
+                              std::istreambuf_iterator<char>());
+    CHECK(bytes_a == bytes_b);
+}
+
+TEST_CASE("run writer recycles batches", "[io][run_writer]") {
+    TempDir dir;
+    const model::ScenarioSpec spec = test_spec();
+    const model::Organisation org = model::Organisation::build(spec);
+    RunWriter writer(dir.path / "recycle.h5", TraceLevel::tickets, spec, org);
+    RecordBatch batch = writer.acquire_batch();
+    batch.tickets = make_tickets(1000);
+    writer.submit(std::move(batch));
+    // The writer hands the batch back, cleared and with its capacity, once it has consumed it.
+    bool recycled = false;
+    for (int tries = 0; tries < 2000 && !recycled; ++tries) {
+        RecordBatch again = writer.acquire_batch();
+        recycled = again.tickets.capacity() >= 1000;
+        CHECK(again.tickets.empty());
+        if (!recycled) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+    }
+    CHECK(recycled);
+    writer.finish({}, test_info());
+}

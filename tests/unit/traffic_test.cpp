@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: MIT
+// The analytic companion: traffic equations against closed forms (M/M/c, Jackson chains,
+// geometric returns) and the flagging of under-staffed queues.
+#include "tiersim/model/traffic.hpp"
+
+#include "tiersim/model/organisation.hpp"
+#include "tiersim/model/scenario_spec.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <string>
+
+namespace {
+
+using namespace tiersim::model;
+
+/// One province × one city × one district × one street of 10,000 residents (so a type's rate
+/// is its arrivals per day at the street), departments "d" and "e", everything open 24/7.
+ScenarioSpec tiny_spec() {
+    ScenarioSpec spec;
+    spec.name = "tiny";
+    spec.divisions.provinces = 1;
+    spec.divisions.cities_per_province = 1;
+    spec.divisions.districts_per_city = 1;
+    spec.divisions.streets_per_district = 1;
+    spec.divisions.population_per_street = 10'000.0;
+
+    CalendarSpec always;
+    always.name = "always";
+    always.always = true;
+    CalendarSpec office;
+    office.name = "office";
+    office.weekdays = {true, true, true, true, true, false, false};
+    office.hours = {{9.0, 12.0}, {13.5, 17.5}};
+    spec.calendars = {always, office};
+
+    spec.departments = {"d", "e"};
+    for (auto& tier : spec.tiers) {
+        tier.calendar = 0;
+        tier.intake_staff = 2;
+        tier.staff = {10, 10};
+    }
+    spec.channels[static_cast<std::size_t>(Channel::window)] = {Tier::street, 0, -1};
+    spec.channels[static_cast<std::size_t>(Channel::hotline)] = {Tier::city, 0, 4};
+    spec.channels[static_cast<std::size_t>(Channel::online)] = {Tier::city, 0, -1};
+    spec.channels[static_cast<std::size_t>(Channel::grid)] = {Tier::street, 0, -1};
+    spec.return_probability = 0.0;
+    spec.max_returns = 3;
+    return spec;
+}
+
+TicketTypeSpec type_named(const std::string& name) {
+    TicketTypeSpec type;
+    type.name = name;
+    type.channel = Channel::hotline;
+    type.rate = 24.0;  // one per hour at the street
+    type.daily_profile.fill(1.0);
+    type.weekly_profile.fill(1.0);
+    type.intake = {DistKind::exponential, 0.1, 1.0};
+    type.service = {DistKind::exponential, 2.0, 1.0};
+    type.authority = Tier::street;
+    type.departments = {0};
+    return type;
+}
+
+const QueueLoad& queue(const TrafficReport& report, Tier tier, const std::string& name) {
+    for (const auto& q : report.queues) {
+        if (q.tier == tier && q.queue == name)
+            return q;
+    }
+    FAIL("no queue " << name << " at tier " << tier_names[static_cast<std::size_t>(tier)]);
+    throw;  // unreachable
+}
+
+bool has_queue(const TrafficReport& report, Tier tier, const std::string& name) {
+    for (const auto& q : report.queues) {
+        if (q.tier == tier && q.queue == name)
+            return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("traffic: an M/M/c intake gives offered load lambda/mu", "[traffic]") {
+    ScenarioSpec spec = tiny_spec();
+    TicketTypeSpec type = type_named("walk_in");
+    type.channel = Channel::window;
+    type.rate = 48.0;  // 2 per hour
+    type.intake = {DistKind::exponential, 0.5, 1.0};
+    type.close_at_intake = 1.0;
+    spec.ticket_types = {type};
+    const Organisation org = Organisation::build(spec);
+
+    TrafficReport report = analyse_traffic(spec, org);
+    CHECK(report.tickets_per_day == Approx(48.0));
+    const QueueLoad& q = queue(report, Tier::street, "intake:window");
+    CHECK(q.units == 1);
+    CHECK(q.arrival_rate_per_h == Approx(2.0));
+    CHECK(q.offered_load == Approx(1.0));
+    CHECK(q.servers == 2.0);
+    CHECK(q.utilisation == Approx(0.5));
+    CHECK(q.worst_utilisation == Approx(0.5));
+    CHECK(q.worst_unit == "P1-C1-D1-S1");
+    CHECK_FALSE(q.unstable);
+    CHECK(report.unstable.empty());
+    // Nothing reaches a department; unused channels are left out.
+    CHECK(queue(report, Tier::street, "dept:d").arrival_rate_per_h == 0.0);
+    CHECK_FALSE(has_queue(report, Tier::city, "intake:hotline"));
+
+    SECTION("the open fraction of the calendar divides the capacity") {
+        spec.channels[static_cast<std::size_t>(Channel::window)].calendar = 1;  // 35 h a week
+        report = analyse_traffic(spec, org);
+        const QueueLoad& office = queue(report, Tier::street, "intake:window");
+        CHECK(office.offered_load == Approx(1.0));
+        CHECK(office.utilisation == Approx(1.0 / (2.0 * 35.0 / 168.0)));
+        CHECK(office.unstable);
+        REQUIRE(report.unstable.size() == 1);
+        CHECK(report.unstable[0].find("P1-C1-D1-S1 (street) intake:window") == 0);
+        CHECK(report.unstable[0].find("open 21%") != std::string::npos);
+    }
+}
+
+TEST_CASE("traffic: a Jackson chain escalates lambda p^k to tier k", "[traffic]") {
+    ScenarioSpec spec = tiny_spec();
+    TicketTypeSpec type = type_named("complaint");
+    const double p = 0.3;
+    type.escalate = {p, p, p, 0.0};
+    type.close_at_intake = 0.25;
+    spec.ticket_types = {type};
+    const Organisation org = Organisation::build(spec);
+    const TrafficReport report = analyse_traffic(spec, org);
+
+    const double lambda = 1.0 * (1.0 - 0.25);
+    const QueueLoad& intake = queue(report, Tier::city, "intake:hotline");
+    CHECK(intake.arrival_rate_per_h == Approx(1.0));
+    CHECK(intake.offered_load == Approx(0.1));
+    CHECK(intake.servers == 4.0);
+    for (int k = 0; k < tier_count; ++k) {
+        const QueueLoad& q = queue(report, static_cast<Tier>(k), "dept:d");
+        INFO("tier " << tier_names[static_cast<std::size_t>(k)]);
+        CHECK(q.arrival_rate_per_h == Approx(lambda * std::pow(p, k)));
+        CHECK(q.offered_load == Approx(2.0 * lambda * std::pow(p, k)));
+        CHECK(q.utilisation == Approx(2.0 * lambda * std::pow(p, k) / 10.0));
+        CHECK(queue(report, static_cast<Tier>(k), "dept:e").arrival_rate_per_h == 0.0);
+    }
+
+    SECTION("a higher authority starts the chain there") {
+        ScenarioSpec high = spec;
+        high.ticket_types[0].authority = Tier::district;
+        const TrafficReport r = analyse_traffic(high, org);
+        CHECK(queue(r, Tier::street, "dept:d").arrival_rate_per_h == 0.0);
+        CHECK(queue(r, Tier::district, "dept:d").arrival_rate_per_h == Approx(lambda));
+        CHECK(queue(r, Tier::city, "dept:d").arrival_rate_per_h == Approx(lambda * p));
+        CHECK(queue(r, Tier::province, "dept:d").arrival_rate_per_h == Approx(lambda * p * p));
+    }
+
+    SECTION("several departments are each visited once per unit") {
+        ScenarioSpec two = spec;
+        two.ticket_types[0].departments = {0, 1};
+        const TrafficReport r = analyse_traffic(two, org);
+        for (int k = 0; k < tier_count; ++k) {
+            const double expected = lambda * std::pow(p, k);
+            CHECK(queue(r, static_cast<Tier>(k), "dept:d").arrival_rate_per_h == Approx(expected));
+            CHECK(queue(r, static_cast<Tier>(k), "dept:e").arrival_rate_per_h == Approx(expected));
+        }
+    }
+}
+
+TEST_CASE("traffic: returns multiply the visits by the truncated geometric factor", "[traffic]") {
+    ScenarioSpec spec = tiny_spec();
+    TicketTypeSpec type = type_named("permit");
+    spec.ticket_types = {type};
+    const Organisation org = Organisation::build(spec);
+    const double q = 0.4;
+    spec.return_probability = q;
+
+    SECTION("one department, max_returns caps the returns") {
+        for (int cap : {0, 1, 3, 7}) {
+            spec.max_returns = cap;
+            const TrafficReport r = analyse_traffic(spec, org);
+            double expected = 0.0;
+            for (int k = 0; k <= cap; ++k)
+                expected += std::pow(q, k);
+            INFO("max_returns " << cap);
+            CHECK(queue(r, Tier::street, "dept:d").arrival_rate_per_h == Approx(expected));
+            CHECK(queue(r, Tier::district, "dept:d").arrival_rate_per_h == 0.0);
+        }
+    }
+
+    SECTION("an unbounded cap gives the geometric series") {
+        spec.max_returns = 1'000'000;
+        const TrafficReport r = analyse_traffic(spec, org);
+        CHECK(queue(r, Tier::street, "dept:d").arrival_rate_per_h == Approx(1.0 / (1.0 - q)));
+    }
+
+    SECTION("two departments: each pass restarts at the first") {
+        spec.max_returns = 1'000'000;
+        spec.ticket_types[0].departments = {0, 1};
+        const TrafficReport r = analyse_traffic(spec, org);
+        // A pass ends in a return with probability q + (1-q) q, so there are 1/(1-q)^2 passes;
+        // each reaches the second department with probability 1-q.
+        CHECK(queue(r, Tier::street, "dept:d").arrival_rate_per_h ==
+              Approx(1.0 / ((1.0 - q) * (1.0 - q))));
+        CHECK(queue(r, Tier::street, "dept:e").arrival_rate_per_h == Approx(1.0 / (1.0 - q)));
+    }
+
+    SECTION("a return from an escalated unit goes back to the authority") {
+        spec.max_returns = 1'000'000;
+        const double p = 0.5;
+        spec.ticket_types[0].authority = Tier::city;
+        spec.ticket_types[0].escalate = {0.0, 0.0, p, 0.0};
+        const TrafficReport r = analyse_traffic(spec, org);
+        // v_city = 1 + q v_city + q v_prov, v_prov = (1-q) p v_city.
+        const double v_city = 1.0 / (1.0 - q - q * (1.0 - q) * p);
+        CHECK(queue(r, Tier::city, "dept:d").arrival_rate_per_h == Approx(v_city));
+        CHECK(queue(r, Tier::province, "dept:d").arrival_rate_per_h ==
+              Approx((1.0 - q) * p * v_city));
+    }
+
+    SECTION("the returns count survives escalation") {
+        spec.max_returns = 1;
+        const double p = 0.5;
+        spec.ticket_types[0].authority = Tier::city;
+        spec.ticket_types[0].escalate = {0.0, 0.0, p, 0.0};
+        const TrafficReport r = analyse_traffic(spec, org);
+        // First pass: city 1, province (1-q)p; returned (mass q + (1-q)p q) for one more pass.
+        const double again = q + (1.0 - q) * p * q;
+        CHECK(queue(r, Tier::city, "dept:d").arrival_rate_per_h == Approx(1.0 + again));
+        CHECK(queue(r, Tier::province, "dept:d").arrival_rate_per_h ==
+              Approx((1.0 - q) * p + again * p));
+    }
+}
+
+TEST_CASE("traffic: too few staff is flagged with the unit and the department", "[traffic]") {
+    ScenarioSpec spec = tiny_spec();
+    spec.divisions.cities_per_province = 2;
+    spec.divisions.streets_per_district = 3;
+    TicketTypeSpec type = type_named("noise");
+    type.escalate = {1.0, 1.0, 0.0, 0.0};  // decided at the city
+    spec.ticket_types = {type};
+    spec.tiers[static_cast<std::size_t>(Tier::city)].staff = {5, 0};
+    const Organisation org = Organisation::build(spec);
+
+    // Each city: 3 streets × 1/h × 2 h = 6 erlangs on 5 servers.
+    TrafficReport report = analyse_traffic(spec, org);
+    const QueueLoad& city = queue(report, Tier::city, "dept:d");
+    CHECK(city.units == 2);
+    CHECK(city.offered_load == Approx(12.0));
+    CHECK(city.servers == 10.0);
+    CHECK(city.worst_utilisation == Approx(1.2));
+    CHECK(city.worst_unit == "P1-C1");
+    CHECK(city.unstable);
+    CHECK_FALSE(queue(report, Tier::street, "dept:d").unstable);
+    REQUIRE(report.unstable.size() == 2);
+    CHECK(report.unstable[0] ==
+          "P1-C1 (city) dept:d: utilisation 1.20 >= 1 (offered 6.00 erlangs on 5 servers open "
+          "100%)");
+    CHECK(report.unstable[1].find("P1-C2 (city) dept:d") == 0);
+    // "e" has no servers at the city and no work: it is not listed there.
+    CHECK_FALSE(has_queue(report, Tier::city, "dept:e"));
+
+    SECTION("a department without servers that gets work is infinitely loaded") {
+        spec.ticket_types[0].departments = {1};
+        report = analyse_traffic(spec, org);
+        const QueueLoad& e = queue(report, Tier::city, "dept:e");
+        CHECK(std::isinf(e.utilisation));
+        CHECK(e.unstable);
+        REQUIRE(report.unstable.size() == 2);
+        CHECK(report.unstable[0].find("P1-C1 (city) dept:e: utilisation inf") == 0);
+    }
+
+    SECTION("scale_staff scales servers by population like the simulation") {
+        spec.tiers[static_cast<std::size_t>(Tier::city)].staff = {10, 0};
+        spec.tiers[static_cast<std::size_t>(Tier::city)].scale_staff = true;
+        report = analyse_traffic(spec, org);
+        CHECK(queue(report, Tier::city, "dept:d").servers == 20.0);  // equal populations
+        CHECK(report.unstable.empty());
+    }
+}

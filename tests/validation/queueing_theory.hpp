@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <vector>
+
+/// Closed forms of queueing theory that the validation layer compares the simulator with, and
+/// the statistics of independent replications (aesthetics.md §8.5, item 3). Written here from
+/// the textbook formulas, independently of the simulator's own analytic companion.
+namespace tiersim::validation {
+
+/// Erlang C: the probability that an arrival to an M/M/c queue with offered load a = λ/μ
+/// (erlangs) has to wait. Computed through the stable Erlang B recursion
+/// B(0) = 1, B(k) = a·B(k−1) / (k + a·B(k−1)), then C = B / (1 − ρ(1 − B)) with ρ = a/c.
+/// Requires a < c.
+inline double erlang_c(int c, double a) {
+    double b = 1.0;
+    for (int k = 1; k <= c; ++k) b = a * b / (k + a * b);
+    const double rho = a / c;
+    return b / (1.0 - rho * (1.0 - b));
+}
+
+/// M/M/c mean wait in queue Wq = C(c, a) / (cμ − λ), for arrival rate `lambda` (per hour),
+/// exponential service of mean `mean_service` (hours) and `c` servers.
+inline double mmc_wq(double lambda, double mean_service, int c) {
+    const double mu = 1.0 / mean_service;
+    return erlang_c(c, lambda * mean_service) / (c * mu - lambda);
+}
+
+/// M/M/c mean sojourn W = Wq + 1/μ.
+inline double mmc_w(double lambda, double mean_service, int c) {
+    return mmc_wq(lambda, mean_service, c) + mean_service;
+}
+
+/// M/M/c mean number waiting Lq = λ·Wq (Little).
+inline double mmc_lq(double lambda, double mean_service, int c) {
+    return lambda * mmc_wq(lambda, mean_service, c);
+}
+
+/// Pollaczek–Khinchine mean wait of M/G/1: Wq = λ·E[S²] / (2(1 − ρ)), with the service time
+/// given by its mean and coefficient of variation (E[S²] = mean²·(1 + cv²)).
+inline double pk_wq(double lambda, double mean_service, double cv) {
+    const double rho = lambda * mean_service;
+    const double second_moment = mean_service * mean_service * (1.0 + cv * cv);
+    return lambda * second_moment / (2.0 * (1.0 - rho));
+}
+
+/// Two-sided 97.5% quantile of Student's t with `dof` degrees of freedom (table for 1..30,
+/// then a few larger values; the normal 1.96 beyond 120).
+inline double student_t_975(int dof) {
+    static constexpr std::array<double, 30> table = {
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+        2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+        2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+    if (dof < 1) return std::nan("");
+    if (dof <= 30) return table[static_cast<std::size_t>(dof - 1)];
+    if (dof <= 40) return 2.021;
+    if (dof <= 60) return 2.000;
+    if (dof <= 120) return 1.980;
+    return 1.960;
+}
+
+inline double mean(const std::vector<double>& x) {
+    double sum = 0.0;
+    for (double v : x) sum += v;
+    return x.empty() ? std::nan("") : sum / static_cast<double>(x.size());
+}
+
+/// Standard error of the mean, from the sample standard deviation (n − 1).
+inline double standard_error(const std::vector<double>& x) {
+    if (x.size() < 2) return std::nan("");
+    const double m = mean(x);
+    double ss = 0.0;
+    for (double v : x) ss += (v - m) * (v - m);
+    const auto n = static_cast<double>(x.size());
+    return std::sqrt(ss / (n - 1.0) / n);
+}
+
+/// The estimate of a quantity from R independent replications (one value each).
+struct Estimate {
+    double mean = 0.0;
+    double se = 0.0;          ///< standard error of the mean
+    double half_width = 0.0;  ///< of the 95% confidence interval: t_{0.975,R−1}·SE
+    int replications = 0;
+};
+
+inline Estimate estimate(const std::vector<double>& per_replication) {
+    Estimate e;
+    e.replications = static_cast<int>(per_replication.size());
+    e.mean = mean(per_replication);
+    e.se = standard_error(per_replication);
+    e.half_width = student_t_975(e.replications - 1) * e.se;
+    return e;
+}
+
+/// The pass rule of aesthetics.md §8.5: |mean − exact| ≤ max(4·SE, rel_tol·|exact|). Four
+/// standard errors (not t·SE) keep false failures rare although the seeds are fixed.
+inline double pass_tolerance(const Estimate& e, double exact, double rel_tol = 0.01) {
+    return std::max(4.0 * e.se, rel_tol * std::abs(exact));
+}
+
+}  // namespace tiersim::validation
