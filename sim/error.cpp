@@ -1,21 +1,24 @@
 // SPDX-License-Identifier: MIT
 #include "tiersim/error.hpp"
 
-
 namespace tiersim {
 
 std::string SourceLocation::str() const {
-    if (line <= 0) return file;
+    if (line <= 0)
+        return file;
     return file + ":" + std::to_string(line) + ":" + std::to_string(column);
 }
 
-std::string Diagnostic::str() const { return where.str() + ": error: " + message; }
+std::string Diagnostic::str() const {
+    return where.str() + ": error: " + message;
+}
 
 namespace {
 std::string join(const std::vector<Diagnostic>& diagnostics) {
     std::string text;
     for (const auto& d : diagnostics) {
-        if (!text.empty()) text += '\n';
+        if (!text.empty())
+            text += '\n';
         text += d.str();
     }
     return text;
@@ -23,7 +26,8 @@ std::string join(const std::vector<Diagnostic>& diagnostics) {
 }  // namespace
 
 ScenarioError::ScenarioError(std::vector<Diagnostic> diagnostics)
-    : Error(join(diagnostics)), diagnostics_(std::move(diagnostics)) {}
+    : Error(join(diagnostics)),
+      diagnostics_(std::move(diagnostics)) {}
 
 ScenarioError::ScenarioError(Diagnostic diagnostic)
     : ScenarioError(std::vector<Diagnostic>{std::move(diagnostic)}) {}

@@ -67,7 +67,8 @@ namespace detail {
 }  // namespace tiersim
 
 /// Always-on invariant check; throws tiersim::InternalError with the call site.
-#define TIERSIM_CHECK(cond, msg)                                 \
-    do {                                                         \
-        if (!(cond)) ::tiersim::detail::check_failed(#cond, msg); \
+#define TIERSIM_CHECK(cond, msg)                         \
+    do {                                                 \
+        if (!(cond))                                     \
+            ::tiersim::detail::check_failed(#cond, msg); \
     } while (false)

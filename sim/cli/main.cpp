@@ -3,21 +3,6 @@
 //
 // Exit codes: 0 ok; 1 internal error; 2 bad usage or bad scenario; 3 runtime or I/O failure;
 // 130 interrupted (SIGINT/SIGTERM: the run stops at the next window and the file is complete).
-#include <atomic>
-#include <chrono>
-#include <csignal>
-#include <cstdio>
-#include <ctime>
-#include <filesystem>
-#include <iostream>
-#include <optional>
-#include <string>
-#include <vector>
-
-#include <unistd.h>
-
-#include "check_report.hpp"
-#include "progress.hpp"
 #include "tiersim/io/embedded_scenarios.hpp"
 #include "tiersim/io/run_writer.hpp"
 #include "tiersim/io/scenario_loader.hpp"
@@ -27,9 +12,24 @@
 #include "tiersim/model/traffic.hpp"
 #include "tiersim/version.hpp"
 
+#include "check_report.hpp"
+#include "progress.hpp"
+
 #include <CLI/CLI.hpp>
 #include <tbb/global_control.h>
 #include <tbb/info.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <unistd.h>
+#include <vector>
 
 namespace {
 
@@ -43,7 +43,9 @@ constexpr int exit_interrupted = 130;
 
 std::atomic<bool> stop_requested{false};
 
-extern "C" void on_signal(int /*signal*/) { stop_requested.store(true); }
+extern "C" void on_signal(int /*signal*/) {
+    stop_requested.store(true);
+}
 
 struct CommonOptions {
     std::string scenario;
@@ -72,27 +74,33 @@ std::string utc_now() {
 /// --days and --seed are overrides like any --set, so provenance records them.
 std::vector<std::string> all_overrides(const CommonOptions& common, const RunOptions& run) {
     std::vector<std::string> overrides = common.overrides;
-    if (run.days) overrides.push_back("simulation.days=" + std::to_string(*run.days));
-    if (run.seed) overrides.push_back("simulation.seed=" + std::to_string(*run.seed));
+    if (run.days)
+        overrides.push_back("simulation.days=" + std::to_string(*run.days));
+    if (run.seed)
+        overrides.push_back("simulation.seed=" + std::to_string(*run.seed));
     return overrides;
 }
 
 io::TraceLevel parse_trace(const std::string& trace) {
-    if (trace == "none") return io::TraceLevel::none;
-    if (trace == "events") return io::TraceLevel::events;
+    if (trace == "none")
+        return io::TraceLevel::none;
+    if (trace == "events")
+        return io::TraceLevel::events;
     return io::TraceLevel::tickets;
 }
 
 std::string default_output(const model::ScenarioSpec& spec) {
     std::string name = spec.name;
     for (char& c : name) {
-        if (c == '/') c = '-';
+        if (c == '/')
+            c = '-';
     }
     return name + ".h5";
 }
 
 int command_run(const CommonOptions& common, const RunOptions& options) {
-    const model::ScenarioSpec spec = io::load_scenario(common.scenario, all_overrides(common, options));
+    const model::ScenarioSpec spec =
+        io::load_scenario(common.scenario, all_overrides(common, options));
     const model::Organisation org = model::Organisation::build(spec);
     const io::TraceLevel trace = parse_trace(options.trace);
     model::Simulation simulation(spec, org, trace == io::TraceLevel::events);
@@ -119,7 +127,9 @@ int command_run(const CommonOptions& common, const RunOptions& options) {
         batch.events.swap(events);
         writer.submit(std::move(batch));
     };
-    hooks.on_progress = [&](double t_h) { progress.update(t_h, closed); };
+    hooks.on_progress = [&](double t_h) {
+        progress.update(t_h, closed);
+    };
 
     const auto started = std::chrono::steady_clock::now();
     const model::RunOutcome outcome = simulation.run(hooks);
@@ -167,9 +177,8 @@ int command_check(const CommonOptions& common) {
     if (common.json) {
         std::cout << cli::check_json(report) << '\n';
     } else {
-        std::cout << "scenario " << spec.name << ": " << org.size() << " units, "
-                  << org.lp_count() << " logical processes, lookahead "
-                  << engine_check.lookahead_h() << " h\n"
+        std::cout << "scenario " << spec.name << ": " << org.size() << " units, " << org.lp_count()
+                  << " logical processes, lookahead " << engine_check.lookahead_h() << " h\n"
                   << cli::check_text(report);
     }
     return exit_ok;
@@ -193,7 +202,8 @@ int command_list(bool json) {
         if (hash != std::string_view::npos) {
             const auto eol = text.find('\n', hash);
             line = std::string(text.substr(hash + 1, eol - hash - 1));
-            while (!line.empty() && line.front() == ' ') line.erase(line.begin());
+            while (!line.empty() && line.front() == ' ')
+                line.erase(line.begin());
         }
         std::printf("%-28s %s\n", std::string(s.name).c_str(), line.c_str());
     }
@@ -212,9 +222,11 @@ int main(int argc, char** argv) {
     bool list_json = false;
 
     auto add_common = [&common](CLI::App* cmd) {
-        cmd->add_option("scenario", common.scenario,
+        cmd->add_option("scenario",
+                        common.scenario,
                         "scenario file or embedded name (default: the embedded 'default')");
-        cmd->add_option("--set", common.overrides,
+        cmd->add_option("--set",
+                        common.overrides,
                         "override a key: --set tiers.city.intake_staff=40 (repeatable)")
             ->allow_extra_args(false);
         cmd->add_flag("--json", common.json, "print the result as one JSON object on stdout");
@@ -247,11 +259,14 @@ int main(int argc, char** argv) {
     }
 
     try {
-        if (*check_cmd) return command_check(common);
-        if (*list_cmd) return command_list(list_json);
+        if (*check_cmd)
+            return command_check(common);
+        if (*list_cmd)
+            return command_list(list_json);
         return command_run(common, run);  // `tiersim` alone runs the default scenario
     } catch (const ScenarioError& e) {
-        for (const auto& d : e.diagnostics()) std::cerr << d.str() << '\n';
+        for (const auto& d : e.diagnostics())
+            std::cerr << d.str() << '\n';
         return exit_usage;
     } catch (const IoError& e) {
         std::cerr << "tiersim: error: " << e.what() << '\n';

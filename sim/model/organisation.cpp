@@ -5,6 +5,10 @@
 // the connected components of the graph without the edges that must cross LPs.
 #include "tiersim/model/organisation.hpp"
 
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/connected_components.hpp>
+#include <boost/graph/filtered_graph.hpp>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -12,10 +16,6 @@
 #include <map>
 #include <set>
 #include <sstream>
-
-#include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/connected_components.hpp>
-#include <boost/graph/filtered_graph.hpp>
 
 namespace tiersim::model {
 
@@ -32,8 +32,8 @@ struct VertexProps {
     Tier tier = Tier::street;
 };
 
-using GraphType = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, VertexProps,
-                                        EdgeProps>;
+using GraphType =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, VertexProps, EdgeProps>;
 
 }  // namespace
 
@@ -41,7 +41,9 @@ struct Organisation::Graph {
     GraphType g;
 };
 
-Organisation::Organisation() : graph_(std::make_unique<Graph>()) {}
+Organisation::Organisation()
+    : graph_(std::make_unique<Graph>()) {}
+
 Organisation::~Organisation() = default;
 Organisation::Organisation(Organisation&&) noexcept = default;
 Organisation& Organisation::operator=(Organisation&&) noexcept = default;
@@ -80,13 +82,14 @@ std::vector<std::vector<std::string>> read_csv(const std::filesystem::path& path
     std::string line;
     std::getline(in, line);  // header
     while (std::getline(in, line)) {
-        if (line.empty()) continue;
+        if (line.empty())
+            continue;
         auto fields = split_csv(line);
         if (fields.size() < min_fields) {
-            throw ScenarioError(Diagnostic{spec.where("divisions.dir"),
-                                           "divisions.dir",
-                                           "divisions.dir: malformed row in '" + path.string() +
-                                               "': " + line});
+            throw ScenarioError(
+                Diagnostic{spec.where("divisions.dir"),
+                           "divisions.dir",
+                           "divisions.dir: malformed row in '" + path.string() + "': " + line});
         }
         rows.push_back(std::move(fields));
     }
@@ -148,47 +151,59 @@ void build_from_csv(const ScenarioSpec& spec, TreeBuilder& tree) {
 
     std::set<std::string> wanted(spec.divisions.include.begin(), spec.divisions.include.end());
     std::set<std::string> known;
-    for (const auto& row : provinces) known.insert(row[0]);
+    for (const auto& row : provinces)
+        known.insert(row[0]);
     std::vector<Diagnostic> problems;
     for (const auto& code : wanted) {
         if (!known.contains(code)) {
             problems.push_back({spec.where("divisions.include"),
                                 "divisions.include",
-                                "divisions.include: no province with code '" + code +
-                                    "' in " + (dir / "provinces.csv").string()});
+                                "divisions.include: no province with code '" + code + "' in " +
+                                    (dir / "provinces.csv").string()});
         }
     }
-    if (!problems.empty()) throw ScenarioError(problems);
+    if (!problems.empty())
+        throw ScenarioError(problems);
 
     // Children by parent code, in file order (files are sorted by code).
     std::map<std::string, std::vector<const std::vector<std::string>*>> cities_of, areas_of,
         streets_of;
-    for (const auto& row : cities) cities_of[row[2]].push_back(&row);
-    for (const auto& row : areas) areas_of[row[2]].push_back(&row);
-    for (const auto& row : streets) streets_of[row[2]].push_back(&row);
+    for (const auto& row : cities)
+        cities_of[row[2]].push_back(&row);
+    for (const auto& row : areas)
+        areas_of[row[2]].push_back(&row);
+    for (const auto& row : streets)
+        streets_of[row[2]].push_back(&row);
 
-    auto code_of = [](const std::string& s) { return std::stoll(s); };
+    auto code_of = [](const std::string& s) {
+        return std::stoll(s);
+    };
     for (const auto& prow : provinces) {
-        if (!wanted.empty() && !wanted.contains(prow[0])) continue;
+        if (!wanted.empty() && !wanted.contains(prow[0]))
+            continue;
         const UnitId pu = tree.add(Tier::province, no_unit, code_of(prow[0]), prow[1]);
         for (const auto* crow : cities_of[prow[0]]) {
             // Skip cities and districts without streets: they would serve no one.
             bool city_has_streets = false;
             for (const auto* arow : areas_of[(*crow)[0]]) {
-                if (!streets_of[(*arow)[0]].empty()) city_has_streets = true;
+                if (!streets_of[(*arow)[0]].empty())
+                    city_has_streets = true;
             }
-            if (!city_has_streets) continue;
+            if (!city_has_streets)
+                continue;
             const UnitId cu = tree.add(Tier::city, pu, code_of((*crow)[0]), (*crow)[1]);
             for (const auto* arow : areas_of[(*crow)[0]]) {
                 const auto& street_rows = streets_of[(*arow)[0]];
-                if (street_rows.empty()) continue;
+                if (street_rows.empty())
+                    continue;
                 const UnitId du = tree.add(Tier::district, cu, code_of((*arow)[0]), (*arow)[1]);
                 for (const auto* srow : street_rows) {
                     tree.add(Tier::street, du, code_of((*srow)[0]), (*srow)[1]);
                 }
             }
         }
-        if (tree.units.back().tier == Tier::province) tree.units.pop_back();  // nothing below
+        if (tree.units.back().tier == Tier::province)
+            tree.units.pop_back();  // nothing below
     }
     if (tree.units.empty()) {
         throw ScenarioError(Diagnostic{spec.where("divisions.include"),
@@ -214,7 +229,8 @@ Organisation Organisation::build(const ScenarioSpec& spec) {
     // Populations: streets carry residents; every unit serves the streets below it.
     for (std::size_t i = n; i-- > 0;) {
         Unit& u = org.units_[i];
-        if (u.tier == Tier::street) u.population = spec.divisions.population_per_street;
+        if (u.tier == Tier::street)
+            u.population = spec.divisions.population_per_street;
         if (u.parent != no_unit) {
             org.units_[static_cast<std::size_t>(u.parent)].population += u.population;
         }
@@ -233,7 +249,8 @@ Organisation Organisation::build(const ScenarioSpec& spec) {
                                       spec.tiers[static_cast<std::size_t>(u.tier)].transfer_h},
                             g);
         }
-        if (u.tier == Tier::province) org.province_units_.push_back(static_cast<UnitId>(i));
+        if (u.tier == Tier::province)
+            org.province_units_.push_back(static_cast<UnitId>(i));
     }
     // 跨省通办 links: every pair of provinces in the scenario.
     for (std::size_t a = 0; a < org.province_units_.size(); ++a) {
@@ -250,7 +267,8 @@ Organisation Organisation::build(const ScenarioSpec& spec) {
     // LPs: components of the graph without links and without city–province edges, so that
     // each city with its districts and streets is one LP and each province unit another.
     auto stays_inside = [&g](const GraphType::edge_descriptor& e) {
-        if (g[e].kind == EdgeKind::link) return false;
+        if (g[e].kind == EdgeKind::link)
+            return false;
         const auto s = boost::source(e, g);
         const auto t = boost::target(e, g);
         return !(g[s].tier == Tier::province || g[t].tier == Tier::province);
@@ -264,7 +282,8 @@ Organisation Organisation::build(const ScenarioSpec& spec) {
     int next = 0;
     for (std::size_t i = 0; i < n; ++i) {
         int& r = renumber[static_cast<std::size_t>(component[i])];
-        if (r < 0) r = next++;
+        if (r < 0)
+            r = next++;
         org.units_[i].lp = r;
     }
     org.lp_count_ = next;
@@ -275,21 +294,25 @@ Organisation Organisation::build(const ScenarioSpec& spec) {
     }
     org.province_index_.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
-        org.province_index_[i] = index_of_province[static_cast<std::size_t>(org.units_[i].province)];
+        org.province_index_[i] =
+            index_of_province[static_cast<std::size_t>(org.units_[i].province)];
     }
     return org;
 }
 
 UnitId Organisation::ancestor(UnitId id, Tier tier) const {
-    while (id != no_unit && unit(id).tier < tier) id = unit(id).parent;
+    while (id != no_unit && unit(id).tier < tier)
+        id = unit(id).parent;
     return (id != no_unit && unit(id).tier == tier) ? id : no_unit;
 }
 
 double Organisation::path_latency_h(UnitId from, UnitId to, const ScenarioSpec& spec) const {
-    if (from == to) return 0.0;
+    if (from == to)
+        return 0.0;
     UnitId low = from;
     UnitId high = to;
-    if (unit(low).tier > unit(high).tier) std::swap(low, high);
+    if (unit(low).tier > unit(high).tier)
+        std::swap(low, high);
     double latency = 0.0;
     while (low != high) {
         TIERSIM_CHECK(low != no_unit, "path between units that are not in one chain");
@@ -302,7 +325,8 @@ double Organisation::path_latency_h(UnitId from, UnitId to, const ScenarioSpec& 
 std::vector<UnitId> Organisation::units_at(Tier tier) const {
     std::vector<UnitId> out;
     for (std::size_t i = 0; i < units_.size(); ++i) {
-        if (units_[i].tier == tier) out.push_back(static_cast<UnitId>(i));
+        if (units_[i].tier == tier)
+            out.push_back(static_cast<UnitId>(i));
     }
     return out;
 }
@@ -313,7 +337,8 @@ double Organisation::lookahead_h(const ScenarioSpec& /*spec*/) const {
     for (auto [e, end] = boost::edges(g); e != end; ++e) {
         const auto s = boost::source(*e, g);
         const auto t = boost::target(*e, g);
-        if (units_[s].lp != units_[t].lp) least = std::min(least, g[*e].latency_h);
+        if (units_[s].lp != units_[t].lp)
+            least = std::min(least, g[*e].latency_h);
     }
     return least;
 }

@@ -11,10 +11,6 @@
 // work that is under way at closing resumes at the next opening: Calendar::advance does both.
 #include "tiersim/model/simulation.hpp"
 
-#include <algorithm>
-#include <cmath>
-#include <limits>
-
 #include "tiersim/engine/event_queue.hpp"
 #include "tiersim/engine/random_stream.hpp"
 #include "tiersim/model/calendar.hpp"
@@ -24,6 +20,11 @@
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/partitioner.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <sstream>
 
 namespace tiersim::model {
 
@@ -57,7 +58,8 @@ struct Station {
     std::uint32_t count = 0;
 
     void push(std::uint32_t slot) {
-        if (count == ring.size()) grow();
+        if (count == ring.size())
+            grow();
         ring[(head + count) % ring.size()] = slot;
         ++count;
     }
@@ -72,7 +74,8 @@ struct Station {
 private:
     void grow() {
         std::vector<std::uint32_t> bigger(ring.empty() ? 16 : ring.size() * 2);
-        for (std::uint32_t i = 0; i < count; ++i) bigger[i] = ring[(head + i) % ring.size()];
+        for (std::uint32_t i = 0; i < count; ++i)
+            bigger[i] = ring[(head + i) % ring.size()];
         ring.swap(bigger);
         head = 0;
     }
@@ -80,7 +83,7 @@ private:
 
 /// Non-homogeneous Poisson arrivals of one ticket type at one street.
 struct Generator {
-    std::uint64_t id = 0;     // global: street ordinal * types + type
+    std::uint64_t id = 0;  // global: street ordinal * types + type
     UnitId street = no_unit;
     UnitId intake = no_unit;
     std::int32_t type = 0;
@@ -146,32 +149,42 @@ struct Simulation::Impl {
     std::size_t bucket_count = 0;
 
     Impl(const ScenarioSpec& s, const Organisation& o, bool trace)
-        : spec(s), org(o), trace_events(trace) {}
+        : spec(s),
+          org(o),
+          trace_events(trace) {}
 
     // ---- set-up ------------------------------------------------------------------------
 
     void build() {
-        for (const auto& c : spec.calendars) calendars.emplace_back(c);
+        for (const auto& c : spec.calendars)
+            calendars.emplace_back(c);
         const double lookahead_h = org.lookahead_h(spec);
         if (!(lookahead_h > 0.0) || from_hours(lookahead_h) <= 0) {
+            // Only two kinds of edge cross LPs: city–province hops and provincial links.
+            const std::string key =
+                spec.tiers[static_cast<std::size_t>(Tier::city)].transfer_h == lookahead_h
+                    ? "tiers.city.transfer_h"
+                    : "technology.link_h";
+            std::ostringstream got;
+            got << lookahead_h;
             throw ScenarioError(Diagnostic{
-                spec.where("tiers.city.transfer_h"),
-                "tiers.city.transfer_h",
-                "zero cross-LP latency: every edge between logical processes (city-province "
-                "hops: tiers.city.transfer_h; inter-provincial links: technology.link_h) must "
-                "have a latency > 0 (at least one second); got " +
-                    std::to_string(lookahead_h) + " h"});
+                spec.where(key),
+                key,
+                "zero cross-LP latency: " + key +
+                    " is the latency of edges between logical processes (each city with its "
+                    "districts and streets, each province unit), which must be at least one "
+                    "second so that the parallel windows have a length; got " +
+                    got.str() + " h"});
         }
-        lookahead = std::isinf(lookahead_h) ? from_hours(spec.days * 24.0) + 1
-                                            : from_hours(lookahead_h);
+        lookahead =
+            std::isinf(lookahead_h) ? from_hours(spec.days * 24.0) + 1 : from_hours(lookahead_h);
         end = from_hours(spec.days * 24.0);
         bucket = std::max<Tick>(1, from_hours(spec.bucket_hours));
         bucket_count = static_cast<std::size_t>((end + bucket - 1) / bucket);
 
         for (const auto& type : spec.ticket_types) {
-            authority_calendar.push_back(
-                calendars[static_cast<std::size_t>(
-                    spec.tiers[static_cast<std::size_t>(type.authority)].calendar)]);
+            authority_calendar.push_back(calendars[static_cast<std::size_t>(
+                spec.tiers[static_cast<std::size_t>(type.authority)].calendar)]);
         }
         build_stations();
         build_lps();
@@ -185,7 +198,8 @@ struct Simulation::Impl {
             sum[static_cast<std::size_t>(u.tier)] += u.population;
             n[static_cast<std::size_t>(u.tier)] += 1.0;
         }
-        for (std::size_t t = 0; t < tier_count; ++t) sum[t] = n[t] > 0 ? sum[t] / n[t] : 1.0;
+        for (std::size_t t = 0; t < tier_count; ++t)
+            sum[t] = n[t] > 0 ? sum[t] / n[t] : 1.0;
         return sum;
     }
 
@@ -199,11 +213,11 @@ struct Simulation::Impl {
             const Unit& unit = org.units()[u];
             const auto tier = static_cast<std::size_t>(unit.tier);
             const TierSpec& ts = spec.tiers[tier];
-            const double factor = ts.scale_staff && mean_pop[tier] > 0.0
-                                      ? unit.population / mean_pop[tier]
-                                      : 1.0;
+            const double factor =
+                ts.scale_staff && mean_pop[tier] > 0.0 ? unit.population / mean_pop[tier] : 1.0;
             auto scaled = [factor](int base) {
-                if (base <= 0) return 0;
+                if (base <= 0)
+                    return 0;
                 return std::max(1, static_cast<int>(std::lround(base * factor)));
             };
             station_base[u] = static_cast<std::int64_t>(u * station_stride);
@@ -212,7 +226,8 @@ struct Simulation::Impl {
                 Station& s = stations[u * station_stride + static_cast<std::size_t>(c)];
                 s.tier = static_cast<std::int8_t>(tier);
                 s.calendar = ch.calendar;
-                if (ch.tier == unit.tier) s.servers = scaled(ch.staff >= 0 ? ch.staff : ts.intake_staff);
+                if (ch.tier == unit.tier)
+                    s.servers = scaled(ch.staff >= 0 ? ch.staff : ts.intake_staff);
             }
             for (std::size_t d = 0; d < departments; ++d) {
                 Station& s = stations[u * station_stride + intake_station_count + d];
@@ -239,7 +254,8 @@ struct Simulation::Impl {
             const UnitId street = streets[s];
             for (std::size_t t = 0; t < types; ++t) {
                 const TicketTypeSpec& type = spec.ticket_types[t];
-                if (type.rate <= 0.0) continue;
+                if (type.rate <= 0.0)
+                    continue;
                 Generator g;
                 g.id = s * types + t;
                 g.street = street;
@@ -279,9 +295,10 @@ struct Simulation::Impl {
             if (rate > 0.0 && hazard <= rate * segment) {
                 t_h += hazard / rate;
                 const Tick at = std::max(from, from_hours(t_h));
-                if (at >= end) return;
-                lp.queue.push(Event{at, g.id, static_cast<std::uint32_t>(g.count), kind_generate,
-                                    index});
+                if (at >= end)
+                    return;
+                lp.queue.push(
+                    Event{at, g.id, static_cast<std::uint32_t>(g.count), kind_generate, index});
                 return;
             }
             hazard -= rate * segment;
@@ -344,10 +361,17 @@ struct Simulation::Impl {
         const Tick start = cal.next_open(now);
         // Response (响应): a department signs for it; for a ticket closed at intake, the
         // moment its intake service began (the call was answered).
-        if (t.phase == Phase::step && t.responded < 0) t.responded = start;
-        if (t.phase == Phase::intake) t.intake_started = start;
-        const int dept = t.phase == Phase::intake ? -1 : type.departments[static_cast<std::size_t>(t.step)];
-        trace(lp, t, start, t.unit, dept,
+        if (t.phase == Phase::step && t.responded < 0)
+            t.responded = start;
+        if (t.phase == Phase::intake)
+            t.intake_started = start;
+        const int dept =
+            t.phase == Phase::intake ? -1 : type.departments[static_cast<std::size_t>(t.step)];
+        trace(lp,
+              t,
+              start,
+              t.unit,
+              dept,
               t.phase == Phase::intake ? EventKind::intake_start : EventKind::step_start);
         schedule(lp, slot, cal.advance(start, work), kind_service_done);
     }
@@ -397,7 +421,8 @@ struct Simulation::Impl {
             const bool close = type.departments.empty() || rng.bernoulli(type.close_at_intake);
             tk.draws = rng.draws();
             if (close) {
-                if (tk.responded < 0) tk.responded = tk.intake_started;
+                if (tk.responded < 0)
+                    tk.responded = tk.intake_started;
                 close_ticket(lp, e.slot, e.time);
                 return;
             }
@@ -428,7 +453,11 @@ struct Simulation::Impl {
             tk.phase = Phase::handoff;
             tk.draws = rng.draws();
             add_cost(lp, tk, e.time, tier, spec.handoff_cost_h);
-            trace(lp, tk, e.time, tk.unit, type.departments[static_cast<std::size_t>(tk.step)],
+            trace(lp,
+                  tk,
+                  e.time,
+                  tk.unit,
+                  type.departments[static_cast<std::size_t>(tk.step)],
                   EventKind::handoff);
             schedule(lp, e.slot, e.time + from_hours(spec.handoff_h), kind_arrive);
             return;
@@ -483,12 +512,14 @@ struct Simulation::Impl {
         const TicketTypeSpec& type = spec.ticket_types[static_cast<std::size_t>(t.type)];
         RandomStream rng(spec.seed, t.id, t.draws);
         const bool solved = rng.bernoulli(type.solve_probability);
-        const Tick deadline = authority_calendar[static_cast<std::size_t>(t.type)]
-                                  .working_day_deadline(t.created, type.resolve_wd);
+        const Tick deadline =
+            authority_calendar[static_cast<std::size_t>(t.type)].working_day_deadline(
+                t.created, type.resolve_wd);
         const bool in_time = now <= deadline;
         double p_satisfied =
             solved ? spec.citizens.satisfied_if_solved : spec.citizens.satisfied_if_unsolved;
-        if (!in_time) p_satisfied *= spec.citizens.late_factor;
+        if (!in_time)
+            p_satisfied *= spec.citizens.late_factor;
         const bool satisfied = rng.bernoulli(p_satisfied);
         t.draws = rng.draws();
 
@@ -515,8 +546,8 @@ struct Simulation::Impl {
         r.origin = t.origin;
         r.handler = t.phase == Phase::intake ? -1 : t.unit;
         r.created_h = to_hours(t.created);
-        r.responded_h = t.responded >= 0 ? to_hours(t.responded)
-                                         : std::numeric_limits<double>::quiet_NaN();
+        r.responded_h =
+            t.responded >= 0 ? to_hours(t.responded) : std::numeric_limits<double>::quiet_NaN();
         r.closed_h = std::numeric_limits<double>::quiet_NaN();
         r.hops = t.hops;
         r.handoffs = t.handoffs;
@@ -534,11 +565,13 @@ struct Simulation::Impl {
         const Tick cost = from_hours(staff_hours);
         t.coord_cost += cost;
         const std::size_t b = bucket_index(now);
-        if (b < bucket_count) lp.coord_cost[b].v[tier] += cost;
+        if (b < bucket_count)
+            lp.coord_cost[b].v[tier] += cost;
     }
 
     void trace(LpState& lp, const Ticket& t, Tick at, UnitId unit, int dept, EventKind kind) {
-        if (!trace_events) return;
+        if (!trace_events)
+            return;
         lp.events.push_back(EventRecord{static_cast<std::int64_t>(t.id),
                                         to_hours(at),
                                         unit,
@@ -552,7 +585,8 @@ struct Simulation::Impl {
 
     void bump(std::vector<TierCounters>& series, Tick t, std::size_t tier) const {
         const std::size_t b = bucket_index(t);
-        if (b < bucket_count) ++series[b].v[tier];
+        if (b < bucket_count)
+            ++series[b].v[tier];
     }
 
     /// Records queue lengths and busy servers at every bucket end <= t.
@@ -615,25 +649,29 @@ struct Simulation::Impl {
             return a.closed_h != b.closed_h ? a.closed_h < b.closed_h : a.id < b.id;
         });
         // Stable: one ticket's events at one instant keep the order it made them in.
-        std::stable_sort(events.begin(), events.end(), [](const EventRecord& a, const EventRecord& b) {
-            return a.t_h != b.t_h ? a.t_h < b.t_h : a.ticket < b.ticket;
-        });
+        std::stable_sort(
+            events.begin(), events.end(), [](const EventRecord& a, const EventRecord& b) {
+                return a.t_h != b.t_h ? a.t_h < b.t_h : a.ticket < b.ticket;
+            });
     }
 
     /// Every ticket still in the system, by id.
     void collect_open(std::vector<TicketRecord>& tickets) {
         for (auto& lp : lps) {
             std::vector<bool> is_free(lp.tickets.size(), false);
-            for (auto slot : lp.free_slots) is_free[slot] = true;
+            for (auto slot : lp.free_slots)
+                is_free[slot] = true;
             for (std::size_t i = 0; i < lp.tickets.size(); ++i) {
-                if (is_free[i]) continue;
+                if (is_free[i])
+                    continue;
                 TicketRecord r = record_of(lp.tickets[i]);
                 r.outcome = Outcome::open_at_end;
                 tickets.push_back(r);
             }
         }
-        std::sort(tickets.begin(), tickets.end(),
-                  [](const TicketRecord& a, const TicketRecord& b) { return a.id < b.id; });
+        std::sort(tickets.begin(), tickets.end(), [](const TicketRecord& a, const TicketRecord& b) {
+            return a.id < b.id;
+        });
     }
 
     RunOutcome run(const RunHooks& hooks) {
@@ -643,7 +681,8 @@ struct Simulation::Impl {
         Tick reached = 0;
         for (;;) {
             Tick next = engine::never;
-            for (const auto& lp : lps) next = std::min(next, lp.queue.next_time());
+            for (const auto& lp : lps)
+                next = std::min(next, lp.queue.next_time());
             if (next >= end) {
                 reached = end;
                 break;
@@ -665,18 +704,23 @@ struct Simulation::Impl {
             exchange();
             ++outcome.windows;
             collect(tickets, events);
-            if (hooks.on_records) hooks.on_records(tickets, events);
+            if (hooks.on_records)
+                hooks.on_records(tickets, events);
             tickets.clear();
             events.clear();
             reached = window_end;
-            if (hooks.on_progress) hooks.on_progress(to_hours(reached));
+            if (hooks.on_progress)
+                hooks.on_progress(to_hours(reached));
         }
-        for (auto& lp : lps) snapshot_until(lp, reached);
+        for (auto& lp : lps)
+            snapshot_until(lp, reached);
         collect_open(tickets);
-        if (hooks.on_records) hooks.on_records(tickets, events);
+        if (hooks.on_records)
+            hooks.on_records(tickets, events);
 
         outcome.end_h = to_hours(reached);
-        for (const auto& lp : lps) outcome.events += lp.processed;
+        for (const auto& lp : lps)
+            outcome.events += lp.processed;
         const std::size_t buckets =
             std::min(bucket_count, static_cast<std::size_t>((reached + bucket - 1) / bucket));
         for (std::size_t b = 0; b < buckets; ++b) {
@@ -707,8 +751,12 @@ Simulation::Simulation(const ScenarioSpec& spec, const Organisation& org, bool t
 
 Simulation::~Simulation() = default;
 
-RunOutcome Simulation::run(const RunHooks& hooks) { return impl_->run(hooks); }
+RunOutcome Simulation::run(const RunHooks& hooks) {
+    return impl_->run(hooks);
+}
 
-double Simulation::lookahead_h() const { return to_hours(impl_->lookahead); }
+double Simulation::lookahead_h() const {
+    return to_hours(impl_->lookahead);
+}
 
 }  // namespace tiersim::model

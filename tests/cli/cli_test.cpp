@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: MIT
 // The command line's contract (DESIGN §4.1): exit codes, --json, nothing written on bad input,
 // a valid file after SIGINT, and `check` naming overloaded queues.
-#include <csignal>
-#include <filesystem>
-#include <string>
-
-#include "support/test_support.hpp"
 #include "tiersim/io/hdf5_file.hpp"
 #include "tiersim/version.hpp"
 
+#include "support/test_support.hpp"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <filesystem>
+#include <string>
 
 namespace {
 
@@ -52,8 +53,8 @@ TEST_CASE("bad usage exits 2", "[cli]") {
 TEST_CASE("run --json reports the conservation line and every group", "[cli]") {
     const TempDir dir;
     const auto out = dir.path() / "mmc.h5";
-    const auto r = run_tiersim({"run", "validation/jackson", "--days", "20", "--json", "-q", "-o",
-                                out.string()});
+    const auto r = run_tiersim(
+        {"run", "validation/jackson", "--days", "20", "--json", "-q", "-o", out.string()});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     REQUIRE(r.err.empty());  // -q: nothing on stderr
@@ -62,8 +63,12 @@ TEST_CASE("run --json reports the conservation line and every group", "[cli]") {
     REQUIRE(j.at("output").get<std::string>() == out.string());
     for (const char* tier : {"street", "district", "city", "province"}) {
         const auto& g = j.at("by_tier").at(tier);
-        for (const char* key : {"response_rate", "resolution_rate", "satisfaction_rate",
-                                "lead_time_mean_h", "lead_time_p50_h", "lead_time_p90_h",
+        for (const char* key : {"response_rate",
+                                "resolution_rate",
+                                "satisfaction_rate",
+                                "lead_time_mean_h",
+                                "lead_time_p50_h",
+                                "lead_time_p90_h",
                                 "lead_time_p99_h"}) {
             INFO(tier << "." << key);
             REQUIRE(g.contains(key));
@@ -83,27 +88,26 @@ TEST_CASE("bad scenarios exit 2 with FILE:LINE:COL and write nothing", "[cli]") 
     const auto base = tiersim::test::source_path("scenarios/validation/mmc.toml");
 
     SECTION("a mistyped key") {
-        const auto file = dir.write("typo.toml",
-                                    "base = \"" + base.string() +
-                                        "\"\n[tiers.street]\nintake_staf = 3\n");
+        const auto file = dir.write(
+            "typo.toml", "base = \"" + base.string() + "\"\n[tiers.street]\nintake_staf = 3\n");
         const auto r = run_tiersim({"run", file.string(), "-o", out.string()});
         REQUIRE(r.exit_code == 2);
         REQUIRE_THAT(r.err, Catch::Contains("typo.toml:3:15: error:"));
         REQUIRE_THAT(r.err, Catch::Contains("intake_staff"));  // did you mean
     }
     SECTION("a wrong type") {
-        const auto file = dir.write("type.toml",
-                                    "base = \"" + base.string() +
-                                        "\"\n[tiers.street]\nintake_staff = \"four\"\n");
+        const auto file = dir.write(
+            "type.toml",
+            "base = \"" + base.string() + "\"\n[tiers.street]\nintake_staff = \"four\"\n");
         const auto r = run_tiersim({"run", file.string(), "-o", out.string()});
         REQUIRE(r.exit_code == 2);
         REQUIRE_THAT(r.err, Catch::Contains("type.toml:3:16: error:"));
         REQUIRE_THAT(r.err, Catch::Contains("tiers.street.intake_staff"));
     }
     SECTION("a bad value") {
-        const auto file = dir.write("value.toml",
-                                    "base = \"" + base.string() +
-                                        "\"\n[ticket_types.t]\nclose_at_intake = 1.5\n");
+        const auto file = dir.write(
+            "value.toml",
+            "base = \"" + base.string() + "\"\n[ticket_types.t]\nclose_at_intake = 1.5\n");
         const auto r = run_tiersim({"run", file.string(), "-o", out.string()});
         REQUIRE(r.exit_code == 2);
         REQUIRE_THAT(r.err, Catch::Contains("value.toml:3:19: error:"));
@@ -129,9 +133,15 @@ TEST_CASE("a failed run leaves an existing output file untouched", "[cli]") {
 }
 
 TEST_CASE("an unwritable output exits 3", "[cli]") {
-    const auto r = run_tiersim(
-        {"run", "validation/mmc", "--days", "2", "--set", "simulation.warmup_days=1", "-q", "-o",
-         "/nonexistent-dir/x/out.h5"});
+    const auto r = run_tiersim({"run",
+                                "validation/mmc",
+                                "--days",
+                                "2",
+                                "--set",
+                                "simulation.warmup_days=1",
+                                "-q",
+                                "-o",
+                                "/nonexistent-dir/x/out.h5"});
     REQUIRE(r.exit_code == 3);
     REQUIRE_THAT(r.err, Catch::Contains("/nonexistent-dir/x/out.h5"));
 }
@@ -139,11 +149,18 @@ TEST_CASE("an unwritable output exits 3", "[cli]") {
 TEST_CASE("SIGINT stops the run at the next window: exit 130 and a valid file", "[cli]") {
     const TempDir dir;
     const auto out = dir.path() / "interrupted.h5";
-    const auto r = tiersim::test::run_tiersim_interrupted(
-        {"run", "default", "--days", "200", "--trace", "tickets", "--json", "-q", "-o",
-         out.string()},
-        3.0,
-        SIGINT);
+    const auto r = tiersim::test::run_tiersim_interrupted({"run",
+                                                           "default",
+                                                           "--days",
+                                                           "200",
+                                                           "--trace",
+                                                           "tickets",
+                                                           "--json",
+                                                           "-q",
+                                                           "-o",
+                                                           out.string()},
+                                                          3.0,
+                                                          SIGINT);
     INFO(r.err);
     REQUIRE(r.exit_code == 130);
     const auto j = nlohmann::json::parse(r.out);
@@ -178,15 +195,23 @@ TEST_CASE("every shipped scenario runs and conserves tickets", "[cli]") {
     for (const auto* folder : {"scenarios", "scenarios/validation"}) {
         for (const auto& entry :
              std::filesystem::directory_iterator(tiersim::test::source_path(folder))) {
-            if (entry.path().extension() == ".toml") files.push_back(entry.path());
+            if (entry.path().extension() == ".toml")
+                files.push_back(entry.path());
         }
     }
     REQUIRE(files.size() >= 3);
     for (const auto& file : files) {
         INFO(file.string());
         const auto out = dir.path() / (file.stem().string() + ".h5");
-        const auto r = run_tiersim({"run", file.string(), "--days", "3", "--set",
-                                    "simulation.warmup_days=1", "--json", "-q", "-o",
+        const auto r = run_tiersim({"run",
+                                    file.string(),
+                                    "--days",
+                                    "3",
+                                    "--set",
+                                    "simulation.warmup_days=1",
+                                    "--json",
+                                    "-q",
+                                    "-o",
                                     out.string()});
         INFO(r.err);
         REQUIRE(r.exit_code == 0);

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: MIT
 // The determinism contract (DESIGN §3): the same scenario and seed give bit-identical datasets
 // outside /provenance whatever the thread count.
-#include <map>
-#include <string>
-#include <vector>
-
-#include "support/test_support.hpp"
 #include "tiersim/error.hpp"
 #include "tiersim/io/hdf5_file.hpp"
 
+#include "support/test_support.hpp"
+
 #include <catch2/catch.hpp>
+
+#include <map>
+#include <string>
+#include <vector>
 
 namespace {
 
@@ -25,7 +26,8 @@ std::map<std::string, std::vector<unsigned char>> fingerprint(const std::filesys
         groups.pop_back();
         const std::string prefix = group == "/" ? "/" : group + "/";
         for (const auto& name : tiersim::io::list_groups(file, group)) {
-            if (prefix + name != "/provenance") groups.push_back(prefix + name);
+            if (prefix + name != "/provenance")
+                groups.push_back(prefix + name);
         }
         for (const auto& name : tiersim::io::list_datasets(file, group)) {
             out[prefix + name] = tiersim::io::read_raw_column(file, prefix + name);
@@ -96,8 +98,16 @@ TEST_CASE("a different seed gives a different run, the same seed the same", "[de
     const TempDir dir;
     auto run = [&](const std::string& name, const std::string& seed) {
         const auto out = dir.path() / name;
-        const auto r = run_tiersim({"run", "validation/jackson", "--days", "5", "--set",
-                                    "simulation.warmup_days=1", "--seed", seed, "-q", "-o",
+        const auto r = run_tiersim({"run",
+                                    "validation/jackson",
+                                    "--days",
+                                    "5",
+                                    "--set",
+                                    "simulation.warmup_days=1",
+                                    "--seed",
+                                    seed,
+                                    "-q",
+                                    "-o",
                                     out.string()});
         REQUIRE(r.exit_code == 0);
         return tiersim::io::read_raw_column(out, "/tickets/created_h");

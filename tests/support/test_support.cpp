@@ -2,11 +2,9 @@
 #include "support/test_support.hpp"
 
 #include <atomic>
+#include <csignal>
 #include <fstream>
 #include <sstream>
-
-#include <csignal>
-
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,10 +33,13 @@ CommandResult run_with(const std::vector<std::string>& args, double delay_s, int
         std::string exe = TIERSIM_BINARY;
         argv.push_back(exe.data());
         std::vector<std::string> copy = args;
-        for (auto& a : copy) argv.push_back(a.data());
+        for (auto& a : copy)
+            argv.push_back(a.data());
         argv.push_back(nullptr);
-        if (freopen(out_path.c_str(), "w", stdout) == nullptr) _exit(127);
-        if (freopen(err_path.c_str(), "w", stderr) == nullptr) _exit(127);
+        if (freopen(out_path.c_str(), "w", stdout) == nullptr)
+            _exit(127);
+        if (freopen(err_path.c_str(), "w", stderr) == nullptr)
+            _exit(127);
         execv(exe.c_str(), argv.data());
         _exit(127);
     }
@@ -61,7 +62,9 @@ CommandResult run_with(const std::vector<std::string>& args, double delay_s, int
 
 }  // namespace
 
-CommandResult run_tiersim(const std::vector<std::string>& args) { return run_with(args, 0.0, 0); }
+CommandResult run_tiersim(const std::vector<std::string>& args) {
+    return run_with(args, 0.0, 0);
+}
 
 CommandResult run_tiersim_interrupted(const std::vector<std::string>& args,
                                       double delay_s,

@@ -29,7 +29,9 @@ public:
     ~TempDir();
     TempDir(const TempDir&) = delete;
     TempDir& operator=(const TempDir&) = delete;
+
     [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+
     /// Writes `text` to a file in the directory and returns its path.
     std::filesystem::path write(const std::string& name, const std::string& text) const;
 

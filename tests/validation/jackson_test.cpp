@@ -10,6 +10,9 @@
 // Sojourn per tier, from the event trace: street = created → the street department's
 // step_done (intake + department); district, city, province = `arrived` at the unit → its
 // step_done. Pass rule as in mmc_test.cpp.
+#include "validation/queueing_theory.hpp"
+#include "validation/replication.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <array>
@@ -18,9 +21,6 @@
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include "validation/queueing_theory.hpp"
-#include "validation/replication.hpp"
 
 namespace {
 
@@ -35,7 +35,9 @@ using tiersim::model::tier_count;
 class TierSojourns final : public RecordConsumer {
 public:
     TierSojourns(const Organisation& org, double from_h, double to_h)
-        : org_(org), from_h_(from_h), to_h_(to_h) {}
+        : org_(org),
+          from_h_(from_h),
+          to_h_(to_h) {}
 
     void tickets(const std::vector<TicketRecord>& /*records*/) override {}
 
@@ -49,11 +51,13 @@ public:
                 case EventKind::arrived:
                     // At the street, `arrived` follows dispatch at once: the visit began at
                     // creation, before the intake queue.
-                    if (tier != 0) begun_[e.ticket] = e.t_h;
+                    if (tier != 0)
+                        begun_[e.ticket] = e.t_h;
                     break;
                 case EventKind::step_done: {
                     const auto it = begun_.find(e.ticket);
-                    if (it == begun_.end()) break;  // should not happen; caught by the count
+                    if (it == begun_.end())
+                        break;  // should not happen; caught by the count
                     if (it->second >= from_h_ && it->second < to_h_) {
                         sum_[tier] += e.t_h - it->second;
                         ++count_[tier];
@@ -70,11 +74,14 @@ public:
     [[nodiscard]] double mean(std::size_t tier) const {
         return sum_[tier] / static_cast<double>(count_[tier]);
     }
+
     [[nodiscard]] std::int64_t count(std::size_t tier) const { return count_[tier]; }
+
     /// Visits that began in the window and had not ended when the run stopped.
     [[nodiscard]] std::int64_t censored() const {
         std::int64_t n = 0;
-        for (const auto& [ticket, t] : begun_) n += (t >= from_h_ && t < to_h_) ? 1 : 0;
+        for (const auto& [ticket, t] : begun_)
+            n += (t >= from_h_ && t < to_h_) ? 1 : 0;
         return n;
     }
 
@@ -92,10 +99,10 @@ struct JacksonCase {
     std::array<double, tier_count> exact_w{};  ///< mean sojourn per tier, hours
     std::array<double, tier_count> lambda{};   ///< arrivals per hour at one unit of each tier
     std::array<int, tier_count> units{};       ///< units per tier (1 × 2 × 2 × 3 tree)
-    double days = 800.0;
+    double days = 1600.0;
     double warmup_days = 10.0;
     double drain_days = 5.0;
-    int replications = 10;
+    int replications = 20;
     std::uint64_t first_seed = 1;
 };
 
@@ -110,8 +117,8 @@ std::vector<JacksonSample> run_jackson(const JacksonCase& k) {
         auto overrides = k.overrides;
         overrides.push_back("simulation.days=" + toml_number(k.days));
         overrides.push_back("simulation.warmup_days=" + toml_number(k.warmup_days));
-        const auto spec = load_with_seed("validation/jackson", overrides,
-                                         k.first_seed + static_cast<std::uint64_t>(r));
+        const auto spec = load_with_seed(
+            "validation/jackson", overrides, k.first_seed + static_cast<std::uint64_t>(r));
         const auto org = Organisation::build(spec);
         const double from_h = k.warmup_days * 24.0;
         const double to_h = (k.days - k.drain_days) * 24.0;
@@ -131,7 +138,8 @@ std::vector<JacksonSample> run_jackson(const JacksonCase& k) {
 void check_jackson(const JacksonCase& k) {
     const auto samples = run_jackson(k);
     std::int64_t censored = 0;
-    for (const auto& s : samples) censored += s.censored;
+    for (const auto& s : samples)
+        censored += s.censored;
     REQUIRE(censored == 0);
     for (std::size_t t = 0; t < tier_count; ++t) {
         std::vector<double> w;
@@ -145,8 +153,8 @@ void check_jackson(const JacksonCase& k) {
         INFO("tier " << tiersim::model::tier_names[t] << ", R=" << ew.replications);
         INFO("arrivals per unit: measured " << er.mean << " +- " << er.half_width << "/h, exact "
                                             << k.lambda[t]);
-        INFO("mean sojourn: measured " << ew.mean << " +- " << ew.half_width << " h (SE "
-                                       << ew.se << "), exact " << k.exact_w[t]);
+        INFO("mean sojourn: measured " << ew.mean << " +- " << ew.half_width << " h (SE " << ew.se
+                                       << "), exact " << k.exact_w[t]);
         // The traffic equations: λ_k = λ_street × p^k × (streets below) per unit.
         REQUIRE(std::abs(er.mean - k.lambda[t]) <= pass_tolerance(er, k.lambda[t]));
         // The tier's mean sojourn equals the sum of its queues' M/M/c sojourns.
@@ -198,5 +206,19 @@ TEST_CASE("Jackson network tiers match M/M/c sojourns (p = 0.4, other staff)",
     REQUIRE(mmc_w(1.2, 2.0, 3) == Approx(k.exact_w[1]).epsilon(1e-5));
     REQUIRE(mmc_w(0.96, 2.0, 3) == Approx(k.exact_w[2]).epsilon(1e-5));
     REQUIRE(mmc_w(0.768, 2.0, 2) == Approx(k.exact_w[3]).epsilon(1e-5));
+    check_jackson(k);
+}
+
+TEST_CASE("Jackson network tiers match M/M/c sojourns closely (jackson.toml defaults)",
+          "[validation][jackson][slow]") {
+    JacksonCase k;
+    k.units = {12, 4, 2, 1};
+    k.days = 8000.0;
+    k.replications = 20;
+    k.first_seed = 1101;
+    // As the first case, with 20 × 8,000 days (answers derived there):
+    // street 4.763889 h, district 2.591241 h, city 2.823264 h, province 5.681818 h.
+    k.lambda = {1.0, 0.9, 0.54, 0.324};
+    k.exact_w = {4.763889, 2.591241, 2.823264, 5.681818};
     check_jackson(k);
 }

@@ -17,7 +17,8 @@ namespace tiersim::validation {
 /// Requires a < c.
 inline double erlang_c(int c, double a) {
     double b = 1.0;
-    for (int k = 1; k <= c; ++k) b = a * b / (k + a * b);
+    for (int k = 1; k <= c; ++k)
+        b = a * b / (k + a * b);
     const double rho = a / c;
     return b / (1.0 - rho * (1.0 - b));
 }
@@ -54,26 +55,34 @@ inline double student_t_975(int dof) {
         12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
         2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
         2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
-    if (dof < 1) return std::nan("");
-    if (dof <= 30) return table[static_cast<std::size_t>(dof - 1)];
-    if (dof <= 40) return 2.021;
-    if (dof <= 60) return 2.000;
-    if (dof <= 120) return 1.980;
+    if (dof < 1)
+        return std::nan("");
+    if (dof <= 30)
+        return table[static_cast<std::size_t>(dof - 1)];
+    if (dof <= 40)
+        return 2.021;
+    if (dof <= 60)
+        return 2.000;
+    if (dof <= 120)
+        return 1.980;
     return 1.960;
 }
 
 inline double mean(const std::vector<double>& x) {
     double sum = 0.0;
-    for (double v : x) sum += v;
+    for (double v : x)
+        sum += v;
     return x.empty() ? std::nan("") : sum / static_cast<double>(x.size());
 }
 
 /// Standard error of the mean, from the sample standard deviation (n − 1).
 inline double standard_error(const std::vector<double>& x) {
-    if (x.size() < 2) return std::nan("");
+    if (x.size() < 2)
+        return std::nan("");
     const double m = mean(x);
     double ss = 0.0;
-    for (double v : x) ss += (v - m) * (v - m);
+    for (double v : x)
+        ss += (v - m) * (v - m);
     const auto n = static_cast<double>(x.size());
     return std::sqrt(ss / (n - 1.0) / n);
 }

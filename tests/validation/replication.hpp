@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "tiersim/io/scenario_loader.hpp"
+#include "tiersim/model/organisation.hpp"
+#include "tiersim/model/records.hpp"
+#include "tiersim/model/scenario_spec.hpp"
+#include "tiersim/model/simulation.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <exception>
@@ -8,12 +14,6 @@
 #include <thread>
 #include <type_traits>
 #include <vector>
-
-#include "tiersim/io/scenario_loader.hpp"
-#include "tiersim/model/organisation.hpp"
-#include "tiersim/model/records.hpp"
-#include "tiersim/model/scenario_spec.hpp"
-#include "tiersim/model/simulation.hpp"
 
 /// Running the independent replications of a validation case: one seed each, several at a
 /// time on their own threads (each Simulation is independent), results in seed order so that
@@ -58,11 +58,14 @@ inline void run_replication(const model::ScenarioSpec& spec,
 /// must end early enough that there are none, or the means would be biased low.
 class TicketWaits final : public RecordConsumer {
 public:
-    TicketWaits(double from_h, double to_h) : from_h_(from_h), to_h_(to_h) {}
+    TicketWaits(double from_h, double to_h)
+        : from_h_(from_h),
+          to_h_(to_h) {}
 
     void tickets(const std::vector<model::TicketRecord>& records) override {
         for (const auto& r : records) {
-            if (r.created_h < from_h_ || r.created_h >= to_h_) continue;
+            if (r.created_h < from_h_ || r.created_h >= to_h_)
+                continue;
             if (r.outcome != model::Outcome::resolved) {
                 ++censored_;
                 continue;
@@ -72,13 +75,15 @@ public:
             ++count_;
         }
     }
+
     void events(const std::vector<model::EventRecord>& /*records*/) override {}
 
     [[nodiscard]] double mean_wait() const { return wait_sum_ / static_cast<double>(count_); }
-    [[nodiscard]] double mean_sojourn() const {
-        return sojourn_sum_ / static_cast<double>(count_);
-    }
+
+    [[nodiscard]] double mean_sojourn() const { return sojourn_sum_ / static_cast<double>(count_); }
+
     [[nodiscard]] std::int64_t count() const { return count_; }
+
     [[nodiscard]] std::int64_t censored() const { return censored_; }
 
 private:
@@ -91,7 +96,9 @@ private:
 };
 
 /// `x` as a TOML float for an override.
-inline std::string toml_number(double x) { return std::to_string(x); }
+inline std::string toml_number(double x) {
+    return std::to_string(x);
+}
 
 /// Calls `one(r)` for r = 0 … count−1 on up to hardware-concurrency threads and returns the
 /// results by r. `one` must not use Catch2 assertions (they are not thread-safe); an
@@ -115,9 +122,11 @@ auto replicate(int count, F one) -> std::vector<std::invoke_result_t<F, int>> {
             }
         });
     }
-    for (auto& t : pool) t.join();
+    for (auto& t : pool)
+        t.join();
     for (const auto& e : errors) {
-        if (e) std::rethrow_exception(e);
+        if (e)
+            std::rethrow_exception(e);
     }
     return results;
 }

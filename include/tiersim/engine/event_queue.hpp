@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "tiersim/engine/sim_time.hpp"
+
 #include <cstdint>
 #include <vector>
-
-#include "tiersim/engine/sim_time.hpp"
 
 namespace tiersim::engine {
 
@@ -15,13 +15,16 @@ struct Event {
     std::uint64_t entity = 0;  ///< ticket id or generator id, global
     std::uint32_t seq = 0;     ///< per-entity sequence number
     std::uint16_t kind = 0;
-    std::uint32_t slot = 0;    ///< index into the owning LP's pool (not part of the order)
+    std::uint32_t slot = 0;  ///< index into the owning LP's pool (not part of the order)
 };
 
 inline bool operator<(const Event& a, const Event& b) {
-    if (a.time != b.time) return a.time < b.time;
-    if (a.kind != b.kind) return a.kind < b.kind;
-    if (a.entity != b.entity) return a.entity < b.entity;
+    if (a.time != b.time)
+        return a.time < b.time;
+    if (a.kind != b.kind)
+        return a.kind < b.kind;
+    if (a.entity != b.entity)
+        return a.entity < b.entity;
     return a.seq < b.seq;
 }
 
@@ -29,8 +32,11 @@ inline bool operator<(const Event& a, const Event& b) {
 class EventQueue {
 public:
     [[nodiscard]] bool empty() const { return heap_.empty(); }
+
     [[nodiscard]] std::size_t size() const { return heap_.size(); }
+
     [[nodiscard]] const Event& top() const { return heap_.front(); }
+
     [[nodiscard]] Tick next_time() const { return heap_.empty() ? never : heap_.front().time; }
 
     void reserve(std::size_t n) { heap_.reserve(n); }
@@ -60,7 +66,8 @@ private:
         const Event e = heap_[i];
         while (i > 0) {
             const std::size_t parent = (i - 1) / arity;
-            if (!(e < heap_[parent])) break;
+            if (!(e < heap_[parent]))
+                break;
             heap_[i] = heap_[parent];
             i = parent;
         }
@@ -72,13 +79,16 @@ private:
         const Event e = heap_[i];
         for (;;) {
             const std::size_t first = i * arity + 1;
-            if (first >= n) break;
+            if (first >= n)
+                break;
             std::size_t best = first;
             const std::size_t last = first + arity < n ? first + arity : n;
             for (std::size_t c = first + 1; c < last; ++c) {
-                if (heap_[c] < heap_[best]) best = c;
+                if (heap_[c] < heap_[best])
+                    best = c;
             }
-            if (!(heap_[best] < e)) break;
+            if (!(heap_[best] < e))
+                break;
             heap_[i] = heap_[best];
             i = best;
         }

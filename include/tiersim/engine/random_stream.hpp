@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <Random123/philox.h>
+
 #include <array>
 #include <cmath>
 #include <cstdint>
-
-#include <Random123/philox.h>
 
 /// Counter-based random numbers (Philox4x64-10 from Random123). A stream is keyed by
 /// (seed, entity) and counts its draws, so the n-th draw of an entity is the same whatever
@@ -17,7 +17,8 @@ class RandomStream {
 public:
     /// @param draws the number of 64-bit words already taken from this stream
     RandomStream(std::uint64_t seed, std::uint64_t entity, std::uint64_t draws = 0)
-        : key_{{seed, entity}}, draws_(draws) {}
+        : key_{{seed, entity}},
+          draws_(draws) {}
 
     /// Next raw 64-bit word.
     std::uint64_t next_u64() {
@@ -58,10 +59,12 @@ public:
         for (;;) {
             const double x = normal();
             const double v0 = 1.0 + c * x;
-            if (v0 <= 0.0) continue;
+            if (v0 <= 0.0)
+                continue;
             const double v = v0 * v0 * v0;
             const double u = uniform();
-            if (std::log(u) < 0.5 * x * x + d - d * v + d * std::log(v)) return d * v;
+            if (std::log(u) < 0.5 * x * x + d - d * v + d * std::log(v))
+                return d * v;
         }
     }
 

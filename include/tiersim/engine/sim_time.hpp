@@ -16,9 +16,13 @@ inline constexpr Tick ticks_per_week = 7 * ticks_per_day;
 inline constexpr Tick never = INT64_MAX;
 
 /// Hours to ticks, rounded to the nearest second.
-inline Tick from_hours(double hours) { return static_cast<Tick>(std::llround(hours * 3600.0)); }
+inline Tick from_hours(double hours) {
+    return static_cast<Tick>(std::llround(hours * 3600.0));
+}
 
 /// Ticks to hours (exact for any run shorter than ~285 years).
-inline double to_hours(Tick t) { return static_cast<double>(t) / 3600.0; }
+inline double to_hours(Tick t) {
+    return static_cast<double>(t) / 3600.0;
+}
 
 }  // namespace tiersim::engine

@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "tiersim/model/organisation.hpp"
+#include "tiersim/model/records.hpp"
+#include "tiersim/model/scenario_spec.hpp"
+#include "tiersim/model/summary.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include "tiersim/model/organisation.hpp"
-#include "tiersim/model/records.hpp"
-#include "tiersim/model/scenario_spec.hpp"
-#include "tiersim/model/summary.hpp"
 
 namespace tiersim::io {
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "tiersim/model/scenario_spec.hpp"
+
 #include <string>
 #include <vector>
-
-#include "tiersim/model/scenario_spec.hpp"
 
 namespace tiersim::io {
 

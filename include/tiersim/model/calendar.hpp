@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <array>
-#include <vector>
-
 #include "tiersim/engine/sim_time.hpp"
 #include "tiersim/model/scenario_spec.hpp"
+
+#include <array>
+#include <vector>
 
 namespace tiersim::model {
 
@@ -38,9 +38,10 @@ public:
 
 private:
     struct Interval {
-        Tick open;   ///< ticks since Monday 00:00
+        Tick open;  ///< ticks since Monday 00:00
         Tick close;
     };
+
     bool always_ = true;
     std::array<bool, 7> working_days_{true, true, true, true, true, true, true};
     std::vector<Interval> intervals_;  ///< sorted within one week

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <cmath>
-
 #include "tiersim/engine/random_stream.hpp"
 #include "tiersim/model/scenario_spec.hpp"
+
+#include <cmath>
 
 namespace tiersim::model {
 
@@ -16,12 +16,14 @@ inline double sample_hours(const DistSpec& d, engine::RandomStream& rng) {
         case DistKind::deterministic:
             return d.mean_h;
         case DistKind::lognormal: {
-            if (d.cv <= 0.0) return d.mean_h;
+            if (d.cv <= 0.0)
+                return d.mean_h;
             const double sigma2 = std::log1p(d.cv * d.cv);
             return std::exp(std::log(d.mean_h) - 0.5 * sigma2 + std::sqrt(sigma2) * rng.normal());
         }
         case DistKind::gamma: {
-            if (d.cv <= 0.0) return d.mean_h;
+            if (d.cv <= 0.0)
+                return d.mean_h;
             const double shape = 1.0 / (d.cv * d.cv);
             return rng.gamma(shape) * d.mean_h / shape;
         }

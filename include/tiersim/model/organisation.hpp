@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "tiersim/model/scenario_spec.hpp"
+
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include "tiersim/model/scenario_spec.hpp"
 
 /// The unit tree (province → city → district → street) and the inter-provincial links,
 /// held in a Boost.Graph graph and flattened into arrays for the simulation's hot path.
@@ -43,8 +43,11 @@ public:
     Organisation& operator=(Organisation&&) noexcept;
 
     [[nodiscard]] std::size_t size() const { return units_.size(); }
+
     [[nodiscard]] const Unit& unit(UnitId id) const { return units_[static_cast<std::size_t>(id)]; }
+
     [[nodiscard]] const std::vector<Unit>& units() const { return units_; }
+
     [[nodiscard]] const std::vector<Link>& links() const { return links_; }
 
     /// The ancestor of `id` at `tier` (itself when it is at that tier); no_unit if above it.
@@ -67,9 +70,11 @@ public:
 
     /// Number of provinces; province index p is the p-th province unit in id order.
     [[nodiscard]] int province_count() const { return static_cast<int>(province_units_.size()); }
+
     [[nodiscard]] UnitId province_unit(int index) const {
         return province_units_[static_cast<std::size_t>(index)];
     }
+
     /// Index (0..province_count) of the province a unit belongs to.
     [[nodiscard]] int province_index(UnitId id) const;
 

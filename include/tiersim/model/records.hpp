@@ -15,14 +15,14 @@ enum class EventKind : std::int8_t {
     created = 0,
     intake_start = 1,
     intake_done = 2,
-    dispatched = 3,     ///< sent to the handling unit (unit = destination)
-    step_start = 4,     ///< a department starts work (department set)
+    dispatched = 3,  ///< sent to the handling unit (unit = destination)
+    step_start = 4,  ///< a department starts work (department set)
     step_done = 5,
     handoff = 6,
-    returned = 7,       ///< 退单: the department sends it back to dispatch
-    escalated = 8,      ///< moves up to the parent unit (unit = destination)
+    returned = 7,   ///< 退单: the department sends it back to dispatch
+    escalated = 8,  ///< moves up to the parent unit (unit = destination)
     closed = 9,
-    arrived = 10,       ///< reaches its handling unit after a transfer
+    arrived = 10,  ///< reaches its handling unit after a transfer
 };
 inline constexpr int event_kind_count = 11;
 
@@ -34,21 +34,21 @@ struct TicketRecord {
     std::int32_t origin = 0;    ///< street unit where the demand arose
     std::int32_t handler = -1;  ///< unit that handled it last (-1 if never dispatched)
     double created_h = 0.0;
-    double responded_h = 0.0;   ///< NaN if not yet responded
-    double closed_h = 0.0;      ///< NaN if open at end
+    double responded_h = 0.0;        ///< NaN if not yet responded
+    double closed_h = 0.0;           ///< NaN if open at end
     std::int8_t tier_resolved = -1;  ///< tier of the closing unit, -1 if open
     std::int16_t hops = 0;           ///< unit-to-unit transfers
     std::int16_t handoffs = 0;
     std::int16_t returns = 0;
     std::int16_t escalations = 0;
-    std::int8_t leader = 0;          ///< 1 if a leader decided it (next issue)
-    std::int16_t visits = 0;         ///< applicant's trips to a hall
+    std::int8_t leader = 0;   ///< 1 if a leader decided it (next issue)
+    std::int16_t visits = 0;  ///< applicant's trips to a hall
     std::int16_t materials_requested = 0;
-    double coord_cost_h = 0.0;       ///< staff-hours spent on coordination
-    std::int8_t cross_mode = 0;      ///< 0 none (cross-province modes: next issue)
+    double coord_cost_h = 0.0;   ///< staff-hours spent on coordination
+    std::int8_t cross_mode = 0;  ///< 0 none (cross-province modes: next issue)
     Outcome outcome = Outcome::resolved;
-    std::int8_t satisfied = -1;      ///< 1/0 at callback, -1 if not surveyed (open)
-    std::int8_t solved = -1;         ///< 1/0 reported solved at callback, -1 if open
+    std::int8_t satisfied = -1;         ///< 1/0 at callback, -1 if not surveyed (open)
+    std::int8_t solved = -1;            ///< 1/0 reported solved at callback, -1 if open
     std::int8_t responded_in_time = 0;  ///< responded within respond_h
     std::int8_t resolved_in_time = 0;   ///< closed within resolve_wd working days
     std::int8_t province = 0;           ///< province index of the origin

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "tiersim/error.hpp"
+
 #include <array>
 #include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
-
-#include "tiersim/error.hpp"
 
 /// The scenario as plain data: what the TOML loader produces and the model builds from.
 /// Every key is documented in scenarios/README.md; times are hours unless named `_wd`
@@ -42,41 +42,41 @@ struct DistSpec {
 struct CalendarSpec {
     std::string name;
     bool always = false;
-    std::array<bool, 7> weekdays{};  ///< index 0 = Monday
+    std::array<bool, 7> weekdays{};            ///< index 0 = Monday
     std::vector<std::array<double, 2>> hours;  ///< [open, close) in hours after midnight, sorted
 };
 
 struct TierSpec {
-    int calendar = 0;            ///< index into ScenarioSpec::calendars
-    int intake_staff = 1;        ///< servers at each unit's intake (window channel)
-    std::vector<int> staff;      ///< servers per department index at each unit of this tier
-    double transfer_h = 1.0;     ///< latency of one hop between a unit of this tier and its parent
+    int calendar = 0;         ///< index into ScenarioSpec::calendars
+    int intake_staff = 1;     ///< servers at each unit's intake (window channel)
+    std::vector<int> staff;   ///< servers per department index at each unit of this tier
+    double transfer_h = 1.0;  ///< latency of one hop between a unit of this tier and its parent
     Design design = Design::fragmented;
-    bool scale_staff = false;    ///< scale staff by unit population / mean population of the tier
+    bool scale_staff = false;  ///< scale staff by unit population / mean population of the tier
 };
 
 /// Where a channel's tickets are taken in, and when that intake is open.
 struct ChannelSpec {
     Tier tier = Tier::street;
-    int calendar = 0;      ///< index into ScenarioSpec::calendars
-    int staff = -1;        ///< servers per intake unit; -1 = tiers.<tier>.intake_staff
+    int calendar = 0;  ///< index into ScenarioSpec::calendars
+    int staff = -1;    ///< servers per intake unit; -1 = tiers.<tier>.intake_staff
 };
 
 struct TicketTypeSpec {
     std::string name;
     Channel channel = Channel::hotline;
-    double rate = 1.0;               ///< arrivals per 10,000 residents per day (mean over a week)
-    std::array<double, 24> daily_profile{};   ///< relative weight per hour of day (mean 1)
-    std::array<double, 7> weekly_profile{};   ///< relative weight per weekday (mean 1)
-    DistSpec intake;                 ///< intake service time
-    double close_at_intake = 0.0;    ///< probability of closing at intake
-    Tier authority = Tier::street;   ///< lowest tier allowed to decide
+    double rate = 1.0;  ///< arrivals per 10,000 residents per day (mean over a week)
+    std::array<double, 24> daily_profile{};     ///< relative weight per hour of day (mean 1)
+    std::array<double, 7> weekly_profile{};     ///< relative weight per weekday (mean 1)
+    DistSpec intake;                            ///< intake service time
+    double close_at_intake = 0.0;               ///< probability of closing at intake
+    Tier authority = Tier::street;              ///< lowest tier allowed to decide
     std::array<double, tier_count> escalate{};  ///< P(move up after handling at tier k)
-    std::vector<int> departments;    ///< department indices visited in order
-    DistSpec service;                ///< per department step
-    double respond_h = 24.0;         ///< response limit, hours
-    double resolve_wd = 7.0;         ///< resolution limit, working days
-    double solve_probability = 0.9;  ///< P(the citizen reports it solved at callback)
+    std::vector<int> departments;               ///< department indices visited in order
+    DistSpec service;                           ///< per department step
+    double respond_h = 24.0;                    ///< response limit, hours
+    double resolve_wd = 7.0;                    ///< resolution limit, working days
+    double solve_probability = 0.9;             ///< P(the citizen reports it solved at callback)
 };
 
 struct DivisionsSpec {

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "tiersim/model/organisation.hpp"
+#include "tiersim/model/records.hpp"
+#include "tiersim/model/scenario_spec.hpp"
+
 #include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <vector>
-
-#include "tiersim/model/organisation.hpp"
-#include "tiersim/model/records.hpp"
-#include "tiersim/model/scenario_spec.hpp"
 
 namespace tiersim::model {
 
@@ -25,9 +25,9 @@ struct SeriesPoint {
 };
 
 struct RunOutcome {
-    std::uint64_t events = 0;         ///< events processed
-    std::uint64_t windows = 0;        ///< conservative windows executed
-    double end_h = 0.0;               ///< simulated time reached
+    std::uint64_t events = 0;   ///< events processed
+    std::uint64_t windows = 0;  ///< conservative windows executed
+    double end_h = 0.0;         ///< simulated time reached
     bool interrupted = false;
     std::vector<SeriesPoint> series;  ///< bucket-major, then tier
 };

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "tiersim/model/records.hpp"
+#include "tiersim/model/scenario_spec.hpp"
+
 #include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include "tiersim/model/records.hpp"
-#include "tiersim/model/scenario_spec.hpp"
 
 /// The metrics of DESIGN §2.7, computed from the stream of ticket records.
 namespace tiersim::model {
@@ -16,12 +16,12 @@ namespace tiersim::model {
 /// lead times are over tickets created after the warm-up and closed before the end.
 struct GroupStats {
     std::string name;
-    std::int64_t created = 0;  ///< created after the warm-up
-    std::int64_t closed = 0;   ///< of those, closed
-    double response_rate = 0.0;      ///< responded within respond_h (响应率)
-    double resolution_rate = 0.0;    ///< reported solved at callback (解决率)
-    double satisfaction_rate = 0.0;  ///< satisfied at callback (满意率)
-    double within_limit_share = 0.0; ///< closed within resolve_wd working days
+    std::int64_t created = 0;         ///< created after the warm-up
+    std::int64_t closed = 0;          ///< of those, closed
+    double response_rate = 0.0;       ///< responded within respond_h (响应率)
+    double resolution_rate = 0.0;     ///< reported solved at callback (解决率)
+    double satisfaction_rate = 0.0;   ///< satisfied at callback (满意率)
+    double within_limit_share = 0.0;  ///< closed within resolve_wd working days
     double lead_time_mean_h = 0.0;
     double lead_time_p50_h = 0.0;
     double lead_time_p90_h = 0.0;
@@ -44,7 +44,7 @@ struct Summary {
     GroupStats overall;
     std::array<GroupStats, tier_count> by_tier;  ///< by the tier that closed the ticket
     std::vector<GroupStats> by_type;
-    std::vector<GroupStats> by_province;         ///< by the province of origin
+    std::vector<GroupStats> by_province;  ///< by the province of origin
 };
 
 }  // namespace tiersim::model

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include "tiersim/model/organisation.hpp"
 #include "tiersim/model/scenario_spec.hpp"
+
+#include <string>
+#include <vector>
 
 /// The analytic companion (DESIGN §3): the scenario's traffic equations, solved with Eigen
 /// before anything runs, giving every queue's offered load and utilisation.
@@ -27,9 +27,9 @@ struct QueueLoad {
 };
 
 struct TrafficReport {
-    std::vector<QueueLoad> queues;         ///< by tier, then queue name
-    std::vector<std::string> unstable;     ///< one line per unstable (unit, queue)
-    double tickets_per_day = 0;            ///< total arrival rate
+    std::vector<QueueLoad> queues;      ///< by tier, then queue name
+    std::vector<std::string> unstable;  ///< one line per unstable (unit, queue)
+    double tickets_per_day = 0;         ///< total arrival rate
 };
 
 /// Solves λ = γ + λ P per unit and queue (P: routing after service: dispatch, departments in

@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: MIT
+"""Tables of a tiersim run file as pandas DataFrames.
+
+Every table of the file (/tickets, /events, /series, /units, /ticket_types, /summary/by_*) is a
+group of 1-D column datasets of equal length, so a DataFrame is one column per dataset.
+"""
+
+import h5py
+import pandas as pd
+
+
+def _decode(values):
+    if values.dtype.kind in ("O", "S"):
+        return [v.decode("utf-8") if isinstance(v, bytes) else v for v in values]
+    return values
+
+
+def read_table(path, group):
+    """The columns of `group` (e.g. "tickets", "summary/by_tier") as a DataFrame."""
+    with h5py.File(path, "r") as f:
+        g = f[group]
+        return pd.DataFrame({name: _decode(g[name][()]) for name in g if isinstance(g[name], h5py.Dataset)})
+
+
+def read_summary(path):
+    """The /summary attributes (conservation line and overall metrics) as a dict."""
+    with h5py.File(path, "r") as f:
+        return {k: (v.item() if hasattr(v, "item") else v) for k, v in f["summary"].attrs.items()}
+
+
+def read_provenance(path):
+    """The /provenance attributes: version, resolved scenario, seed, threads, wall time…"""
+    with h5py.File(path, "r") as f:
+        out = {}
+        for k, v in f["provenance"].attrs.items():
+            if isinstance(v, bytes):
+                v = v.decode("utf-8")
+            out[k] = v.item() if hasattr(v, "item") else v
+        return out
