@@ -22,7 +22,7 @@ static_assert(std::is_same_v<hid_t, std::int64_t>, "tiersim expects HDF5 1.10+ (
 static_assert(std::endian::native == std::endian::little, "direct chunk writes need little-endian");
 
 namespace {
-constexpr int deflate_level = 4;
+constexpr int deflate_level = 1;
 }  // namespace
 
 namespace {

@@ -59,7 +59,7 @@ constexpr std::array<std::string_view, 8> divisions_keys = {"source",
                                                             "dir",
                                                             "include"};
 constexpr std::array<std::string_view, 2> calendar_keys = {"weekdays", "hours"};
-constexpr std::array<std::string_view, 1> department_keys = {"label"};
+constexpr std::array<std::string_view, 2> department_keys = {"label", "calendar"};
 constexpr std::array<std::string_view, 6> tier_keys = {
     "calendar", "intake_staff", "staff", "transfer_h", "design", "scale_staff"};
 constexpr std::array<std::string_view, 1> tier_planned = {"leader_capacity"};
@@ -914,21 +914,28 @@ void Builder::read_calendars(const toml::table& root) {
 }
 
 void Builder::read_departments(const toml::table& root) {
+    std::vector<std::pair<std::string, int>> declared;  // name, calendar (-1: the tier's)
     if (const toml::table* t = table(root, "", "departments")) {
         for (auto&& [k, v] : *t) {
             const std::string path = join("departments", k.str());
+            int calendar = -1;
             if (const auto* dt = v.as_table()) {
                 check_keys(*dt, path, department_keys, {});
                 std::string label;
                 read_string(*dt, path, "label", label);
+                calendar = read_calendar(*dt, path, "calendar");
             } else {
                 expected(v, path, "a table (write [departments.NAME], optionally with label)");
             }
             // Declared even when malformed, so that its uses do not raise follow-on errors.
-            spec_.departments.emplace_back(k.str());
+            declared.emplace_back(k.str(), calendar);
         }
     }
-    std::sort(spec_.departments.begin(), spec_.departments.end());
+    std::sort(declared.begin(), declared.end());
+    for (const auto& [name, calendar] : declared) {
+        spec_.departments.push_back(name);
+        spec_.department_calendar.push_back(calendar);
+    }
     for (const auto& name : spec_.departments)
         department_views_.push_back(name);
 }

@@ -15,6 +15,7 @@
 #include "tiersim/engine/random_stream.hpp"
 #include "tiersim/model/calendar.hpp"
 #include "tiersim/model/distributions.hpp"
+#include "tiersim/model/station_plan.hpp"
 #include "tiersim/model/ticket.hpp"
 
 #include <tbb/blocked_range.h>
@@ -40,9 +41,6 @@ namespace {
 constexpr std::uint16_t kind_service_done = 0;
 constexpr std::uint16_t kind_arrive = 1;
 constexpr std::uint16_t kind_generate = 2;
-
-// Stations of a unit: one intake per channel, then one per department.
-constexpr int intake_station_count = channel_count;
 
 // Generator streams live in their own half of the entity space, apart from ticket ids.
 constexpr std::uint64_t generator_stream_bit = std::uint64_t{1} << 63;
@@ -138,11 +136,9 @@ struct Simulation::Impl {
     bool trace_events;
     std::vector<Calendar> calendars;
     std::vector<Calendar> authority_calendar;  // by type: working days of its authority tier
-    std::vector<std::int64_t> station_base;    // by unit
     std::vector<Station> stations;
     std::vector<LpState> lps;
     std::uint64_t generator_count = 0;
-    std::size_t station_stride = 0;
     Tick lookahead = 0;
     Tick end = 0;
     Tick bucket = 0;
@@ -190,51 +186,14 @@ struct Simulation::Impl {
         build_lps();
     }
 
-    /// Mean population of the units of each tier, for scale_staff.
-    [[nodiscard]] std::array<double, tier_count> mean_population() const {
-        std::array<double, tier_count> sum{};
-        std::array<double, tier_count> n{};
-        for (const auto& u : org.units()) {
-            sum[static_cast<std::size_t>(u.tier)] += u.population;
-            n[static_cast<std::size_t>(u.tier)] += 1.0;
-        }
-        for (std::size_t t = 0; t < tier_count; ++t)
-            sum[t] = n[t] > 0 ? sum[t] / n[t] : 1.0;
-        return sum;
-    }
-
     void build_stations() {
-        const std::size_t departments = spec.departments.size();
-        station_stride = static_cast<std::size_t>(intake_station_count) + departments;
-        stations.resize(org.size() * station_stride);
-        station_base.resize(org.size());
-        const auto mean_pop = mean_population();
-        for (std::size_t u = 0; u < org.size(); ++u) {
-            const Unit& unit = org.units()[u];
-            const auto tier = static_cast<std::size_t>(unit.tier);
-            const TierSpec& ts = spec.tiers[tier];
-            const double factor =
-                ts.scale_staff && mean_pop[tier] > 0.0 ? unit.population / mean_pop[tier] : 1.0;
-            auto scaled = [factor](int base) {
-                if (base <= 0)
-                    return 0;
-                return std::max(1, static_cast<int>(std::lround(base * factor)));
-            };
-            station_base[u] = static_cast<std::int64_t>(u * station_stride);
-            for (int c = 0; c < channel_count; ++c) {
-                const ChannelSpec& ch = spec.channels[static_cast<std::size_t>(c)];
-                Station& s = stations[u * station_stride + static_cast<std::size_t>(c)];
-                s.tier = static_cast<std::int8_t>(tier);
-                s.calendar = ch.calendar;
-                if (ch.tier == unit.tier)
-                    s.servers = scaled(ch.staff >= 0 ? ch.staff : ts.intake_staff);
-            }
-            for (std::size_t d = 0; d < departments; ++d) {
-                Station& s = stations[u * station_stride + intake_station_count + d];
-                s.tier = static_cast<std::int8_t>(tier);
-                s.calendar = ts.calendar;
-                s.servers = d < ts.staff.size() ? scaled(ts.staff[d]) : 0;
-            }
+        const auto plan = plan_stations(spec, org);
+        const std::size_t stride = station_stride(spec);
+        stations.resize(plan.size());
+        for (std::size_t i = 0; i < plan.size(); ++i) {
+            stations[i].servers = plan[i].servers;
+            stations[i].calendar = plan[i].calendar;
+            stations[i].tier = static_cast<std::int8_t>(org.units()[i / stride].tier);
         }
     }
 
@@ -327,14 +286,10 @@ struct Simulation::Impl {
     // ---- stations ----------------------------------------------------------------------
 
     [[nodiscard]] std::size_t station_of(const Ticket& t) const {
-        const auto base = static_cast<std::size_t>(station_base[static_cast<std::size_t>(t.unit)]);
-        if (t.phase == Phase::intake) {
-            const auto channel = spec.ticket_types[static_cast<std::size_t>(t.type)].channel;
-            return base + static_cast<std::size_t>(channel);
-        }
-        const auto& depts = spec.ticket_types[static_cast<std::size_t>(t.type)].departments;
-        return base + intake_station_count +
-               static_cast<std::size_t>(depts[static_cast<std::size_t>(t.step)]);
+        const TicketTypeSpec& type = spec.ticket_types[static_cast<std::size_t>(t.type)];
+        if (t.phase == Phase::intake)
+            return intake_station(spec, t.unit, type.channel);
+        return department_station(spec, t.unit, type.departments[static_cast<std::size_t>(t.step)]);
     }
 
     void enqueue(LpState& lp, std::uint32_t slot, Tick now) {

@@ -27,6 +27,7 @@
 #include "tiersim/model/traffic.hpp"
 
 #include "tiersim/model/calendar.hpp"
+#include "tiersim/model/station_plan.hpp"
 
 #include <Eigen/Sparse>
 #include <Eigen/SparseLU>
@@ -137,19 +138,6 @@ ChainVisits solve_chain(const ScenarioSpec& spec, const TicketTypeSpec& type) {
     return out;
 }
 
-/// Mean population of the units of each tier (for scale_staff), as the simulation computes it.
-std::array<double, tier_count> mean_population(const Organisation& org) {
-    std::array<double, tier_count> sum{};
-    std::array<double, tier_count> n{};
-    for (const auto& u : org.units()) {
-        sum[static_cast<std::size_t>(u.tier)] += u.population;
-        n[static_cast<std::size_t>(u.tier)] += 1.0;
-    }
-    for (std::size_t t = 0; t < tier_count; ++t)
-        sum[t] = n[t] > 0 ? sum[t] / n[t] : 1.0;
-    return sum;
-}
-
 /// One station of one unit: servers, open fraction of its calendar, arrivals and offered load
 /// (summed over the ticket types, each with its own mean service time).
 struct Station {
@@ -185,44 +173,18 @@ std::string queue_name(const ScenarioSpec& spec, std::size_t station) {
 }  // namespace
 
 TrafficReport analyse_traffic(const ScenarioSpec& spec, const Organisation& org) {
-    const std::size_t departments = spec.departments.size();
-    const std::size_t stride = intake_station_count + departments;
+    const std::size_t stride = station_stride(spec);
     const std::size_t n_units = org.size();
 
-    // Stations, set up exactly as Simulation::build_stations does.
+    // The stations the simulation runs (station_plan.hpp), with their calendars' open share.
     std::vector<double> open_fraction;
     for (const auto& c : spec.calendars)
         open_fraction.push_back(Calendar(c).open_fraction());
-    auto open_of = [&](int calendar) {
-        return calendar >= 0 && static_cast<std::size_t>(calendar) < open_fraction.size()
-                   ? open_fraction[static_cast<std::size_t>(calendar)]
-                   : 1.0;
-    };
-    std::vector<Station> stations(n_units * stride);
-    const auto mean_pop = mean_population(org);
-    for (std::size_t u = 0; u < n_units; ++u) {
-        const Unit& unit = org.units()[u];
-        const auto tier = static_cast<std::size_t>(unit.tier);
-        const TierSpec& ts = spec.tiers[tier];
-        const double factor =
-            ts.scale_staff && mean_pop[tier] > 0.0 ? unit.population / mean_pop[tier] : 1.0;
-        auto scaled = [factor](int base) {
-            if (base <= 0)
-                return 0;
-            return std::max(1, static_cast<int>(std::lround(base * factor)));
-        };
-        for (std::size_t c = 0; c < intake_station_count; ++c) {
-            const ChannelSpec& ch = spec.channels[c];
-            Station& s = stations[u * stride + c];
-            s.open = open_of(ch.calendar);
-            if (ch.tier == unit.tier)
-                s.servers = scaled(ch.staff >= 0 ? ch.staff : ts.intake_staff);
-        }
-        for (std::size_t d = 0; d < departments; ++d) {
-            Station& s = stations[u * stride + intake_station_count + d];
-            s.open = open_of(ts.calendar);
-            s.servers = d < ts.staff.size() ? scaled(ts.staff[d]) : 0;
-        }
+    const auto plan = plan_stations(spec, org);
+    std::vector<Station> stations(plan.size());
+    for (std::size_t i = 0; i < plan.size(); ++i) {
+        stations[i].servers = plan[i].servers;
+        stations[i].open = open_fraction[static_cast<std::size_t>(plan[i].calendar)];
     }
 
     // Arrivals: intake directly per street; departments through each type's chain solution,

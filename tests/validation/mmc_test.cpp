@@ -109,7 +109,7 @@ TEST_CASE("M/M/1 at rho 0.5 matches Erlang C", "[validation][mmc]") {
     k.c = 1;
     k.lambda = 0.5;
     k.mean_service = 1.0;
-    k.days = 1500.0;
+    k.days = 5000.0;
     k.replications = 20;
     k.first_seed = 101;
     // M/M/1, λ = 0.5/h, μ = 1/h, ρ = 0.5: Wq = ρ/(μ − λ) = 1 h, W = 1/(μ − λ) = 2 h.
@@ -121,7 +121,7 @@ TEST_CASE("M/M/2 at rho 0.8 matches Erlang C", "[validation][mmc]") {
     k.c = 2;
     k.lambda = 3.2;
     k.mean_service = 0.5;
-    k.days = 1500.0;
+    k.days = 5000.0;
     k.replications = 20;
     k.first_seed = 201;
     // M/M/2, λ = 3.2/h, mean service 0.5 h (μ = 2/h), a = 1.6, ρ = 0.8:
@@ -135,7 +135,7 @@ TEST_CASE("M/M/4 at rho 0.8 matches Erlang C", "[validation][mmc]") {
     k.c = 4;
     k.lambda = 3.2;
     k.mean_service = 1.0;
-    k.days = 3000.0;
+    k.days = 5000.0;
     k.replications = 20;
     k.first_seed = 301;
     // M/M/4 (the scenario's defaults), λ = 3.2/h, μ = 1/h, a = 3.2, ρ = 0.8:

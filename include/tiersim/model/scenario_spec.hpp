@@ -110,6 +110,8 @@ struct ScenarioSpec {
     DivisionsSpec divisions;
     std::vector<CalendarSpec> calendars;   ///< index 0 is the built-in "always"
     std::vector<std::string> departments;  ///< index = department id
+    /// Calendar of each department (index into calendars), or -1 for its tier's calendar.
+    std::vector<int> department_calendar;
     std::array<TierSpec, tier_count> tiers;
     std::array<ChannelSpec, channel_count> channels;
     std::vector<TicketTypeSpec> ticket_types;
