@@ -137,17 +137,6 @@ int command_run(const CommonOptions& common, const RunOptions& options) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     progress.finish(outcome.interrupted);
 
-    std::vector<io::SeriesRow> series;
-    series.reserve(outcome.series.size());
-    for (const auto& p : outcome.series) {
-        series.push_back(io::SeriesRow{p.t_h,
-                                       static_cast<std::int8_t>(p.tier),
-                                       p.arrivals,
-                                       p.closed,
-                                       p.queue_len,
-                                       p.busy_staff,
-                                       p.coord_cost_h});
-    }
     io::RunInfo info;
     info.tiersim_version = tiersim::version;
     info.seed = spec.seed;
@@ -159,7 +148,7 @@ int command_run(const CommonOptions& common, const RunOptions& options) {
     info.wall_seconds = wall;
     info.events = outcome.events;
     info.interrupted = outcome.interrupted;
-    const model::Summary summary = writer.finish(series, info);
+    const model::Summary summary = writer.finish(outcome.series, info);
 
     if (common.json) {
         std::cout << io::summary_json(summary, info, spec.name, output) << '\n';

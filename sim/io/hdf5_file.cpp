@@ -463,7 +463,8 @@ void compress_chunk(const T* data, std::size_t n, CompressedChunk& out) {
     out.scratch.resize(total);
     unsigned char* shuffled = out.scratch.data();
     if constexpr (width == 1) {
-        std::memcpy(shuffled, bytes, n);
+        if (n > 0)
+            std::memcpy(shuffled, bytes, n);  // data may be null when n == 0
         std::memset(shuffled + n, 0, total - n);
     } else {
         // HDF5's shuffle filter: byte b of every element, then byte b+1, … (padding is zero,

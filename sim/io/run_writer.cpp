@@ -474,6 +474,13 @@ RunWriter::~RunWriter() {
     }
     if (!w.finished) {
         try {
+            // Chunks may still be compressing into the columns' buffers: let them finish
+            // before the columns go.
+            w.compressor.wait();
+        } catch (...) {
+            // the writer already failed; its error was reported once
+        }
+        try {
             w.tickets = TicketColumns{};
             w.events = EventColumns{};
             w.file = Hdf5File{};

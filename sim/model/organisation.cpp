@@ -331,7 +331,7 @@ std::vector<UnitId> Organisation::units_at(Tier tier) const {
     return out;
 }
 
-double Organisation::lookahead_h(const ScenarioSpec& /*spec*/) const {
+double Organisation::lookahead_h() const {
     const auto& g = graph_->g;
     double least = std::numeric_limits<double>::infinity();
     for (auto [e, end] = boost::edges(g); e != end; ++e) {

@@ -154,7 +154,7 @@ struct Simulation::Impl {
     void build() {
         for (const auto& c : spec.calendars)
             calendars.emplace_back(c);
-        const double lookahead_h = org.lookahead_h(spec);
+        const double lookahead_h = org.lookahead_h();
         if (!(lookahead_h > 0.0) || from_hours(lookahead_h) <= 0) {
             // Only two kinds of edge cross LPs: city–province hops and provincial links.
             const std::string key =
@@ -390,10 +390,11 @@ struct Simulation::Impl {
         if (tk.returns < spec.max_returns && rng.bernoulli(spec.return_probability)) {
             tk.draws = rng.draws();
             ++tk.returns;
-            tk.hops = static_cast<std::int16_t>(tk.hops + 2);
             add_cost(lp, tk, e.time, tier, spec.handoff_cost_h);
             trace(lp, tk, e.time, tk.unit, dept, EventKind::returned);
             const UnitId authority = org.ancestor(tk.origin, type.authority);
+            tk.hops = static_cast<std::int16_t>(tk.hops + tier_distance(tk.unit, tk.intake) +
+                                                tier_distance(tk.intake, authority));
             const double latency = org.path_latency_h(tk.unit, tk.intake, spec) +
                                    spec.return_review_h +
                                    org.path_latency_h(tk.intake, authority, spec);
@@ -433,15 +434,18 @@ struct Simulation::Impl {
         close_ticket(lp, e.slot, e.time);
     }
 
+    /// Hops between a unit and its ancestor or descendant.
+    [[nodiscard]] int tier_distance(UnitId a, UnitId b) const {
+        return std::abs(static_cast<int>(org.unit(a).tier) - static_cast<int>(org.unit(b).tier));
+    }
+
     /// 派单: from the intake unit to the unit with authority in the origin's chain.
     void dispatch(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now) {
         Ticket& t = lp.tickets[slot];
         const TicketTypeSpec& type = spec.ticket_types[static_cast<std::size_t>(t.type)];
         const UnitId authority = org.ancestor(t.origin, type.authority);
         const double latency = org.path_latency_h(t.intake, authority, spec);
-        const auto tier_from = static_cast<int>(org.unit(t.intake).tier);
-        const auto tier_to = static_cast<int>(org.unit(authority).tier);
-        t.hops = static_cast<std::int16_t>(t.hops + std::abs(tier_to - tier_from));
+        t.hops = static_cast<std::int16_t>(t.hops + tier_distance(t.intake, authority));
         t.phase = Phase::transfer;
         t.step = 0;
         trace(lp, t, now, authority, -1, EventKind::dispatched);
@@ -680,9 +684,9 @@ struct Simulation::Impl {
             std::min(bucket_count, static_cast<std::size_t>((reached + bucket - 1) / bucket));
         for (std::size_t b = 0; b < buckets; ++b) {
             for (std::size_t tier = 0; tier < tier_count; ++tier) {
-                SeriesPoint p;
+                SeriesRow p;
                 p.t_h = to_hours(std::min(end, static_cast<Tick>(b + 1) * bucket));
-                p.tier = static_cast<int>(tier);
+                p.tier = static_cast<std::int8_t>(tier);
                 Tick cost = 0;
                 for (const auto& lp : lps) {
                     p.arrivals += lp.arrivals[b].v[tier];

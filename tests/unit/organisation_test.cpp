@@ -68,11 +68,11 @@ TEST_CASE("ancestors and path latencies follow the chain", "[unit][org]") {
 
 TEST_CASE("the lookahead is the least latency between LPs", "[unit][org]") {
     auto spec = synthetic(2, 1, 1, 1);
-    REQUIRE(Organisation::build(spec).lookahead_h(spec) == 3.0);  // the link
+    REQUIRE(Organisation::build(spec).lookahead_h() == 3.0);  // the link
     spec.link_h = 10.0;
-    REQUIRE(Organisation::build(spec).lookahead_h(spec) == 4.0);  // city–province
+    REQUIRE(Organisation::build(spec).lookahead_h() == 4.0);  // city–province
     const auto single = synthetic(1, 1, 1, 1);
-    REQUIRE(Organisation::build(single).lookahead_h(single) == 4.0);
+    REQUIRE(Organisation::build(single).lookahead_h() == 4.0);
 }
 
 TEST_CASE("the real division codes give Jiangsu's and Shanghai's units", "[unit][org]") {

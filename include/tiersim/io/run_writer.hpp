@@ -22,16 +22,7 @@ struct RecordBatch {
     std::vector<model::EventRecord> events;
 };
 
-/// One row of /series: one bucket of one tier.
-struct SeriesRow {
-    double t_h = 0.0;  ///< end of the bucket
-    std::int8_t tier = 0;
-    std::int64_t arrivals = 0;    ///< tickets created at origins of this tier's units in the bucket
-    std::int64_t closed = 0;      ///< tickets closed by this tier in the bucket
-    std::int64_t queue_len = 0;   ///< tickets waiting at this tier's stations at the bucket's end
-    std::int64_t busy_staff = 0;  ///< servers busy at this tier at the bucket's end
-    double coord_cost_h = 0.0;    ///< coordination staff-hours spent at this tier in the bucket
-};
+using model::SeriesRow;
 
 /// What /provenance records besides the scenario.
 struct RunInfo {

@@ -66,7 +66,7 @@ public:
 
     /// The least latency of any hierarchy edge or link that joins two LPs, in hours
     /// (+infinity when nothing crosses).
-    [[nodiscard]] double lookahead_h(const ScenarioSpec& spec) const;
+    [[nodiscard]] double lookahead_h() const;
 
     /// Number of provinces; province index p is the p-th province unit in id order.
     [[nodiscard]] int province_count() const { return static_cast<int>(province_units_.size()); }

@@ -13,23 +13,12 @@
 
 namespace tiersim::model {
 
-/// One bucket of one tier of the /series table.
-struct SeriesPoint {
-    double t_h = 0.0;  ///< end of the bucket
-    int tier = 0;
-    std::int64_t arrivals = 0;
-    std::int64_t closed = 0;
-    std::int64_t queue_len = 0;
-    std::int64_t busy_staff = 0;
-    double coord_cost_h = 0.0;
-};
-
 struct RunOutcome {
     std::uint64_t events = 0;   ///< events processed
     std::uint64_t windows = 0;  ///< conservative windows executed
     double end_h = 0.0;         ///< simulated time reached
     bool interrupted = false;
-    std::vector<SeriesPoint> series;  ///< bucket-major, then tier
+    std::vector<SeriesRow> series;  ///< bucket-major, then tier
 };
 
 /// Hooks that the caller supplies; all are called on the calling thread, between windows.
