@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "check_report.hpp"
 
+#include "tiersim/io/text_width.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -28,44 +30,8 @@ std::string percent(double utilisation) {
     return std::isinf(utilisation) ? "inf" : fixed(100.0 * utilisation, 1);
 }
 
-/// Terminal columns of a UTF-8 string: East Asian wide characters take two.
-std::size_t display_width(const std::string& s) {
-    std::size_t width = 0;
-    for (std::size_t i = 0; i < s.size();) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        std::uint32_t cp = c;
-        std::size_t len = 1;
-        if (c >= 0xF0) {
-            cp = c & 0x07U;
-            len = 4;
-        } else if (c >= 0xE0) {
-            cp = c & 0x0FU;
-            len = 3;
-        } else if (c >= 0xC0) {
-            cp = c & 0x1FU;
-            len = 2;
-        }
-        for (std::size_t k = 1; k < len && i + k < s.size(); ++k) {
-            cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3FU);
-        }
-        i += len;
-        const bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-                          (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-                          (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-                          (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
-        width += wide ? 2 : 1;
-    }
-    return width;
-}
-
 void pad(std::ostringstream& out, const std::string& cell, std::size_t width, bool right) {
-    const std::size_t w = display_width(cell);
-    const std::string fill(width > w ? width - w : 0, ' ');
-    if (right) {
-        out << fill << cell;
-    } else {
-        out << cell << fill;
-    }
+    out << io::pad(cell, width, right);
 }
 
 }  // namespace
@@ -99,10 +65,10 @@ std::string check_text(const model::TrafficReport& report) {
     }
     std::array<std::size_t, columns> width{};
     for (std::size_t c = 0; c < columns; ++c)
-        width[c] = display_width(header[c]);
+        width[c] = io::display_width(header[c]);
     for (const auto& row : rows) {
         for (std::size_t c = 0; c < columns; ++c) {
-            width[c] = std::max(width[c], display_width(row[c]));
+            width[c] = std::max(width[c], io::display_width(row[c]));
         }
     }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "tiersim/io/summary_report.hpp"
 
+#include "tiersim/io/text_width.hpp"
 #include "tiersim/model/group_stats_fields.hpp"
 
 #include <nlohmann/json.hpp>
@@ -15,43 +16,12 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-/// Columns a terminal uses for a UTF-8 string: 2 for East Asian wide characters, else 1.
-std::size_t display_width(const std::string& text) {
-    std::size_t width = 0;
-    for (std::size_t i = 0; i < text.size();) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        char32_t cp = c;
-        std::size_t len = 1;
-        if (c >= 0xF0) {
-            cp = c & 0x07U;
-            len = 4;
-        } else if (c >= 0xE0) {
-            cp = c & 0x0FU;
-            len = 3;
-        } else if (c >= 0xC0) {
-            cp = c & 0x1FU;
-            len = 2;
-        }
-        for (std::size_t k = 1; k < len && i + k < text.size(); ++k) {
-            cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3FU);
-        }
-        i += len;
-        const bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-                          (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-                          (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-                          (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
-        width += wide ? 2 : 1;
-    }
-    return width;
-}
-
 std::string pad_right(const std::string& text, std::size_t width) {
-    const std::size_t w = display_width(text);
-    return w >= width ? text : text + std::string(width - w, ' ');
+    return pad(text, width);
 }
 
 std::string pad_left(const std::string& text, std::size_t width) {
-    return text.size() >= width ? text : std::string(width - text.size(), ' ') + text;
+    return pad(text, width, true);
 }
 
 /// A number with a fixed count of decimals, "-" when undefined.

@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace tiersim::io {
+
+/// Columns a terminal uses for a UTF-8 string: 2 for East Asian wide characters (the names of
+/// Chinese units and departments), else 1. Used to align tables.
+std::size_t display_width(const std::string& text);
+
+/// `text` padded with spaces on the right (or, with `right_align`, on the left) to `width`
+/// terminal columns.
+std::string pad(const std::string& text, std::size_t width, bool right_align = false);
+
+}  // namespace tiersim::io
