@@ -324,9 +324,17 @@ void Hdf5File::create_group(const std::string& path) {
 
 template <class T>
 void Hdf5File::write_column(const std::string& path, const std::vector<T>& values) {
-    Hdf5Column<T> column(*this, path);
-    column.append(values.data(), values.size());
-    column.close();
+    quiet_hdf5();
+    // Small tables (units, summaries, series) get chunks of their own size: a full 64k-row
+    // chunk would be zero-padded and deflated for a handful of values.
+    const std::size_t chunk = std::clamp<std::size_t>(values.size(), 1, column_chunk_rows);
+    Hdf5Handle dataset = create_column_dataset(id(), path, file_type<T>(), chunk, values.size());
+    if (!values.empty()) {
+        check_status(
+            H5Dwrite(dataset.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+            "cannot write " + path);
+    }
+    dataset.close();
 }
 
 void Hdf5File::write_string_column(const std::string& path,
