@@ -97,8 +97,7 @@ constexpr std::array<std::string_view, 3> citizens_keys = {
 constexpr std::array<std::string_view, 2> citizens_planned = {"patience_h", "repeat_call"};
 
 constexpr std::array<std::string_view, 4> tier_choices = {"street", "district", "city", "province"};
-constexpr std::array<std::string_view, 3> channel_choices = {"window", "hotline", "online"};
-constexpr std::array<std::string_view, 1> channel_planned = {"grid"};
+constexpr std::array<std::string_view, 4> channel_choices = {"window", "hotline", "online", "grid"};
 constexpr std::array<std::string_view, 1> design_choices = {"fragmented"};
 constexpr std::array<std::string_view, 2> design_planned = {"joint_review", "approval_bureau"};
 constexpr std::array<std::string_view, 5> dist_choices = {
@@ -997,7 +996,7 @@ void Builder::read_channels(const toml::table& root) {
     }
     const toml::table* t = table(root, "", "channels");
     if (t != nullptr) {
-        check_keys(*t, "channels", channel_choices, channel_planned);
+        check_keys(*t, "channels", channel_choices, {});
         for (std::size_t c = 0; c < channel_choices.size(); ++c) {
             const toml::table* ct = table(*t, "channels", channel_choices[c]);
             if (ct == nullptr)
@@ -1017,10 +1016,12 @@ void Builder::read_channels(const toml::table& root) {
             read_int(*ct, path, "staff", 1, channel.staff);
         }
     }
-    // The window follows the opening hours of the tier it sits at.
-    auto& window = spec_.channels[static_cast<std::size_t>(model::Channel::window)];
-    if (!calendar_set[static_cast<std::size_t>(model::Channel::window)]) {
-        window.calendar = spec_.tiers[static_cast<std::size_t>(window.tier)].calendar;
+    // Windows and grid workers keep the working hours of the tier they sit at.
+    for (const auto channel : {model::Channel::window, model::Channel::grid}) {
+        auto& ch = spec_.channels[static_cast<std::size_t>(channel)];
+        if (!calendar_set[static_cast<std::size_t>(channel)]) {
+            ch.calendar = spec_.tiers[static_cast<std::size_t>(ch.tier)].calendar;
+        }
     }
 }
 
@@ -1028,7 +1029,7 @@ void Builder::read_ticket_type(const toml::table& t,
                                const std::string& path,
                                model::TicketTypeSpec& tt) {
     check_keys(t, path, ticket_keys, ticket_planned);
-    if (int c = read_choice(t, path, "channel", channel_choices, channel_planned, "a channel");
+    if (int c = read_choice(t, path, "channel", channel_choices, {}, "a channel");
         c >= 0) {
         tt.channel = static_cast<model::Channel>(c);
     }
