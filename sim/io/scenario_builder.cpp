@@ -1029,8 +1029,7 @@ void Builder::read_ticket_type(const toml::table& t,
                                const std::string& path,
                                model::TicketTypeSpec& tt) {
     check_keys(t, path, ticket_keys, ticket_planned);
-    if (int c = read_choice(t, path, "channel", channel_choices, {}, "a channel");
-        c >= 0) {
+    if (int c = read_choice(t, path, "channel", channel_choices, {}, "a channel"); c >= 0) {
         tt.channel = static_cast<model::Channel>(c);
     }
     if (t.get("rate") == nullptr) {
