@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "check_report.hpp"
 
-#include "tiersim/io/text_width.hpp"
+#include "tiersim/text_format.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -20,18 +20,12 @@ namespace {
 /// Unstable lines printed in the table; the rest is counted (all of them are in --json).
 constexpr std::size_t max_unstable_lines = 50;
 
-std::string fixed(double value, int decimals) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
-    return buf;
-}
-
 std::string percent(double utilisation) {
-    return std::isinf(utilisation) ? "inf" : fixed(100.0 * utilisation, 1);
+    return std::isinf(utilisation) ? "inf" : format_fixed(100.0 * utilisation, 1);
 }
 
 void pad(std::ostringstream& out, const std::string& cell, std::size_t width, bool right) {
-    out << io::pad(cell, width, right);
+    out << tiersim::pad(cell, width, right);
 }
 
 }  // namespace
@@ -55,9 +49,9 @@ std::string check_text(const model::TrafficReport& report) {
         rows.push_back({model::tier_names[static_cast<std::size_t>(q.tier)],
                         q.queue,
                         std::to_string(q.units),
-                        fixed(q.arrival_rate_per_h, 2),
-                        fixed(q.offered_load, 2),
-                        fixed(q.servers, 0),
+                        format_fixed(q.arrival_rate_per_h, 2),
+                        format_fixed(q.offered_load, 2),
+                        format_fixed(q.servers, 0),
                         percent(q.utilisation),
                         q.worst_unit,
                         percent(q.worst_utilisation)});
@@ -65,15 +59,15 @@ std::string check_text(const model::TrafficReport& report) {
     }
     std::array<std::size_t, columns> width{};
     for (std::size_t c = 0; c < columns; ++c)
-        width[c] = io::display_width(header[c]);
+        width[c] = display_width(header[c]);
     for (const auto& row : rows) {
         for (std::size_t c = 0; c < columns; ++c) {
-            width[c] = std::max(width[c], io::display_width(row[c]));
+            width[c] = std::max(width[c], display_width(row[c]));
         }
     }
 
     std::ostringstream out;
-    out << "tickets per day: " << fixed(report.tickets_per_day, 1)
+    out << "tickets per day: " << format_fixed(report.tickets_per_day, 1)
         << " (offered load in erlangs; utilisation = offered / (servers x open fraction))\n";
     auto emit = [&](const std::array<std::string, columns>& row) {
         for (std::size_t c = 0; c < columns; ++c) {

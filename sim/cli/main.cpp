@@ -16,6 +16,7 @@
 #include "progress.hpp"
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
@@ -24,11 +25,9 @@
 #include <csignal>
 #include <cstdio>
 #include <ctime>
-#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 namespace {
@@ -176,11 +175,10 @@ int command_check(const CommonOptions& common) {
 int command_list(bool json) {
     const auto& all = io::embedded_scenarios();
     if (json) {
-        std::cout << "[";
-        for (std::size_t i = 0; i < all.size(); ++i) {
-            std::cout << (i ? "," : "") << '"' << all[i].name << '"';
-        }
-        std::cout << "]\n";
+        nlohmann::json names = nlohmann::json::array();
+        for (const auto& s : all)
+            names.push_back(std::string(s.name));
+        std::cout << names.dump() << '\n';
         return exit_ok;
     }
     for (const auto& s : all) {

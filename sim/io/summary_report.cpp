@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "tiersim/io/summary_report.hpp"
 
-#include "tiersim/io/text_width.hpp"
 #include "tiersim/model/group_stats_fields.hpp"
+#include "tiersim/text_format.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -24,18 +24,8 @@ std::string pad_left(const std::string& text, std::size_t width) {
     return pad(text, width, true);
 }
 
-/// A number with a fixed count of decimals, "-" when undefined.
-std::string fixed(double value, int decimals) {
-    if (!std::isfinite(value)) {
-        return "-";
-    }
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-    return buffer;
-}
-
 std::string percent(double share) {
-    return std::isfinite(share) ? fixed(100.0 * share, 1) : "-";
+    return std::isfinite(share) ? format_fixed(100.0 * share, 1) : "-";
 }
 
 /// An integer with thin thousands separators (commas), e.g. 12,345,678.
@@ -58,7 +48,7 @@ std::string hours(double value) {
     if (!std::isfinite(value)) {
         return "-";
     }
-    return fixed(value, std::fabs(value) < 10.0 ? 2 : 1);
+    return format_fixed(value, std::fabs(value) < 10.0 ? 2 : 1);
 }
 
 Json number(double value) {
@@ -157,9 +147,9 @@ std::string summary_text(const model::Summary& summary,
                          hours(g.lead_time_p50_h),
                          hours(g.lead_time_p90_h),
                          hours(g.lead_time_p99_h),
-                         fixed(g.handoffs_per_ticket, 2),
-                         fixed(g.returns_per_ticket, 2),
-                         fixed(g.coord_cost_h, 1)});
+                         format_fixed(g.handoffs_per_ticket, 2),
+                         format_fixed(g.returns_per_ticket, 2),
+                         format_fixed(g.coord_cost_h, 1)});
     }
     std::size_t label_width = 5;
     for (const Row& row : rows) {

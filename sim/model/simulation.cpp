@@ -135,7 +135,6 @@ struct Simulation::Impl {
     const Organisation& org;
     bool trace_events;
     std::vector<Calendar> calendars;
-    std::vector<Calendar> authority_calendar;  // by type: working days of its authority tier
     std::vector<Station> stations;
     std::vector<LpState> lps;
     std::uint64_t generator_count = 0;
@@ -178,10 +177,6 @@ struct Simulation::Impl {
         bucket = std::max<Tick>(1, from_hours(spec.bucket_hours));
         bucket_count = static_cast<std::size_t>((end + bucket - 1) / bucket);
 
-        for (const auto& type : spec.ticket_types) {
-            authority_calendar.push_back(calendars[static_cast<std::size_t>(
-                spec.tiers[static_cast<std::size_t>(type.authority)].calendar)]);
-        }
         build_stations();
         build_lps();
     }
@@ -471,9 +466,10 @@ struct Simulation::Impl {
         const TicketTypeSpec& type = spec.ticket_types[static_cast<std::size_t>(t.type)];
         RandomStream rng(spec.seed, t.id, t.draws);
         const bool solved = rng.bernoulli(type.solve_probability);
-        const Tick deadline =
-            authority_calendar[static_cast<std::size_t>(t.type)].working_day_deadline(
-                t.created, type.resolve_wd);
+        // Working days are those of the authority tier's calendar.
+        const Calendar& working_days = calendars[static_cast<std::size_t>(
+            spec.tiers[static_cast<std::size_t>(type.authority)].calendar)];
+        const Tick deadline = working_days.working_day_deadline(t.created, type.resolve_wd);
         const bool in_time = now <= deadline;
         double p_satisfied =
             solved ? spec.citizens.satisfied_if_solved : spec.citizens.satisfied_if_unsolved;

@@ -28,6 +28,7 @@
 
 #include "tiersim/model/calendar.hpp"
 #include "tiersim/model/station_plan.hpp"
+#include "tiersim/text_format.hpp"
 
 #include <Eigen/Sparse>
 #include <Eigen/SparseLU>
@@ -40,9 +41,6 @@
 namespace tiersim::model {
 
 namespace {
-
-// Stations of a unit, as in the simulation: one intake per channel, then one per department.
-constexpr std::size_t intake_station_count = channel_count;
 
 // Layers of the returns count kept beyond which the rest is a geometric tail.
 constexpr double negligible_return_mass = 1e-12;
@@ -155,19 +153,11 @@ struct Station {
     }
 };
 
-std::string fixed(double value, int decimals) {
-    if (std::isinf(value))
-        return "inf";
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
-    return buf;
-}
-
 std::string queue_name(const ScenarioSpec& spec, std::size_t station) {
-    if (station < intake_station_count) {
+    if (station < static_cast<std::size_t>(channel_count)) {
         return std::string("intake:") + channel_names[station];
     }
-    return "dept:" + spec.departments[station - intake_station_count];
+    return "dept:" + spec.departments[station - static_cast<std::size_t>(channel_count)];
 }
 
 }  // namespace
@@ -205,7 +195,7 @@ TrafficReport analyse_traffic(const ScenarioSpec& spec, const Organisation& org)
             const double per_hour = per_day / 24.0;
             const UnitId intake = org.ancestor(street, intake_tier);
             TIERSIM_CHECK(intake != no_unit, "a street without a unit at the channel's tier");
-            Station& s = stations[static_cast<std::size_t>(intake) * stride + channel];
+            Station& s = stations[intake_station(spec, intake, type.channel)];
             s.lambda += per_hour;
             s.offered += per_hour * type.intake.mean_h;
             if (p_dispatch > 0.0) {
@@ -224,10 +214,8 @@ TrafficReport analyse_traffic(const ScenarioSpec& spec, const Organisation& org)
             auto unit = static_cast<UnitId>(a);
             for (int l = 0; l < chain.levels && unit != no_unit; ++l) {
                 for (int j = 0; j < chain.steps; ++j) {
-                    const auto dept =
-                        static_cast<std::size_t>(type.departments[static_cast<std::size_t>(j)]);
-                    Station& s = stations[static_cast<std::size_t>(unit) * stride +
-                                          intake_station_count + dept];
+                    Station& s = stations[department_station(
+                        spec, unit, type.departments[static_cast<std::size_t>(j)])];
                     const double rate = dispatched[a] * chain.at(l, j);
                     s.lambda += rate;
                     s.offered += rate * type.service.mean_h;
@@ -273,7 +261,8 @@ TrafficReport analyse_traffic(const ScenarioSpec& spec, const Organisation& org)
             }
             // Intake queues of channels that no ticket type uses are left out; departments
             // with servers but no work are kept (idle staff is worth seeing).
-            if (q.units == 0 || (st < intake_station_count && q.arrival_rate_per_h <= 0.0)) {
+            if (q.units == 0 ||
+                (st < static_cast<std::size_t>(channel_count) && q.arrival_rate_per_h <= 0.0)) {
                 continue;
             }
             q.utilisation = q.offered_load <= 0.0 ? 0.0
@@ -299,9 +288,9 @@ TrafficReport analyse_traffic(const ScenarioSpec& spec, const Organisation& org)
         const Station& s = stations[f.unit * stride + f.station];
         report.unstable.push_back(
             unit.name + " (" + tier_names[static_cast<std::size_t>(unit.tier)] + ") " +
-            queue_name(spec, f.station) + ": utilisation " + fixed(f.utilisation, 2) +
-            " >= 1 (offered " + fixed(s.offered, 2) + " erlangs on " + std::to_string(s.servers) +
-            " servers open " + fixed(100.0 * s.open, 0) + "%)");
+            queue_name(spec, f.station) + ": utilisation " + format_fixed(f.utilisation, 2) +
+            " >= 1 (offered " + format_fixed(s.offered, 2) + " erlangs on " +
+            std::to_string(s.servers) + " servers open " + format_fixed(100.0 * s.open, 0) + "%)");
     }
     return report;
 }

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
-#include "tiersim/io/text_width.hpp"
+#include "tiersim/text_format.hpp"
 
-namespace tiersim::io {
+#include <cmath>
+#include <cstdio>
+
+namespace tiersim {
 
 std::size_t display_width(const std::string& text) {
     std::size_t width = 0;
@@ -40,4 +43,14 @@ std::string pad(const std::string& text, std::size_t width, bool right_align) {
     return right_align ? fill + text : text + fill;
 }
 
-}  // namespace tiersim::io
+std::string format_fixed(double value, int decimals) {
+    if (std::isnan(value))
+        return "-";
+    if (std::isinf(value))
+        return value > 0 ? "inf" : "-inf";
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+    return buffer;
+}
+
+}  // namespace tiersim

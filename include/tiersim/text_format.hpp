@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <string>
 
-namespace tiersim::io {
+namespace tiersim {
 
 /// Columns a terminal uses for a UTF-8 string: 2 for East Asian wide characters (the names of
 /// Chinese units and departments), else 1. Used to align tables.
@@ -14,4 +14,8 @@ std::size_t display_width(const std::string& text);
 /// terminal columns.
 std::string pad(const std::string& text, std::size_t width, bool right_align = false);
 
-}  // namespace tiersim::io
+/// `value` with a fixed number of decimals; "inf" or "-inf" when infinite, "-" when undefined
+/// (NaN).
+std::string format_fixed(double value, int decimals);
+
+}  // namespace tiersim
