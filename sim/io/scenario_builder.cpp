@@ -947,7 +947,6 @@ void Builder::read_tiers(const toml::table& root) {
         tier.intake_staff = default_intake_staff;
         tier.staff.assign(n_departments, 0);
         tier.transfer_h = default_transfer_h[static_cast<std::size_t>(k)];
-        tier.design = model::Design::fragmented;
         tier.scale_staff = false;
     }
     const toml::table* t = table(root, "", "tiers");
@@ -967,7 +966,7 @@ void Builder::read_tiers(const toml::table& root) {
         read_number(*tt, path, "transfer_h", non_negative, tier.transfer_h);
         if (int d = read_choice(*tt, path, "design", design_choices, design_planned, "a design");
             d >= 0) {
-            tier.design = static_cast<model::Design>(d);
+            spec_.levers.design[k] = static_cast<model::Design>(d);
         }
         read_bool(*tt, path, "scale_staff", tier.scale_staff);
         if (const toml::table* staff = table(*tt, path, "staff")) {
@@ -1129,12 +1128,12 @@ void Builder::read_levers(const toml::table& root) {
     }
     if (const toml::table* t = table(root, "", "organization")) {
         check_keys(*t, "organization", organization_keys, organization_planned);
-        read_number(*t, "organization", "handoff_h", non_negative, spec_.handoff_h);
-        read_number(*t, "organization", "handoff_cost_h", non_negative, spec_.handoff_cost_h);
+        read_number(*t, "organization", "handoff_h", non_negative, spec_.levers.handoff_h);
+        read_number(*t, "organization", "handoff_cost_h", non_negative, spec_.levers.handoff_cost_h);
     }
     if (const toml::table* t = table(root, "", "institution")) {
         check_keys(*t, "institution", institution_keys, institution_planned);
-        read_number(*t, "institution", "return_probability", probability, spec_.return_probability);
+        read_number(*t, "institution", "return_probability", probability, spec_.levers.return_probability);
         read_int(*t, "institution", "max_returns", 0, spec_.max_returns);
         read_number(*t, "institution", "return_review_h", non_negative, spec_.return_review_h);
     }

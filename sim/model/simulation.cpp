@@ -382,10 +382,10 @@ struct Simulation::Impl {
         const int dept = type.departments[static_cast<std::size_t>(step)];
         trace(lp, tk, e.time, tk.unit, dept, EventKind::step_done);
         // 退单: the department sends it back to dispatch, which reviews and re-dispatches.
-        if (tk.returns < spec.max_returns && rng.bernoulli(spec.return_probability)) {
+        if (tk.returns < spec.max_returns && rng.bernoulli(spec.levers.return_probability)) {
             tk.draws = rng.draws();
             ++tk.returns;
-            add_cost(lp, tk, e.time, tier, spec.handoff_cost_h);
+            add_cost(lp, tk, e.time, tier, spec.levers.handoff_cost_h);
             trace(lp, tk, e.time, tk.unit, dept, EventKind::returned);
             const UnitId authority = org.ancestor(tk.origin, type.authority);
             tk.hops = static_cast<std::int16_t>(tk.hops + tier_distance(tk.unit, tk.intake) +
@@ -403,14 +403,14 @@ struct Simulation::Impl {
             tk.step = static_cast<std::int16_t>(step + 1);
             tk.phase = Phase::handoff;
             tk.draws = rng.draws();
-            add_cost(lp, tk, e.time, tier, spec.handoff_cost_h);
+            add_cost(lp, tk, e.time, tier, spec.levers.handoff_cost_h);
             trace(lp,
                   tk,
                   e.time,
                   tk.unit,
                   type.departments[static_cast<std::size_t>(tk.step)],
                   EventKind::handoff);
-            schedule(lp, e.slot, e.time + from_hours(spec.handoff_h), kind_arrive);
+            schedule(lp, e.slot, e.time + from_hours(spec.levers.handoff_h), kind_arrive);
             return;
         }
         // Done here: escalate to the parent with the tier's probability, else close.

@@ -69,7 +69,7 @@ GroupStats SummaryAccumulator::Group::stats(std::string name) const {
     s.returns_per_ticket = ratio(returns, closed);
     s.escalations_per_ticket = ratio(escalations, closed);
     s.hops_per_ticket = ratio(hops, closed);
-    s.visits_per_ticket = ratio(visits, closed);
+    s.visits_per_case = ratio(visits, closed);
     s.coord_cost_h = static_cast<double>(coord_cost_h);
     return s;
 }

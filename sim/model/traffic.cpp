@@ -86,7 +86,7 @@ ChainVisits solve_chain(const ScenarioSpec& spec, const TicketTypeSpec& type) {
     if (out.steps == 0)
         return out;
 
-    const double q = spec.return_probability;
+    const double q = spec.levers.return_probability;
     const ReturnLayers rl = return_layers(q, spec.max_returns);
     const int per_layer = out.levels * out.steps;
     const int n = rl.layers * per_layer;

@@ -122,7 +122,7 @@ void require_same_spec(const ScenarioSpec& a, const ScenarioSpec& b) {
         CHECK(a.tiers[k].intake_staff == b.tiers[k].intake_staff);
         CHECK(a.tiers[k].staff == b.tiers[k].staff);
         CHECK(a.tiers[k].transfer_h == b.tiers[k].transfer_h);
-        CHECK(a.tiers[k].design == b.tiers[k].design);
+        CHECK(a.levers.design[k] == b.levers.design[k]);
         CHECK(a.tiers[k].scale_staff == b.tiers[k].scale_staff);
     }
     for (std::size_t c = 0; c < a.channels.size(); ++c) {
@@ -150,9 +150,9 @@ void require_same_spec(const ScenarioSpec& a, const ScenarioSpec& b) {
         CHECK(x.solve_probability == y.solve_probability);
     }
     CHECK(a.link_h == b.link_h);
-    CHECK(a.handoff_h == b.handoff_h);
-    CHECK(a.handoff_cost_h == b.handoff_cost_h);
-    CHECK(a.return_probability == b.return_probability);
+    CHECK(a.levers.handoff_h == b.levers.handoff_h);
+    CHECK(a.levers.handoff_cost_h == b.levers.handoff_cost_h);
+    CHECK(a.levers.return_probability == b.levers.return_probability);
     CHECK(a.max_returns == b.max_returns);
     CHECK(a.return_review_h == b.return_review_h);
     CHECK(a.citizens.satisfied_if_solved == b.citizens.satisfied_if_solved);
@@ -200,7 +200,7 @@ TEST_CASE("a minimal scenario gets every default", "[io][scenario_loader]") {
         CHECK(s.tiers[k].calendar == 1);
         CHECK(s.tiers[k].intake_staff == 2);
         CHECK(s.tiers[k].transfer_h == transfer[k]);
-        CHECK(s.tiers[k].design == Design::fragmented);
+        CHECK(s.levers.design[k] == Design::fragmented);
         CHECK_FALSE(s.tiers[k].scale_staff);
         REQUIRE(s.tiers[k].staff.size() == 1);
         CHECK(s.tiers[k].staff[0] == (k == 0 ? 1 : 0));
@@ -240,9 +240,9 @@ TEST_CASE("a minimal scenario gets every default", "[io][scenario_loader]") {
     CHECK(t.solve_probability == 0.9);
 
     CHECK(s.link_h == 24.0);
-    CHECK(s.handoff_h == 4.0);
-    CHECK(s.handoff_cost_h == 0.5);
-    CHECK(s.return_probability == 0.0);
+    CHECK(s.levers.handoff_h == 4.0);
+    CHECK(s.levers.handoff_cost_h == 0.5);
+    CHECK(s.levers.return_probability == 0.0);
     CHECK(s.max_returns == 3);
     CHECK(s.return_review_h == 8.0);
     CHECK(s.citizens.satisfied_if_solved == 0.95);

@@ -169,7 +169,7 @@ TEST_CASE("summary accumulator counts conservation and groups", "[model][summary
     CHECK(s.overall.returns_per_ticket == 0.5);
     CHECK(s.overall.escalations_per_ticket == 0.5);
     CHECK(s.overall.hops_per_ticket == 1.5);
-    CHECK(s.overall.visits_per_ticket == 0.5);
+    CHECK(s.overall.visits_per_case == 0.5);
     CHECK(s.overall.coord_cost_h == 2.25);  // over every ticket of the group, closed or not
 
     CHECK(s.by_tier[0].name == "street");

@@ -45,7 +45,7 @@ ScenarioSpec tiny_spec() {
     spec.channels[static_cast<std::size_t>(Channel::hotline)] = {Tier::city, 0, 4};
     spec.channels[static_cast<std::size_t>(Channel::online)] = {Tier::city, 0, -1};
     spec.channels[static_cast<std::size_t>(Channel::grid)] = {Tier::street, 0, -1};
-    spec.return_probability = 0.0;
+    spec.levers.return_probability = 0.0;
     spec.max_returns = 3;
     return spec;
 }
@@ -174,7 +174,7 @@ TEST_CASE("traffic: returns multiply the visits by the truncated geometric facto
     spec.ticket_types = {type};
     const Organisation org = Organisation::build(spec);
     const double q = 0.4;
-    spec.return_probability = q;
+    spec.levers.return_probability = q;
 
     SECTION("one department, max_returns caps the returns") {
         for (int cap : {0, 1, 3, 7}) {

@@ -38,7 +38,7 @@ inline constexpr std::array<GroupStatsValueField, 14> group_stats_value_fields =
     {"returns_per_ticket", &GroupStats::returns_per_ticket},
     {"escalations_per_ticket", &GroupStats::escalations_per_ticket},
     {"hops_per_ticket", &GroupStats::hops_per_ticket},
-    {"visits_per_ticket", &GroupStats::visits_per_ticket},
+    {"visits_per_case", &GroupStats::visits_per_case},
     {"coord_cost_h", &GroupStats::coord_cost_h},
 }};
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 /// Fixed-width records that leave the simulation for the output writer: one per ticket
@@ -22,9 +23,26 @@ enum class EventKind : std::int8_t {
     returned = 7,   ///< 退单: the department sends it back to dispatch
     escalated = 8,  ///< moves up to the parent unit (unit = destination)
     closed = 9,
-    arrived = 10,  ///< reaches its handling unit after a transfer
+    arrived = 10,             ///< reaches its handling unit after a transfer
+    materials_requested = 11,  ///< the applicant is asked for materials (department = count)
+    materials_supplied = 12,   ///< the requested materials are complete
+    fork = 13,                 ///< joint review: the departments start in parallel
+    joined = 14,               ///< joint review or 多地联办: the join meeting ends
+    leader = 15,               ///< a leader decides the ticket (unit = the leader's unit)
+    chased = 16,               ///< the citizen chases (催办) an unanswered ticket
+    abandoned = 17,            ///< the citizen gives up
+    rehandled = 18,            ///< an unsolved ticket is handled again (重办)
+    link = 19,                 ///< 跨省通办: enters a link between provinces (unit = destination)
+    rejected = 20,             ///< upward data update rejected at the district review
+    rework = 21,               ///< 补正 or mismatched standards: materials go back to the applicant
 };
-inline constexpr int event_kind_count = 11;
+inline constexpr int event_kind_count = 22;
+
+/// Kinds of coordination cost (DESIGN §2.7), in staff-hours.
+enum class CostKind : std::uint8_t { handoff = 0, meeting = 1, returned = 2, leader = 3, cross = 4 };
+inline constexpr int cost_kind_count = 5;
+inline constexpr std::array<const char*, cost_kind_count> cost_kind_names = {
+    "handoff", "meeting", "return", "leader", "cross"};
 
 /// One row of /tickets. Times in hours since the start (Monday 00:00).
 struct TicketRecord {
@@ -41,14 +59,20 @@ struct TicketRecord {
     std::int16_t handoffs = 0;
     std::int16_t returns = 0;
     std::int16_t escalations = 0;
-    std::int8_t leader = 0;   ///< 1 if a leader decided it (next issue)
+    std::int8_t leader = 0;   ///< 1 if a leader decided it (一把手)
     std::int16_t visits = 0;  ///< applicant's trips to a hall
     std::int16_t materials_requested = 0;
-    double coord_cost_h = 0.0;   ///< staff-hours spent on coordination
-    std::int8_t cross_mode = 0;  ///< 0 none (cross-province modes: next issue)
+    std::int16_t reworks = 0;    ///< rounds of 补正 and of cross-province rework
+    std::int8_t rehandles = 0;   ///< times handled again after an unsolved callback (重办)
+    std::int8_t channel = 0;     ///< channel it actually arrived by (online_share may move it)
+    double coord_cost_h = 0.0;   ///< staff-hours spent on coordination, all kinds
+    std::array<double, cost_kind_count> coord_by_kind_h{};  ///< the same by CostKind
+    std::int8_t cross_mode = 0;  ///< CrossMode: 0 none, 1 online, 2 proxy, 3 joint
+    std::int8_t home_province = -1;  ///< 跨省通办: province index of the home, else -1
     Outcome outcome = Outcome::resolved;
-    std::int8_t satisfied = -1;         ///< 1/0 at callback, -1 if not surveyed (open)
-    std::int8_t solved = -1;            ///< 1/0 reported solved at callback, -1 if open
+    std::int8_t satisfied = -1;  ///< 1/0 at callback, -1 if not surveyed (open, abandoned, grid)
+    /// 1/0 reported solved at callback (upward data updates: applied / rejected), -1 if open
+    std::int8_t solved = -1;
     std::int8_t responded_in_time = 0;  ///< responded within respond_h
     std::int8_t resolved_in_time = 0;   ///< closed within resolve_wd working days
     std::int8_t province = 0;           ///< province index of the origin
@@ -63,15 +87,25 @@ struct EventRecord {
     EventKind kind = EventKind::created;
 };
 
-/// One row of /series: one bucket of one tier.
+/// One row of /series: one bucket of one tier. Counts are of things that happened at this
+/// tier's units in the bucket; queue_len and busy_staff are taken at the bucket's end.
 struct SeriesRow {
     double t_h = 0.0;  ///< end of the bucket
     std::int8_t tier = 0;
-    std::int64_t arrivals = 0;    ///< tickets arriving at this tier's units (intake or transfer)
-    std::int64_t closed = 0;      ///< tickets closed by this tier in the bucket
-    std::int64_t queue_len = 0;   ///< tickets waiting at this tier's stations at the bucket's end
+    std::int64_t arrivals = 0;   ///< tickets arriving at this tier's units (intake or transfer)
+    std::int64_t closed = 0;     ///< tickets closed by this tier in the bucket
+    std::int64_t queue_len = 0;  ///< tickets waiting at this tier's stations at the bucket's end
     std::int64_t busy_staff = 0;  ///< servers busy at this tier at the bucket's end
-    double coord_cost_h = 0.0;    ///< coordination staff-hours spent at this tier in the bucket
+    std::int64_t returns = 0;     ///< 退单
+    std::int64_t escalations = 0;
+    std::int64_t leader = 0;               ///< leader decisions
+    std::int64_t materials_requested = 0;  ///< materials asked of applicants
+    std::int64_t visits = 0;               ///< applicants' trips to a hall
+    std::int64_t repeat_calls = 0;         ///< repeat calls created (at the hotline's tier)
+    std::int64_t abandoned = 0;
+    std::int64_t data_applied = 0;  ///< upward data updates applied (province tier)
+    double coord_cost_h = 0.0;      ///< coordination staff-hours at this tier, all kinds
+    std::array<double, cost_kind_count> coord_by_kind_h{};  ///< the same by CostKind
 };
 
 }  // namespace tiersim::model

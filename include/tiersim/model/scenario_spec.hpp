@@ -5,8 +5,10 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 /// The scenario as plain data: what the TOML loader produces and the model builds from.
@@ -28,6 +30,18 @@ inline constexpr std::array<const char*, channel_count> channel_names = {
 
 /// Organisational design of the department steps at a tier (DESIGN §2.4).
 enum class Design : std::uint8_t { fragmented = 0, joint_review = 1, approval_bureau = 2 };
+
+/// How a ticket type travels: dispatched down to the unit with authority (complaints, approval
+/// items), or passed upward through every tier above its intake (grid data updates: 网格员 →
+/// 区级审核 → 市级更新 → 省级应用).
+enum class Route : std::uint8_t { dispatch = 0, upward = 1 };
+
+/// Cross-province modes (跨省通办, DESIGN §2.4); the numeric values are the `cross_mode` column
+/// of /tickets (0 = not a cross-province ticket).
+enum class CrossMode : std::uint8_t { none = 0, online = 1, proxy = 2, joint = 3 };
+inline constexpr int cross_mode_count = 4;
+inline constexpr std::array<const char*, cross_mode_count> cross_mode_names = {
+    "none", "online", "proxy", "joint"};
 
 /// Service-time families, each set by its mean and coefficient of variation.
 enum class DistKind : std::uint8_t { exponential, deterministic, lognormal, gamma, uniform };
@@ -51,7 +65,6 @@ struct TierSpec {
     int intake_staff = 1;     ///< servers at each unit's intake (window channel)
     std::vector<int> staff;   ///< servers per department index at each unit of this tier
     double transfer_h = 1.0;  ///< latency of one hop between a unit of this tier and its parent
-    Design design = Design::fragmented;
     bool scale_staff = false;  ///< scale staff by unit population / mean population of the tier
 };
 
@@ -77,6 +90,13 @@ struct TicketTypeSpec {
     double respond_h = 24.0;                    ///< response limit, hours
     double resolve_wd = 7.0;                    ///< resolution limit, working days
     double solve_probability = 0.9;             ///< P(the citizen reports it solved at callback)
+    Route route = Route::dispatch;
+    double reject_probability = 0.0;  ///< upward: P(rejected at the district review)
+    int materials = 0;                ///< materials the applicant must supply (一网通办)
+    bool online = false;              ///< can be done without a visit (网办)
+    double cross_province = 0.0;      ///< share of tickets whose home is another province
+    /// Shares of the cross-province modes online, proxy, joint (index = CrossMode − 1); sum 1.
+    std::array<double, 3> cross_modes{1.0, 0.0, 0.0};
 };
 
 struct DivisionsSpec {
@@ -94,7 +114,68 @@ struct DivisionsSpec {
 struct CitizensSpec {
     double satisfied_if_solved = 0.95;
     double satisfied_if_unsolved = 0.30;
-    double late_factor = 0.8;  ///< multiplies P(satisfied) when resolved after the limit
+    double late_factor = 0.8;    ///< multiplies P(satisfied) when resolved after the limit
+    double visit_factor = 1.0;   ///< multiplies P(satisfied) per visit beyond the first
+    double return_factor = 1.0;  ///< multiplies P(satisfied) per return (推诿) suffered
+    /// Hours without a response after which the citizen chases (催办); +inf = never.
+    double patience_h = std::numeric_limits<double>::infinity();
+    double repeat_call = 0.0;  ///< P(a chase is a new hotline ticket linked to the first)
+    double abandon = 0.0;      ///< P(the citizen gives up at the chase instead)
+    double supply_h = 48.0;    ///< applicant's delay to supply requested materials, per round
+    double incomplete = 0.2;   ///< P(a round of supplied materials is incomplete: 补正)
+};
+
+/// The policy levers (DESIGN §2.5) that a province may set for itself in [provinces.NAME]
+/// (the seed paper compares provinces with different packages); the top-level keys give the
+/// defaults of every province.
+struct Levers {
+    // [tiers.<tier>]
+    std::array<Design, tier_count> design{};  ///< organisational design of the department steps
+    std::array<int, tier_count> leader_capacity{1, 1, 1, 1};  ///< servers of a leader queue
+    // [strategy]
+    double leader_engagement = 1.0;  ///< leader decisions take leader_decision_h / engagement
+    double leader_decision_h = 4.0;  ///< mean leader decision time at engagement 1
+    int escalate_after_returns = 0;  ///< returns after which the leader decides; 0 = never
+    double rehandle = 0.0;           ///< P(an unsolved ticket is re-handled, 重办)
+    int max_rehandles = 2;
+    // [technology]
+    std::array<double, tier_count> data_sharing{};  ///< P(a material is found in shared data)
+    double online_share = 0.0;      ///< P(an online-capable window ticket arrives online)
+    double sharing_speedup = 0.35;  ///< service time × (1 − sharing_speedup × data_sharing)
+    // [organization]
+    bool generalist_windows = true;  ///< one pooled window intake (全科) or one per department
+    double generalist_slowdown = 1.0;    ///< intake time factor of generalist windows
+    double handoff_h = 4.0;              ///< delay between consecutive department steps
+    double handoff_cost_h = 0.5;         ///< staff-hours per handoff (coordination cost)
+    double bureau_handoff_factor = 0.3;  ///< bureau-internal handoff delay and cost factor
+    double bureau_return_factor = 0.2;   ///< return probability factor inside a bureau
+    double join_h = 8.0;                 ///< joint review: delay of the join meeting
+    double join_cost_h = 0.5;            ///< joint review: staff-hours per department joining
+    // [institution]
+    double return_probability = 0.0;    ///< P(a department step ends in a return, 退单)
+    double return_solve_factor = 1.0;   ///< multiplies P(solved) per return suffered
+    bool three_lists = false;           ///< 三张清单: fewer returns, a lead unit (首接负责)
+    double three_lists_factor = 0.25;   ///< return probability factor under three lists
+    double standardization = 1.0;       ///< 跨省通办: rework P = (1 − this) × mismatch
+    bool accept_incomplete = false;     ///< 容缺受理: processing starts while materials come
+};
+
+/// 跨省通办 between province units (DESIGN §2.4): the link queues and the choice of the home
+/// province.
+struct CrossProvinceSpec {
+    double mismatch = 0.1;        ///< P(documents mismatch another province's standard)
+    double courier_h = 48.0;      ///< one courier leg of 异地代收代办
+    int link_staff = 2;           ///< servers of each directed link's queue
+    double link_service_h = 0.5;  ///< mean service of the link queue (exponential)
+    /// Explicit migration weights ([cross_province.migration.FROM] TO = weight, provinces by
+    /// name or division code), or empty for the gravity model: the home province of a
+    /// cross-province ticket is another province, chosen with weight ∝ its population.
+    struct Migration {
+        std::string from;
+        std::string to;
+        double weight = 0.0;
+    };
+    std::vector<Migration> migration;
 };
 
 struct ScenarioSpec {
@@ -116,16 +197,23 @@ struct ScenarioSpec {
     std::array<ChannelSpec, channel_count> channels;
     std::vector<TicketTypeSpec> ticket_types;
 
+    /// Whether a department's approval staff merge into the bureau where a tier's design is
+    /// approval_bureau (departments.NAME.approval, default true).
+    std::vector<bool> department_approval;
+
     // [technology]
     double link_h = 24.0;  ///< latency of an inter-provincial link
-    // [organization]
-    double handoff_h = 4.0;       ///< delay between consecutive department steps
-    double handoff_cost_h = 0.5;  ///< staff-hours per handoff (coordination cost)
     // [institution]
-    double return_probability = 0.0;  ///< P(a department step ends in a return, 退单)
-    int max_returns = 3;              ///< after this many returns dispatch force-assigns
-    double return_review_h = 8.0;     ///< delay of the dispatch centre's review of a return
+    int max_returns = 3;           ///< after this many returns dispatch force-assigns
+    double return_review_h = 8.0;  ///< delay of the dispatch centre's review of a return
     CitizensSpec citizens;
+    CrossProvinceSpec cross;
+
+    /// The top-level levers: every province's unless it overrides them.
+    Levers levers;
+    /// Overrides by [provinces.NAME]: the province's name (synthetic "P1", …) or division
+    /// code ("32"), and its complete lever set (the top-level levers with its own keys applied).
+    std::vector<std::pair<std::string, Levers>> province_levers;
 
     /// Where each key was set, by dotted path, so that later checks can point at it.
     std::map<std::string, SourceLocation> locations;

@@ -12,15 +12,21 @@
 /// The metrics of DESIGN §2.7, computed from the stream of ticket records.
 namespace tiersim::model {
 
-/// Metrics of one group of tickets (overall, a tier, a ticket type or a province). Rates and
-/// lead times are over tickets created after the warm-up and closed before the end.
+/// Metrics of one group of tickets (overall, a tier, a ticket type, a channel, a province or
+/// a cross-province mode). Counts and rates are over tickets created after the warm-up; rates
+/// and lead times over those closed before the end (NaN where a group has none).
 struct GroupStats {
     std::string name;
-    std::int64_t created = 0;         ///< created after the warm-up
-    std::int64_t closed = 0;          ///< of those, closed
-    double response_rate = 0.0;       ///< responded within respond_h (响应率)
-    double resolution_rate = 0.0;     ///< reported solved at callback (解决率)
-    double satisfaction_rate = 0.0;   ///< satisfied at callback (满意率)
+    std::int64_t created = 0;    ///< created after the warm-up
+    std::int64_t closed = 0;     ///< of those, closed
+    std::int64_t abandoned = 0;  ///< of those, given up by the citizen
+    std::int64_t surveyed = 0;   ///< closed and called back (not grid data updates)
+    std::int64_t service_items = 0;  ///< closed window/online items (办件): visit metrics
+    std::int64_t repeat_calls = 0;   ///< created as a repeat call (parent ≥ 0)
+    std::int64_t data_updates = 0;   ///< closed upward data updates: freshness
+    double response_rate = 0.0;      ///< responded within respond_h (响应率), of closed
+    double resolution_rate = 0.0;    ///< reported solved at callback (解决率), of surveyed
+    double satisfaction_rate = 0.0;  ///< satisfied at callback (满意率), of surveyed
     double within_limit_share = 0.0;  ///< closed within resolve_wd working days
     double lead_time_mean_h = 0.0;
     double lead_time_p50_h = 0.0;
@@ -30,8 +36,20 @@ struct GroupStats {
     double returns_per_ticket = 0.0;
     double escalations_per_ticket = 0.0;
     double hops_per_ticket = 0.0;
-    double visits_per_ticket = 0.0;
-    double coord_cost_h = 0.0;  ///< total staff-hours of coordination
+    double leader_share = 0.0;       ///< closed tickets a leader decided (一把手)
+    double rehandles_per_ticket = 0.0;  ///< 重办
+    double reworks_per_ticket = 0.0;    ///< 补正 and cross-province rework rounds
+    double abandoned_share = 0.0;       ///< abandoned / created
+    double repeat_call_share = 0.0;     ///< repeat calls / created
+    double visits_per_case = 0.0;       ///< of service items
+    double at_most_one_visit_share = 0.0;  ///< 最多跑一次, of service items
+    double no_visit_share = 0.0;           ///< 不见面, of service items
+    double materials_requested_per_case = 0.0;  ///< of service items
+    double data_freshness_mean_h = 0.0;  ///< applied data updates: creation → provincial use
+    double data_freshness_p90_h = 0.0;
+    double data_rejected_share = 0.0;  ///< data updates rejected at the district review
+    double coord_cost_h = 0.0;         ///< total staff-hours of coordination, closed or not
+    std::array<double, cost_kind_count> coord_by_kind_h{};  ///< the same by CostKind
 };
 
 struct Summary {
@@ -45,6 +63,9 @@ struct Summary {
     std::array<GroupStats, tier_count> by_tier;  ///< by the tier that closed the ticket
     std::vector<GroupStats> by_type;
     std::vector<GroupStats> by_province;  ///< by the province of origin
+    std::array<GroupStats, channel_count> by_channel;  ///< by the channel it arrived by
+    /// 跨省通办 tickets by mode (online, proxy, joint: index = CrossMode − 1).
+    std::array<GroupStats, cross_mode_count - 1> by_cross_mode;
 };
 
 }  // namespace tiersim::model
