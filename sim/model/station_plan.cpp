@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <numeric>
 
 namespace tiersim::model {
 
@@ -22,16 +23,95 @@ std::array<double, tier_count> mean_population(const Organisation& org) {
     return sum;
 }
 
+/// Window workload (erlangs per resident, up to a constant) of each window group: index 0 for
+/// types without departments (they stay at the pooled window), 1 + d for department d.
+std::vector<double> window_workload(const ScenarioSpec& spec, const Levers& levers) {
+    std::vector<double> w(spec.departments.size() + 1, 0.0);
+    for (const auto& type : spec.ticket_types) {
+        if (type.channel != Channel::window)
+            continue;
+        const std::size_t group =
+            type.departments.empty() ? 0 : static_cast<std::size_t>(type.departments.front()) + 1;
+        w[group] += type.rate * window_fraction(type, levers) * type.intake.mean_h;
+    }
+    return w;
+}
+
+/// `total` servers shared in proportion to `weights` by largest remainders, at least one for
+/// every positive weight.
+std::vector<int> share_servers(int total, const std::vector<double>& weights) {
+    std::vector<int> out(weights.size(), 0);
+    const double sum = std::accumulate(weights.begin(), weights.end(), 0.0);
+    if (!(sum > 0.0) || total <= 0)
+        return out;
+    std::vector<std::pair<double, std::size_t>> remainders;
+    int given = 0;
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+        if (weights[i] <= 0.0)
+            continue;
+        const double exact = total * weights[i] / sum;
+        out[i] = static_cast<int>(std::floor(exact));
+        given += out[i];
+        remainders.emplace_back(exact - std::floor(exact), i);
+    }
+    std::stable_sort(remainders.begin(), remainders.end(), [](const auto& a, const auto& b) {
+        return a.first > b.first;
+    });
+    for (std::size_t k = 0; k < remainders.size() && given < total; ++k, ++given)
+        ++out[remainders[k].second];
+    for (std::size_t i = 0; i < weights.size(); ++i)
+        if (weights[i] > 0.0)
+            out[i] = std::max(out[i], 1);
+    return out;
+}
+
 }  // namespace
 
-std::vector<StationPlan> plan_stations(const ScenarioSpec& spec, const Organisation& org) {
-    const std::size_t stride = station_stride(spec);
-    std::vector<StationPlan> plan(org.size() * stride);
+double window_fraction(const TicketTypeSpec& type, const Levers& levers) {
+    const double home =
+        (1.0 - type.cross_province) * (type.online ? 1.0 - levers.online_share : 1.0);
+    const double cross = type.cross_province * (type.cross_modes[1] + type.cross_modes[2]);
+    return home + cross;
+}
+
+std::string StationIndex::queue_name(std::size_t station,
+                                     const ScenarioSpec& spec,
+                                     const Organisation& org) const {
+    if (station >= unit_stations()) {
+        const std::size_t k = station - unit_stations();
+        const auto from = static_cast<int>(k / provinces_);
+        const auto to = static_cast<int>(k % provinces_);
+        return "link:" + org.unit(org.province_unit(from)).name + "→" +
+               org.unit(org.province_unit(to)).name;
+    }
+    std::size_t i = station % stride_;
+    if (i < static_cast<std::size_t>(channel_count))
+        return std::string("intake:") + channel_names[i];
+    i -= static_cast<std::size_t>(channel_count);
+    if (i < departments_)
+        return "dept:" + spec.departments[i];
+    i -= departments_;
+    if (i < departments_)
+        return "window:" + spec.departments[i];
+    return i == departments_ ? "bureau" : "leader";
+}
+
+std::vector<StationPlan> plan_stations(const ScenarioSpec& spec,
+                                       const Organisation& org,
+                                       const std::vector<Levers>& levers,
+                                       const StationIndex& index) {
+    std::vector<StationPlan> plan(index.size());
     const auto mean_pop = mean_population(org);
+    std::vector<std::vector<double>> workload;
+    for (const auto& l : levers)
+        workload.push_back(window_workload(spec, l));
     for (std::size_t u = 0; u < org.size(); ++u) {
+        const auto id = static_cast<UnitId>(u);
         const Unit& unit = org.units()[u];
         const auto tier = static_cast<std::size_t>(unit.tier);
         const TierSpec& ts = spec.tiers[tier];
+        const auto province = static_cast<std::size_t>(org.province_index(id));
+        const Levers& lv = levers[province];
         const double factor =
             ts.scale_staff && mean_pop[tier] > 0.0 ? unit.population / mean_pop[tier] : 1.0;
         auto scaled = [factor](int base) {
@@ -39,18 +119,54 @@ std::vector<StationPlan> plan_stations(const ScenarioSpec& spec, const Organisat
                 return 0;
             return std::max(1, static_cast<int>(std::lround(base * factor)));
         };
-        for (std::size_t c = 0; c < static_cast<std::size_t>(channel_count); ++c) {
-            const ChannelSpec& ch = spec.channels[c];
-            StationPlan& s = plan[u * stride + c];
+        for (int c = 0; c < channel_count; ++c) {
+            const ChannelSpec& ch = spec.channels[static_cast<std::size_t>(c)];
+            StationPlan& s = plan[index.intake(id, static_cast<Channel>(c))];
             s.calendar = ch.calendar;
             if (ch.tier == unit.tier)
                 s.servers = scaled(ch.staff >= 0 ? ch.staff : ts.intake_staff);
         }
+        const auto window = static_cast<std::size_t>(Channel::window);
+        if (!lv.generalist_windows && spec.channels[window].tier == unit.tier) {
+            StationPlan& pooled = plan[index.intake(id, Channel::window)];
+            const auto shares = share_servers(pooled.servers, workload[province]);
+            pooled.servers = shares[0];
+            for (std::size_t d = 0; d < spec.departments.size(); ++d) {
+                StationPlan& s = plan[index.window(id, static_cast<int>(d))];
+                s.calendar = pooled.calendar;
+                s.servers = shares[d + 1];
+            }
+        }
+        const bool bureau = lv.design[tier] == Design::approval_bureau;
+        StationPlan& b = plan[index.bureau(id)];
+        b.calendar = ts.calendar;
         for (std::size_t d = 0; d < spec.departments.size(); ++d) {
-            StationPlan& s = plan[u * stride + static_cast<std::size_t>(channel_count) + d];
+            StationPlan& s = plan[index.department(id, static_cast<int>(d))];
             const int own = d < spec.department_calendar.size() ? spec.department_calendar[d] : -1;
             s.calendar = own >= 0 ? own : ts.calendar;
             s.servers = d < ts.staff.size() ? scaled(ts.staff[d]) : 0;
+            const bool merges = d >= spec.department_approval.size() || spec.department_approval[d];
+            if (bureau && merges) {
+                b.servers += s.servers;
+                s.servers = 0;
+            }
+        }
+        if (unit.tier == Tier::city || unit.tier == Tier::province) {
+            StationPlan& l = plan[index.leader(id)];
+            l.calendar = ts.calendar;
+            l.servers = lv.leader_capacity[tier];
+        }
+    }
+    bool any_cross = false;
+    for (const auto& type : spec.ticket_types)
+        any_cross = any_cross || (type.cross_province > 0.0 && type.rate > 0.0);
+    const int provinces = org.province_count();
+    const int province_calendar = spec.tiers[static_cast<std::size_t>(Tier::province)].calendar;
+    for (int p = 0; p < provinces; ++p) {
+        for (int q = 0; q < provinces; ++q) {
+            StationPlan& s = plan[index.link(p, q)];
+            s.calendar = province_calendar;
+            s.servers = any_cross && p != q ? spec.cross.link_staff : 0;
         }
     }
     return plan;

@@ -15,6 +15,7 @@ struct Event {
     std::uint64_t entity = 0;  ///< ticket id or generator id, global
     std::uint32_t seq = 0;     ///< per-entity sequence number
     std::uint16_t kind = 0;
+    std::uint16_t aux = 0;   ///< model data carried with the event (not part of the order)
     std::uint32_t slot = 0;  ///< index into the owning LP's pool (not part of the order)
 };
 

@@ -23,7 +23,7 @@ enum class EventKind : std::int8_t {
     returned = 7,   ///< 退单: the department sends it back to dispatch
     escalated = 8,  ///< moves up to the parent unit (unit = destination)
     closed = 9,
-    arrived = 10,             ///< reaches its handling unit after a transfer
+    arrived = 10,              ///< reaches its handling unit after a transfer
     materials_requested = 11,  ///< the applicant is asked for materials (department = count)
     materials_supplied = 12,   ///< the requested materials are complete
     fork = 13,                 ///< joint review: the departments start in parallel
@@ -32,14 +32,20 @@ enum class EventKind : std::int8_t {
     chased = 16,               ///< the citizen chases (催办) an unanswered ticket
     abandoned = 17,            ///< the citizen gives up
     rehandled = 18,            ///< an unsolved ticket is handled again (重办)
-    link = 19,                 ///< 跨省通办: enters a link between provinces (unit = destination)
-    rejected = 20,             ///< upward data update rejected at the district review
-    rework = 21,               ///< 补正 or mismatched standards: materials go back to the applicant
+    link = 19,      ///< 跨省通办: enters a link between provinces (unit = destination)
+    rejected = 20,  ///< upward data update rejected at the district review
+    rework = 21,    ///< 补正 or mismatched standards: materials go back to the applicant
 };
 inline constexpr int event_kind_count = 22;
 
 /// Kinds of coordination cost (DESIGN §2.7), in staff-hours.
-enum class CostKind : std::uint8_t { handoff = 0, meeting = 1, returned = 2, leader = 3, cross = 4 };
+enum class CostKind : std::uint8_t {
+    handoff = 0,
+    meeting = 1,
+    returned = 2,
+    leader = 3,
+    cross = 4
+};
 inline constexpr int cost_kind_count = 5;
 inline constexpr std::array<const char*, cost_kind_count> cost_kind_names = {
     "handoff", "meeting", "return", "leader", "cross"};
@@ -62,12 +68,12 @@ struct TicketRecord {
     std::int8_t leader = 0;   ///< 1 if a leader decided it (一把手)
     std::int16_t visits = 0;  ///< applicant's trips to a hall
     std::int16_t materials_requested = 0;
-    std::int16_t reworks = 0;    ///< rounds of 补正 and of cross-province rework
-    std::int8_t rehandles = 0;   ///< times handled again after an unsolved callback (重办)
-    std::int8_t channel = 0;     ///< channel it actually arrived by (online_share may move it)
-    double coord_cost_h = 0.0;   ///< staff-hours spent on coordination, all kinds
+    std::int16_t reworks = 0;   ///< rounds of 补正 and of cross-province rework
+    std::int8_t rehandles = 0;  ///< times handled again after an unsolved callback (重办)
+    std::int8_t channel = 0;    ///< channel it actually arrived by (online_share may move it)
+    double coord_cost_h = 0.0;  ///< staff-hours spent on coordination, all kinds
     std::array<double, cost_kind_count> coord_by_kind_h{};  ///< the same by CostKind
-    std::int8_t cross_mode = 0;  ///< CrossMode: 0 none, 1 online, 2 proxy, 3 joint
+    std::int8_t cross_mode = 0;      ///< CrossMode: 0 none, 1 online, 2 proxy, 3 joint
     std::int8_t home_province = -1;  ///< 跨省通办: province index of the home, else -1
     Outcome outcome = Outcome::resolved;
     std::int8_t satisfied = -1;  ///< 1/0 at callback, -1 if not surveyed (open, abandoned, grid)
@@ -92,9 +98,9 @@ struct EventRecord {
 struct SeriesRow {
     double t_h = 0.0;  ///< end of the bucket
     std::int8_t tier = 0;
-    std::int64_t arrivals = 0;   ///< tickets arriving at this tier's units (intake or transfer)
-    std::int64_t closed = 0;     ///< tickets closed by this tier in the bucket
-    std::int64_t queue_len = 0;  ///< tickets waiting at this tier's stations at the bucket's end
+    std::int64_t arrivals = 0;    ///< tickets arriving at this tier's units (intake or transfer)
+    std::int64_t closed = 0;      ///< tickets closed by this tier in the bucket
+    std::int64_t queue_len = 0;   ///< tickets waiting at this tier's stations at the bucket's end
     std::int64_t busy_staff = 0;  ///< servers busy at this tier at the bucket's end
     std::int64_t returns = 0;     ///< 退单
     std::int64_t escalations = 0;

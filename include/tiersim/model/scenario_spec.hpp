@@ -61,10 +61,10 @@ struct CalendarSpec {
 };
 
 struct TierSpec {
-    int calendar = 0;         ///< index into ScenarioSpec::calendars
-    int intake_staff = 1;     ///< servers at each unit's intake (window channel)
-    std::vector<int> staff;   ///< servers per department index at each unit of this tier
-    double transfer_h = 1.0;  ///< latency of one hop between a unit of this tier and its parent
+    int calendar = 0;          ///< index into ScenarioSpec::calendars
+    int intake_staff = 1;      ///< servers at each unit's intake (window channel)
+    std::vector<int> staff;    ///< servers per department index at each unit of this tier
+    double transfer_h = 1.0;   ///< latency of one hop between a unit of this tier and its parent
     bool scale_staff = false;  ///< scale staff by unit population / mean population of the tier
 };
 
@@ -143,21 +143,21 @@ struct Levers {
     double online_share = 0.0;      ///< P(an online-capable window ticket arrives online)
     double sharing_speedup = 0.35;  ///< service time × (1 − sharing_speedup × data_sharing)
     // [organization]
-    bool generalist_windows = true;  ///< one pooled window intake (全科) or one per department
-    double generalist_slowdown = 1.0;    ///< intake time factor of generalist windows
-    double handoff_h = 4.0;              ///< delay between consecutive department steps
-    double handoff_cost_h = 0.5;         ///< staff-hours per handoff (coordination cost)
+    bool generalist_windows = true;    ///< one pooled window intake (全科) or one per department
+    double generalist_slowdown = 1.0;  ///< intake time factor of generalist windows
+    double handoff_h = 4.0;            ///< delay between consecutive department steps
+    double handoff_cost_h = 0.5;       ///< staff-hours per handoff (coordination cost)
     double bureau_handoff_factor = 0.3;  ///< bureau-internal handoff delay and cost factor
     double bureau_return_factor = 0.2;   ///< return probability factor inside a bureau
     double join_h = 8.0;                 ///< joint review: delay of the join meeting
     double join_cost_h = 0.5;            ///< joint review: staff-hours per department joining
     // [institution]
-    double return_probability = 0.0;    ///< P(a department step ends in a return, 退单)
-    double return_solve_factor = 1.0;   ///< multiplies P(solved) per return suffered
-    bool three_lists = false;           ///< 三张清单: fewer returns, a lead unit (首接负责)
-    double three_lists_factor = 0.25;   ///< return probability factor under three lists
-    double standardization = 1.0;       ///< 跨省通办: rework P = (1 − this) × mismatch
-    bool accept_incomplete = false;     ///< 容缺受理: processing starts while materials come
+    double return_probability = 0.0;   ///< P(a department step ends in a return, 退单)
+    double return_solve_factor = 1.0;  ///< multiplies P(solved) per return suffered
+    bool three_lists = false;          ///< 三张清单: fewer returns, a lead unit (首接负责)
+    double three_lists_factor = 0.25;  ///< return probability factor under three lists
+    double standardization = 1.0;      ///< 跨省通办: rework P = (1 − this) × mismatch
+    bool accept_incomplete = false;    ///< 容缺受理: processing starts while materials come
 };
 
 /// 跨省通办 between province units (DESIGN §2.4): the link queues and the choice of the home
@@ -167,6 +167,7 @@ struct CrossProvinceSpec {
     double courier_h = 48.0;      ///< one courier leg of 异地代收代办
     int link_staff = 2;           ///< servers of each directed link's queue
     double link_service_h = 0.5;  ///< mean service of the link queue (exponential)
+
     /// Explicit migration weights ([cross_province.migration.FROM] TO = weight, provinces by
     /// name or division code), or empty for the gravity model: the home province of a
     /// cross-province ticket is another province, chosen with weight ∝ its population.
@@ -175,6 +176,7 @@ struct CrossProvinceSpec {
         std::string to;
         double weight = 0.0;
     };
+
     std::vector<Migration> migration;
 };
 

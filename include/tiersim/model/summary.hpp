@@ -17,16 +17,16 @@ namespace tiersim::model {
 /// and lead times over those closed before the end (NaN where a group has none).
 struct GroupStats {
     std::string name;
-    std::int64_t created = 0;    ///< created after the warm-up
-    std::int64_t closed = 0;     ///< of those, closed
-    std::int64_t abandoned = 0;  ///< of those, given up by the citizen
-    std::int64_t surveyed = 0;   ///< closed and called back (not grid data updates)
-    std::int64_t service_items = 0;  ///< closed window/online items (办件): visit metrics
-    std::int64_t repeat_calls = 0;   ///< created as a repeat call (parent ≥ 0)
-    std::int64_t data_updates = 0;   ///< closed upward data updates: freshness
-    double response_rate = 0.0;      ///< responded within respond_h (响应率), of closed
-    double resolution_rate = 0.0;    ///< reported solved at callback (解决率), of surveyed
-    double satisfaction_rate = 0.0;  ///< satisfied at callback (满意率), of surveyed
+    std::int64_t created = 0;         ///< created after the warm-up
+    std::int64_t closed = 0;          ///< of those, closed
+    std::int64_t abandoned = 0;       ///< of those, given up by the citizen
+    std::int64_t surveyed = 0;        ///< closed and called back (not grid data updates)
+    std::int64_t service_items = 0;   ///< closed window/online items (办件): visit metrics
+    std::int64_t repeat_calls = 0;    ///< created as a repeat call (parent ≥ 0)
+    std::int64_t data_updates = 0;    ///< closed upward data updates: freshness
+    double response_rate = 0.0;       ///< responded within respond_h (响应率), of closed
+    double resolution_rate = 0.0;     ///< reported solved at callback (解决率), of surveyed
+    double satisfaction_rate = 0.0;   ///< satisfied at callback (满意率), of surveyed
     double within_limit_share = 0.0;  ///< closed within resolve_wd working days
     double lead_time_mean_h = 0.0;
     double lead_time_p50_h = 0.0;
@@ -36,14 +36,14 @@ struct GroupStats {
     double returns_per_ticket = 0.0;
     double escalations_per_ticket = 0.0;
     double hops_per_ticket = 0.0;
-    double leader_share = 0.0;       ///< closed tickets a leader decided (一把手)
-    double rehandles_per_ticket = 0.0;  ///< 重办
-    double reworks_per_ticket = 0.0;    ///< 补正 and cross-province rework rounds
-    double abandoned_share = 0.0;       ///< abandoned / created
-    double repeat_call_share = 0.0;     ///< repeat calls / created
-    double visits_per_case = 0.0;       ///< of service items
-    double at_most_one_visit_share = 0.0;  ///< 最多跑一次, of service items
-    double no_visit_share = 0.0;           ///< 不见面, of service items
+    double leader_share = 0.0;                  ///< closed tickets a leader decided (一把手)
+    double rehandles_per_ticket = 0.0;          ///< 重办
+    double reworks_per_ticket = 0.0;            ///< 补正 and cross-province rework rounds
+    double abandoned_share = 0.0;               ///< abandoned / created
+    double repeat_call_share = 0.0;             ///< repeat calls / created
+    double visits_per_case = 0.0;               ///< of service items
+    double at_most_one_visit_share = 0.0;       ///< 最多跑一次, of service items
+    double no_visit_share = 0.0;                ///< 不见面, of service items
     double materials_requested_per_case = 0.0;  ///< of service items
     double data_freshness_mean_h = 0.0;  ///< applied data updates: creation → provincial use
     double data_freshness_p90_h = 0.0;
@@ -62,7 +62,7 @@ struct Summary {
     GroupStats overall;
     std::array<GroupStats, tier_count> by_tier;  ///< by the tier that closed the ticket
     std::vector<GroupStats> by_type;
-    std::vector<GroupStats> by_province;  ///< by the province of origin
+    std::vector<GroupStats> by_province;               ///< by the province of origin
     std::array<GroupStats, channel_count> by_channel;  ///< by the channel it arrived by
     /// 跨省通办 tickets by mode (online, proxy, joint: index = CrossMode − 1).
     std::array<GroupStats, cross_mode_count - 1> by_cross_mode;
