@@ -27,6 +27,7 @@
 #include "tiersim/model/traffic.hpp"
 
 #include "tiersim/model/calendar.hpp"
+#include "tiersim/model/province_levers.hpp"
 #include "tiersim/model/station_plan.hpp"
 #include "tiersim/text_format.hpp"
 
@@ -153,24 +154,19 @@ struct Station {
     }
 };
 
-std::string queue_name(const ScenarioSpec& spec, std::size_t station) {
-    if (station < static_cast<std::size_t>(channel_count)) {
-        return std::string("intake:") + channel_names[station];
-    }
-    return "dept:" + spec.departments[station - static_cast<std::size_t>(channel_count)];
-}
 
 }  // namespace
 
 TrafficReport analyse_traffic(const ScenarioSpec& spec, const Organisation& org) {
-    const std::size_t stride = station_stride(spec);
+    const StationIndex sindex(spec, org);
+    const std::size_t stride = sindex.stride();
     const std::size_t n_units = org.size();
 
     // The stations the simulation runs (station_plan.hpp), with their calendars' open share.
     std::vector<double> open_fraction;
     for (const auto& c : spec.calendars)
         open_fraction.push_back(Calendar(c).open_fraction());
-    const auto plan = plan_stations(spec, org);
+    const auto plan = plan_stations(spec, org, levers_by_province(spec, org), sindex);
     std::vector<Station> stations(plan.size());
     for (std::size_t i = 0; i < plan.size(); ++i) {
         stations[i].servers = plan[i].servers;
@@ -195,7 +191,7 @@ TrafficReport analyse_traffic(const ScenarioSpec& spec, const Organisation& org)
             const double per_hour = per_day / 24.0;
             const UnitId intake = org.ancestor(street, intake_tier);
             TIERSIM_CHECK(intake != no_unit, "a street without a unit at the channel's tier");
-            Station& s = stations[intake_station(spec, intake, type.channel)];
+            Station& s = stations[sindex.intake(intake, type.channel)];
             s.lambda += per_hour;
             s.offered += per_hour * type.intake.mean_h;
             if (p_dispatch > 0.0) {
@@ -214,8 +210,8 @@ TrafficReport analyse_traffic(const ScenarioSpec& spec, const Organisation& org)
             auto unit = static_cast<UnitId>(a);
             for (int l = 0; l < chain.levels && unit != no_unit; ++l) {
                 for (int j = 0; j < chain.steps; ++j) {
-                    Station& s = stations[department_station(
-                        spec, unit, type.departments[static_cast<std::size_t>(j)])];
+                    Station& s = stations[sindex.department(
+                        unit, type.departments[static_cast<std::size_t>(j)])];
                     const double rate = dispatched[a] * chain.at(l, j);
                     s.lambda += rate;
                     s.offered += rate * type.service.mean_h;
@@ -239,7 +235,7 @@ TrafficReport analyse_traffic(const ScenarioSpec& spec, const Organisation& org)
         for (std::size_t st = 0; st < stride; ++st) {
             QueueLoad q;
             q.tier = tier;
-            q.queue = queue_name(spec, st);
+            q.queue = sindex.queue_name(st, spec, org);
             double capacity = 0.0;
             for (const UnitId id : units) {
                 const auto u = static_cast<std::size_t>(id);
@@ -288,7 +284,7 @@ TrafficReport analyse_traffic(const ScenarioSpec& spec, const Organisation& org)
         const Station& s = stations[f.unit * stride + f.station];
         report.unstable.push_back(
             unit.name + " (" + tier_names[static_cast<std::size_t>(unit.tier)] + ") " +
-            queue_name(spec, f.station) + ": utilisation " + format_fixed(f.utilisation, 2) +
+            sindex.queue_name(f.station, spec, org) + ": utilisation " + format_fixed(f.utilisation, 2) +
             " >= 1 (offered " + format_fixed(s.offered, 2) + " erlangs on " +
             std::to_string(s.servers) + " servers open " + format_fixed(100.0 * s.open, 0) + "%)");
     }
