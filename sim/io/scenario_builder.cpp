@@ -29,11 +29,9 @@ namespace {
 using model::ScenarioSpec;
 using Names = std::span<const std::string_view>;
 
-constexpr std::string_view planned = " is not supported yet (planned: the reform-levers issue)";
+// ---- key schema: the keys each table accepts ----
 
-// ---- key schema: the keys each table accepts, and those planned but not supported yet ----
-
-constexpr std::array<std::string_view, 13> top_keys = {"base",
+constexpr std::array<std::string_view, 16> top_keys = {"base",
                                                        "description",
                                                        "simulation",
                                                        "divisions",
@@ -42,12 +40,13 @@ constexpr std::array<std::string_view, 13> top_keys = {"base",
                                                        "tiers",
                                                        "channels",
                                                        "ticket_types",
+                                                       "strategy",
                                                        "technology",
                                                        "organization",
                                                        "institution",
-                                                       "citizens"};
-// [strategy] holds only planned keys, so it is accepted as a table on its own.
-constexpr std::array<std::string_view, 1> top_tables_planned_only = {"strategy"};
+                                                       "citizens",
+                                                       "cross_province",
+                                                       "provinces"};
 constexpr std::array<std::string_view, 4> simulation_keys = {
     "days", "warmup_days", "seed", "bucket_hours"};
 constexpr std::array<std::string_view, 8> divisions_keys = {"source",
@@ -59,12 +58,11 @@ constexpr std::array<std::string_view, 8> divisions_keys = {"source",
                                                             "dir",
                                                             "include"};
 constexpr std::array<std::string_view, 2> calendar_keys = {"weekdays", "hours"};
-constexpr std::array<std::string_view, 2> department_keys = {"label", "calendar"};
-constexpr std::array<std::string_view, 6> tier_keys = {
-    "calendar", "intake_staff", "staff", "transfer_h", "design", "scale_staff"};
-constexpr std::array<std::string_view, 1> tier_planned = {"leader_capacity"};
+constexpr std::array<std::string_view, 3> department_keys = {"label", "calendar", "approval"};
+constexpr std::array<std::string_view, 7> tier_keys = {
+    "calendar", "intake_staff", "staff", "transfer_h", "design", "scale_staff", "leader_capacity"};
 constexpr std::array<std::string_view, 3> channel_keys = {"tier", "calendar", "staff"};
-constexpr std::array<std::string_view, 13> ticket_keys = {"channel",
+constexpr std::array<std::string_view, 19> ticket_keys = {"channel",
                                                           "rate",
                                                           "daily_profile",
                                                           "weekly_profile",
@@ -76,30 +74,71 @@ constexpr std::array<std::string_view, 13> ticket_keys = {"channel",
                                                           "service",
                                                           "respond_h",
                                                           "resolve_wd",
-                                                          "solve_probability"};
-constexpr std::array<std::string_view, 4> ticket_planned = {
-    "materials", "online", "cross_province", "cross_mode"};
+                                                          "solve_probability",
+                                                          "route",
+                                                          "reject_probability",
+                                                          "materials",
+                                                          "online",
+                                                          "cross_province",
+                                                          "cross_mode"};
 constexpr std::array<std::string_view, 3> dist_keys = {"dist", "mean_h", "cv"};
 constexpr std::array<std::string_view, 3> escalate_keys = {"street", "district", "city"};
-constexpr std::array<std::string_view, 1> technology_keys = {"link_h"};
-constexpr std::array<std::string_view, 2> technology_planned = {"data_sharing", "online_share"};
-constexpr std::array<std::string_view, 2> organization_keys = {"handoff_h", "handoff_cost_h"};
-constexpr std::array<std::string_view, 2> organization_planned = {"generalist_windows",
-                                                                  "bureau_handoff_factor"};
-constexpr std::array<std::string_view, 3> institution_keys = {
-    "return_probability", "max_returns", "return_review_h"};
-constexpr std::array<std::string_view, 3> institution_planned = {
-    "three_lists", "standardization", "accept_incomplete"};
-constexpr std::array<std::string_view, 2> strategy_planned = {"leader_engagement",
-                                                              "escalate_after_returns"};
-constexpr std::array<std::string_view, 3> citizens_keys = {
-    "satisfied_if_solved", "satisfied_if_unsolved", "late_factor"};
-constexpr std::array<std::string_view, 2> citizens_planned = {"patience_h", "repeat_call"};
+constexpr std::array<std::string_view, 4> technology_keys = {
+    "link_h", "data_sharing", "online_share", "sharing_speedup"};
+constexpr std::array<std::string_view, 8> organization_keys = {"generalist_windows",
+                                                               "generalist_slowdown",
+                                                               "handoff_h",
+                                                               "handoff_cost_h",
+                                                               "bureau_handoff_factor",
+                                                               "bureau_return_factor",
+                                                               "join_h",
+                                                               "join_cost_h"};
+constexpr std::array<std::string_view, 8> institution_keys = {"return_probability",
+                                                              "max_returns",
+                                                              "return_review_h",
+                                                              "return_solve_factor",
+                                                              "three_lists",
+                                                              "three_lists_factor",
+                                                              "standardization",
+                                                              "accept_incomplete"};
+constexpr std::array<std::string_view, 5> strategy_keys = {"leader_engagement",
+                                                           "leader_decision_h",
+                                                           "escalate_after_returns",
+                                                           "rehandle",
+                                                           "max_rehandles"};
+constexpr std::array<std::string_view, 10> citizens_keys = {"satisfied_if_solved",
+                                                            "satisfied_if_unsolved",
+                                                            "late_factor",
+                                                            "visit_factor",
+                                                            "return_factor",
+                                                            "patience_h",
+                                                            "repeat_call",
+                                                            "abandon",
+                                                            "supply_h",
+                                                            "incomplete"};
+constexpr std::array<std::string_view, 5> cross_province_keys = {
+    "mismatch", "courier_h", "link_staff", "link_service_h", "migration"};
+
+// The lever keys that [provinces.NAME] may override (a subset of the top-level tables' keys).
+constexpr std::array<std::string_view, 5> province_keys = {
+    "tiers", "strategy", "technology", "organization", "institution"};
+constexpr std::array<std::string_view, 2> tier_lever_keys = {"design", "leader_capacity"};
+constexpr std::array<std::string_view, 3> technology_lever_keys = {
+    "data_sharing", "online_share", "sharing_speedup"};
+constexpr std::array<std::string_view, 6> institution_lever_keys = {"return_probability",
+                                                                    "return_solve_factor",
+                                                                    "three_lists",
+                                                                    "three_lists_factor",
+                                                                    "standardization",
+                                                                    "accept_incomplete"};
 
 constexpr std::array<std::string_view, 4> tier_choices = {"street", "district", "city", "province"};
 constexpr std::array<std::string_view, 4> channel_choices = {"window", "hotline", "online", "grid"};
-constexpr std::array<std::string_view, 1> design_choices = {"fragmented"};
-constexpr std::array<std::string_view, 2> design_planned = {"joint_review", "approval_bureau"};
+constexpr std::array<std::string_view, 3> design_choices = {
+    "fragmented", "joint_review", "approval_bureau"};
+constexpr std::array<std::string_view, 2> route_choices = {"dispatch", "upward"};
+// Index = CrossMode - 1, as in TicketTypeSpec::cross_modes.
+constexpr std::array<std::string_view, 3> cross_mode_choices = {"online", "proxy", "joint"};
 constexpr std::array<std::string_view, 5> dist_choices = {
     "exponential", "deterministic", "lognormal", "gamma", "uniform"};
 constexpr std::array<std::string_view, 2> source_choices = {"synthetic", "csv"};
@@ -120,16 +159,24 @@ struct Range {
     double hi;
     bool lo_open;
     const char* what;
+    bool hi_open = false;
 
+    // Infinity passes only a range whose upper end is infinity itself.
     [[nodiscard]] bool contains(double v) const {
-        return std::isfinite(v) && (lo_open ? v > lo : v >= lo) && v <= hi;
+        return !std::isnan(v) && (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi);
     }
 };
 
 constexpr double huge = std::numeric_limits<double>::max();
+constexpr double infinity = std::numeric_limits<double>::infinity();
 constexpr Range positive{0.0, huge, true, "a number > 0"};
 constexpr Range non_negative{0.0, huge, false, "a number >= 0"};
 constexpr Range probability{0.0, 1.0, false, "a probability in [0, 1]"};
+constexpr Range fraction{0.0, 1.0, false, "a number in [0, 1]"};
+constexpr Range below_one{0.0, 1.0, false, "a number in [0, 1) (< 1)", true};
+constexpr Range engagement{0.0, 10.0, true, "a number > 0 and <= 10"};
+constexpr Range positive_or_inf{0.0, infinity, true, "a number > 0 (inf = never)"};
+constexpr double share_tolerance = 1e-9;  // |sum of shares - 1| allowed
 
 // ---- text helpers ----
 
@@ -298,7 +345,7 @@ private:
 
     // Readers: each returns whether `out` was set from a valid value (a missing key is valid
     // and leaves the default in place, but returns false).
-    void check_keys(const toml::table& t, const std::string& path, Names known, Names planned_keys);
+    void check_keys(const toml::table& t, const std::string& path, Names known);
     const toml::table* table(const toml::table& parent,
                              const std::string& path,
                              std::string_view key);
@@ -315,6 +362,12 @@ private:
                   std::int64_t& out);
     bool read_int(
         const toml::table& t, const std::string& path, std::string_view key, int min, int& out);
+    bool read_int(const toml::table& t,
+                  const std::string& path,
+                  std::string_view key,
+                  int min,
+                  int max,
+                  int& out);
     bool read_bool(const toml::table& t, const std::string& path, std::string_view key, bool& out);
     bool read_string(const toml::table& t,
                      const std::string& path,
@@ -324,7 +377,6 @@ private:
                     const std::string& path,
                     std::string_view key,
                     Names allowed,
-                    Names planned_values,
                     std::string_view noun);
     int read_calendar(const toml::table& t, const std::string& path, std::string_view key);
     int department_index(const toml::node& n, const std::string& key, std::string_view name);
@@ -350,6 +402,13 @@ private:
     void read_ticket_types(const toml::table& root);
     void read_ticket_type(const toml::table& t, const std::string& path, model::TicketTypeSpec& tt);
     void read_levers(const toml::table& root);
+    void read_lever_keys(const toml::table& t,
+                         const std::string& prefix,
+                         bool only_levers,
+                         model::Levers& out);
+    void read_citizens(const toml::table& root);
+    void read_cross_province(const toml::table& root);
+    void read_provinces(const toml::table& root);
     void check_department_staff();
     std::string resolved_toml() const;
 };
@@ -387,18 +446,11 @@ void Builder::record_locations(const toml::table& t,
     }
 }
 
-void Builder::check_keys(const toml::table& t,
-                         const std::string& path,
-                         Names known,
-                         Names planned_keys) {
+void Builder::check_keys(const toml::table& t, const std::string& path, Names known) {
     for (auto&& [k, v] : t) {
         const std::string key = join(path, k.str());
         if (contains(known, k.str()))
             continue;
-        if (contains(planned_keys, k.str())) {
-            error_at(v, key, key + std::string(planned) + "; remove it");
-            continue;
-        }
         std::string message = "unknown key " + in_single_quotes(key);
         if (auto hint = suggest(k.str(), known)) {
             message += "; did you mean " + in_single_quotes(*hint) + "?";
@@ -471,8 +523,17 @@ bool Builder::read_int(const toml::table& t,
 
 bool Builder::read_int(
     const toml::table& t, const std::string& path, std::string_view key, int min, int& out) {
+    return read_int(t, path, key, min, INT_MAX, out);
+}
+
+bool Builder::read_int(const toml::table& t,
+                       const std::string& path,
+                       std::string_view key,
+                       int min,
+                       int max,
+                       int& out) {
     std::int64_t v = 0;
-    if (!read_int(t, path, key, min, INT_MAX, v))
+    if (!read_int(t, path, key, std::int64_t{min}, std::int64_t{max}, v))
         return false;
     out = static_cast<int>(v);
     return true;
@@ -512,7 +573,6 @@ int Builder::read_choice(const toml::table& t,
                          const std::string& path,
                          std::string_view key,
                          Names allowed,
-                         Names planned_values,
                          std::string_view noun) {
     const toml::node* n = t.get(key);
     if (n == nullptr)
@@ -527,13 +587,6 @@ int Builder::read_choice(const toml::table& t,
     const std::string& v = s->get();
     if (int i = index_of(allowed, v); i >= 0)
         return i;
-    if (contains(planned_values, v)) {
-        error_at(*n,
-                 full,
-                 full + " = " + in_quotes(v) + std::string(planned) + "; use " +
-                     list_text(allowed, in_quotes));
-        return -1;
-    }
     std::string message = full + ": expected " + what + ", got " + in_quotes(v);
     if (auto hint = suggest(v, allowed))
         message += "; did you mean " + in_quotes(*hint) + "?";
@@ -635,8 +688,8 @@ void Builder::read_dist(const toml::table& parent,
     if (t == nullptr)
         return;
     const std::string path = join(parent_path, key);
-    check_keys(*t, path, dist_keys, {});
-    if (int kind = read_choice(*t, path, "dist", dist_choices, {}, "a distribution"); kind >= 0) {
+    check_keys(*t, path, dist_keys);
+    if (int kind = read_choice(*t, path, "dist", dist_choices, "a distribution"); kind >= 0) {
         out.kind = static_cast<model::DistKind>(kind);
     }
     read_number(*t, path, "mean_h", positive, out.mean_h);
@@ -679,9 +732,7 @@ void Builder::read_dist(const toml::table& parent,
 }
 
 void Builder::read_top(const toml::table& root) {
-    std::vector<std::string_view> known(top_keys.begin(), top_keys.end());
-    known.insert(known.end(), top_tables_planned_only.begin(), top_tables_planned_only.end());
-    check_keys(root, "", known, {});
+    check_keys(root, "", top_keys);
     std::string description;
     read_string(root, "", "description", description);
     if (const toml::node* base = root.get("base")) {
@@ -695,7 +746,7 @@ void Builder::read_simulation(const toml::table& root) {
     if (t == nullptr)
         return;
     const std::string path = "simulation";
-    check_keys(*t, path, simulation_keys, {});
+    check_keys(*t, path, simulation_keys);
     read_number(*t, path, "days", positive, spec_.days);
     const bool warmup_ok = read_number(*t, path, "warmup_days", non_negative, spec_.warmup_days);
     std::int64_t seed = 1;
@@ -719,8 +770,8 @@ void Builder::read_divisions(const toml::table& root) {
     if (t == nullptr)
         t = &empty;
     const std::string path = "divisions";
-    check_keys(*t, path, divisions_keys, {});
-    if (int s = read_choice(*t, path, "source", source_choices, {}, "a source"); s >= 0) {
+    check_keys(*t, path, divisions_keys);
+    if (int s = read_choice(*t, path, "source", source_choices, "a source"); s >= 0) {
         d.source = static_cast<model::DivisionsSpec::Source>(s);
     }
     read_int(*t, path, "provinces", 1, d.provinces);
@@ -784,7 +835,7 @@ void Builder::read_divisions(const toml::table& root) {
 void Builder::read_calendar_spec(const toml::table& t,
                                  const std::string& path,
                                  model::CalendarSpec& c) {
-    check_keys(t, path, calendar_keys, {});
+    check_keys(t, path, calendar_keys);
     if (const toml::node* n = t.get("weekdays")) {
         const std::string key = join(path, "weekdays");
         const std::string what =
@@ -913,27 +964,31 @@ void Builder::read_calendars(const toml::table& root) {
 }
 
 void Builder::read_departments(const toml::table& root) {
-    std::vector<std::pair<std::string, int>> declared;  // name, calendar (-1: the tier's)
+    // name, calendar (-1: the tier's), approval
+    std::vector<std::tuple<std::string, int, bool>> declared;
     if (const toml::table* t = table(root, "", "departments")) {
         for (auto&& [k, v] : *t) {
             const std::string path = join("departments", k.str());
             int calendar = -1;
+            bool approval = true;
             if (const auto* dt = v.as_table()) {
-                check_keys(*dt, path, department_keys, {});
+                check_keys(*dt, path, department_keys);
                 std::string label;
                 read_string(*dt, path, "label", label);
                 calendar = read_calendar(*dt, path, "calendar");
+                read_bool(*dt, path, "approval", approval);
             } else {
                 expected(v, path, "a table (write [departments.NAME], optionally with label)");
             }
             // Declared even when malformed, so that its uses do not raise follow-on errors.
-            declared.emplace_back(k.str(), calendar);
+            declared.emplace_back(k.str(), calendar, approval);
         }
     }
     std::sort(declared.begin(), declared.end());
-    for (const auto& [name, calendar] : declared) {
+    for (const auto& [name, calendar, approval] : declared) {
         spec_.departments.push_back(name);
         spec_.department_calendar.push_back(calendar);
+        spec_.department_approval.push_back(approval);
     }
     for (const auto& name : spec_.departments)
         department_views_.push_back(name);
@@ -952,22 +1007,19 @@ void Builder::read_tiers(const toml::table& root) {
     const toml::table* t = table(root, "", "tiers");
     if (t == nullptr)
         return;
-    check_keys(*t, "tiers", tier_choices, {});
+    check_keys(*t, "tiers", tier_choices);
     for (std::size_t k = 0; k < tier_choices.size(); ++k) {
         const toml::table* tt = table(*t, "tiers", tier_choices[k]);
         if (tt == nullptr)
             continue;
         auto& tier = spec_.tiers[k];
         const std::string path = join("tiers", tier_choices[k]);
-        check_keys(*tt, path, tier_keys, tier_planned);
+        check_keys(*tt, path, tier_keys);
         if (int c = read_calendar(*tt, path, "calendar"); c >= 0)
             tier.calendar = c;
         read_int(*tt, path, "intake_staff", 1, tier.intake_staff);
         read_number(*tt, path, "transfer_h", non_negative, tier.transfer_h);
-        if (int d = read_choice(*tt, path, "design", design_choices, design_planned, "a design");
-            d >= 0) {
-            spec_.levers.design[k] = static_cast<model::Design>(d);
-        }
+        // design and leader_capacity are levers: read_lever_keys reads them.
         read_bool(*tt, path, "scale_staff", tier.scale_staff);
         if (const toml::table* staff = table(*tt, path, "staff")) {
             const std::string staff_path = join(path, "staff");
@@ -995,15 +1047,15 @@ void Builder::read_channels(const toml::table& root) {
     }
     const toml::table* t = table(root, "", "channels");
     if (t != nullptr) {
-        check_keys(*t, "channels", channel_choices, {});
+        check_keys(*t, "channels", channel_choices);
         for (std::size_t c = 0; c < channel_choices.size(); ++c) {
             const toml::table* ct = table(*t, "channels", channel_choices[c]);
             if (ct == nullptr)
                 continue;
             auto& channel = spec_.channels[c];
             const std::string path = join("channels", channel_choices[c]);
-            check_keys(*ct, path, channel_keys, {});
-            if (int k = read_choice(*ct, path, "tier", tier_choices, {}, "a tier"); k >= 0) {
+            check_keys(*ct, path, channel_keys);
+            if (int k = read_choice(*ct, path, "tier", tier_choices, "a tier"); k >= 0) {
                 channel.tier = static_cast<model::Tier>(k);
             }
             if (int cal = read_calendar(*ct, path, "calendar"); cal >= 0) {
@@ -1027,9 +1079,12 @@ void Builder::read_channels(const toml::table& root) {
 void Builder::read_ticket_type(const toml::table& t,
                                const std::string& path,
                                model::TicketTypeSpec& tt) {
-    check_keys(t, path, ticket_keys, ticket_planned);
-    if (int c = read_choice(t, path, "channel", channel_choices, {}, "a channel"); c >= 0) {
+    check_keys(t, path, ticket_keys);
+    if (int c = read_choice(t, path, "channel", channel_choices, "a channel"); c >= 0) {
         tt.channel = static_cast<model::Channel>(c);
+    }
+    if (int r = read_choice(t, path, "route", route_choices, "a route"); r >= 0) {
+        tt.route = static_cast<model::Route>(r);
     }
     if (t.get("rate") == nullptr) {
         error(path, join(path, "rate") + " is required (arrivals per 10,000 residents per day)");
@@ -1045,7 +1100,7 @@ void Builder::read_ticket_type(const toml::table& t,
     const bool close_ok =
         read_number(t, path, "close_at_intake", probability, tt.close_at_intake) ||
         t.get("close_at_intake") == nullptr;
-    if (int k = read_choice(t, path, "authority", tier_choices, {}, "a tier"); k >= 0) {
+    if (int k = read_choice(t, path, "authority", tier_choices, "a tier"); k >= 0) {
         tt.authority = static_cast<model::Tier>(k);
     }
     tt.escalate.fill(0.0);
@@ -1057,7 +1112,7 @@ void Builder::read_ticket_type(const toml::table& t,
                 tt.escalate = {p, p, p, 0.0};
             }
         } else if (const auto* et = n->as_table()) {
-            check_keys(*et, key, escalate_keys, {});
+            check_keys(*et, key, escalate_keys);
             for (std::size_t k = 0; k < escalate_keys.size(); ++k) {
                 read_number(*et, key, escalate_keys[k], probability, tt.escalate[k]);
             }
@@ -1085,7 +1140,10 @@ void Builder::read_ticket_type(const toml::table& t,
             listed_department = true;  // reported already
         }
     }
-    if (!listed_department && close_ok && tt.close_at_intake < 1.0) {
+    // An upward ticket (a grid data update) passes every tier above its intake and may need no
+    // department step on the way.
+    if (!listed_department && close_ok && tt.close_at_intake < 1.0 &&
+        tt.route == model::Route::dispatch) {
         const std::string key = join(path, "departments");
         error(t.get("departments") != nullptr ? key : path,
               key + ": expected at least one department (a ticket not closed at intake needs " +
@@ -1096,6 +1154,45 @@ void Builder::read_ticket_type(const toml::table& t,
     read_number(t, path, "respond_h", positive, tt.respond_h);
     read_number(t, path, "resolve_wd", positive, tt.resolve_wd);
     read_number(t, path, "solve_probability", probability, tt.solve_probability);
+    read_number(t, path, "reject_probability", probability, tt.reject_probability);
+    read_int(t, path, "materials", 0, 100, tt.materials);
+    read_bool(t, path, "online", tt.online);
+    read_number(t, path, "cross_province", probability, tt.cross_province);
+    if (const toml::node* n = t.get("cross_mode")) {
+        const std::string key = join(path, "cross_mode");
+        if (n->is_string()) {
+            if (int m =
+                    read_choice(t, path, "cross_mode", cross_mode_choices, "a cross-province mode");
+                m >= 0) {
+                tt.cross_modes = {0.0, 0.0, 0.0};
+                tt.cross_modes[static_cast<std::size_t>(m)] = 1.0;
+            }
+        } else if (const auto* mt = n->as_table()) {
+            check_keys(*mt, key, cross_mode_choices);
+            std::array<double, 3> shares{};
+            bool ok = true;
+            for (std::size_t m = 0; m < cross_mode_choices.size(); ++m) {
+                ok = (read_number(*mt, key, cross_mode_choices[m], non_negative, shares[m]) ||
+                      mt->get(cross_mode_choices[m]) == nullptr) &&
+                     ok;
+            }
+            const double sum = shares[0] + shares[1] + shares[2];
+            if (ok && std::abs(sum - 1.0) > share_tolerance) {
+                error_at(*n,
+                         key,
+                         key + ": expected shares {online, proxy, joint} that sum to 1, got " +
+                             number_text(shares[0]) + " + " + number_text(shares[1]) + " + " +
+                             number_text(shares[2]) + " = " + number_text(sum));
+            } else if (ok) {
+                tt.cross_modes = shares;
+            }
+        } else {
+            expected(*n,
+                     key,
+                     "a cross-province mode (" + list_text(cross_mode_choices, in_quotes) +
+                         ") or a table {online = S, proxy = S, joint = S} of shares summing to 1");
+        }
+    }
 }
 
 void Builder::read_ticket_types(const toml::table& root) {
@@ -1122,30 +1219,189 @@ void Builder::read_ticket_types(const toml::table& root) {
 }
 
 void Builder::read_levers(const toml::table& root) {
+    // The tables' own keys first; read_tiers checked those of tiers.<tier>.
+    if (const toml::table* t = table(root, "", "strategy"))
+        check_keys(*t, "strategy", strategy_keys);
     if (const toml::table* t = table(root, "", "technology")) {
-        check_keys(*t, "technology", technology_keys, technology_planned);
+        check_keys(*t, "technology", technology_keys);
         read_number(*t, "technology", "link_h", positive, spec_.link_h);
     }
-    if (const toml::table* t = table(root, "", "organization")) {
-        check_keys(*t, "organization", organization_keys, organization_planned);
-        read_number(*t, "organization", "handoff_h", non_negative, spec_.levers.handoff_h);
-        read_number(*t, "organization", "handoff_cost_h", non_negative, spec_.levers.handoff_cost_h);
-    }
+    if (const toml::table* t = table(root, "", "organization"))
+        check_keys(*t, "organization", organization_keys);
     if (const toml::table* t = table(root, "", "institution")) {
-        check_keys(*t, "institution", institution_keys, institution_planned);
-        read_number(*t, "institution", "return_probability", probability, spec_.levers.return_probability);
+        check_keys(*t, "institution", institution_keys);
         read_int(*t, "institution", "max_returns", 0, spec_.max_returns);
         read_number(*t, "institution", "return_review_h", non_negative, spec_.return_review_h);
     }
-    if (const toml::table* t = table(root, "", "strategy")) {
-        check_keys(*t, "strategy", {}, strategy_planned);
+    read_lever_keys(root, "", false, spec_.levers);
+}
+
+// The lever keys under `t`: the scenario's top level (prefix "") or a [provinces.NAME] table,
+// laid over `out`. With `only_levers`, any other key is an error; the top-level tables hold
+// other keys too, and their callers check those.
+void Builder::read_lever_keys(const toml::table& t,
+                              const std::string& prefix,
+                              bool only_levers,
+                              model::Levers& out) {
+    // A top-level table that is not a table was reported by its section's reader already.
+    auto sub_table = [&](const toml::table& parent,
+                         const std::string& path,
+                         std::string_view key) -> const toml::table* {
+        return only_levers ? table(parent, path, key) : parent.get_as<toml::table>(key);
+    };
+    auto section = [&](std::string_view key, Names lever_keys) -> const toml::table* {
+        const toml::table* sub = sub_table(t, prefix, key);
+        if (sub != nullptr && only_levers)
+            check_keys(*sub, join(prefix, key), lever_keys);
+        return sub;
+    };
+    if (const toml::table* tiers = section("tiers", tier_choices)) {
+        const std::string tiers_path = join(prefix, "tiers");
+        for (std::size_t k = 0; k < tier_choices.size(); ++k) {
+            const toml::table* tt = sub_table(*tiers, tiers_path, tier_choices[k]);
+            if (tt == nullptr)
+                continue;
+            const std::string path = join(tiers_path, tier_choices[k]);
+            if (only_levers)
+                check_keys(*tt, path, tier_lever_keys);
+            if (int d = read_choice(*tt, path, "design", design_choices, "a design"); d >= 0)
+                out.design[k] = static_cast<model::Design>(d);
+            read_int(*tt, path, "leader_capacity", 1, out.leader_capacity[k]);
+        }
     }
-    if (const toml::table* t = table(root, "", "citizens")) {
-        auto& c = spec_.citizens;
-        check_keys(*t, "citizens", citizens_keys, citizens_planned);
-        read_number(*t, "citizens", "satisfied_if_solved", probability, c.satisfied_if_solved);
-        read_number(*t, "citizens", "satisfied_if_unsolved", probability, c.satisfied_if_unsolved);
-        read_number(*t, "citizens", "late_factor", probability, c.late_factor);
+    if (const toml::table* st = section("strategy", strategy_keys)) {
+        const std::string path = join(prefix, "strategy");
+        read_number(*st, path, "leader_engagement", engagement, out.leader_engagement);
+        read_number(*st, path, "leader_decision_h", positive, out.leader_decision_h);
+        read_int(*st, path, "escalate_after_returns", 0, out.escalate_after_returns);
+        read_number(*st, path, "rehandle", probability, out.rehandle);
+        read_int(*st, path, "max_rehandles", 0, 100, out.max_rehandles);
+    }
+    if (const toml::table* tech = section("technology", technology_lever_keys)) {
+        const std::string path = join(prefix, "technology");
+        if (const toml::node* n = tech->get("data_sharing")) {
+            const std::string key = join(path, "data_sharing");
+            if (n->is_number()) {
+                double p = 0.0;
+                if (read_number(*tech, path, "data_sharing", probability, p))
+                    out.data_sharing.fill(p);
+            } else if (const auto* dt = n->as_table()) {
+                check_keys(*dt, key, tier_choices);
+                out.data_sharing.fill(0.0);  // a tier left out shares nothing
+                for (std::size_t k = 0; k < tier_choices.size(); ++k)
+                    read_number(*dt, key, tier_choices[k], probability, out.data_sharing[k]);
+            } else {
+                expected(*n,
+                         key,
+                         "a probability in [0, 1] or a table {street = P, district = P, city = P, "
+                         "province = P}");
+            }
+        }
+        read_number(*tech, path, "online_share", probability, out.online_share);
+        read_number(*tech, path, "sharing_speedup", fraction, out.sharing_speedup);
+    }
+    if (const toml::table* org = section("organization", organization_keys)) {
+        const std::string path = join(prefix, "organization");
+        read_bool(*org, path, "generalist_windows", out.generalist_windows);
+        read_number(*org, path, "generalist_slowdown", positive, out.generalist_slowdown);
+        read_number(*org, path, "handoff_h", non_negative, out.handoff_h);
+        read_number(*org, path, "handoff_cost_h", non_negative, out.handoff_cost_h);
+        read_number(*org, path, "bureau_handoff_factor", fraction, out.bureau_handoff_factor);
+        read_number(*org, path, "bureau_return_factor", fraction, out.bureau_return_factor);
+        read_number(*org, path, "join_h", non_negative, out.join_h);
+        read_number(*org, path, "join_cost_h", non_negative, out.join_cost_h);
+    }
+    if (const toml::table* inst = section("institution", institution_lever_keys)) {
+        const std::string path = join(prefix, "institution");
+        read_number(*inst, path, "return_probability", probability, out.return_probability);
+        read_number(*inst, path, "return_solve_factor", fraction, out.return_solve_factor);
+        read_bool(*inst, path, "three_lists", out.three_lists);
+        read_number(*inst, path, "three_lists_factor", fraction, out.three_lists_factor);
+        read_number(*inst, path, "standardization", fraction, out.standardization);
+        read_bool(*inst, path, "accept_incomplete", out.accept_incomplete);
+    }
+}
+
+void Builder::read_citizens(const toml::table& root) {
+    const toml::table* t = table(root, "", "citizens");
+    if (t == nullptr)
+        return;
+    auto& c = spec_.citizens;
+    const std::string path = "citizens";
+    check_keys(*t, path, citizens_keys);
+    read_number(*t, path, "satisfied_if_solved", probability, c.satisfied_if_solved);
+    read_number(*t, path, "satisfied_if_unsolved", probability, c.satisfied_if_unsolved);
+    read_number(*t, path, "late_factor", probability, c.late_factor);
+    read_number(*t, path, "visit_factor", fraction, c.visit_factor);
+    read_number(*t, path, "return_factor", fraction, c.return_factor);
+    read_number(*t, path, "patience_h", positive_or_inf, c.patience_h);
+    const bool repeat_ok = read_number(*t, path, "repeat_call", probability, c.repeat_call) ||
+                           t->get("repeat_call") == nullptr;
+    const bool abandon_ok =
+        read_number(*t, path, "abandon", probability, c.abandon) || t->get("abandon") == nullptr;
+    if (repeat_ok && abandon_ok && c.repeat_call + c.abandon > 1.0 + share_tolerance) {
+        // The two split the chases, so together they are a probability.
+        error(t->get("abandon") != nullptr ? "citizens.abandon" : "citizens.repeat_call",
+              "citizens.repeat_call + citizens.abandon: expected a sum <= 1 (both are shares of "
+              "the chases), got " +
+                  number_text(c.repeat_call) + " + " + number_text(c.abandon) + " = " +
+                  number_text(c.repeat_call + c.abandon));
+    }
+    read_number(*t, path, "supply_h", non_negative, c.supply_h);
+    read_number(*t, path, "incomplete", below_one, c.incomplete);
+}
+
+void Builder::read_cross_province(const toml::table& root) {
+    const toml::table* t = table(root, "", "cross_province");
+    if (t == nullptr)
+        return;
+    auto& x = spec_.cross;
+    const std::string path = "cross_province";
+    check_keys(*t, path, cross_province_keys);
+    read_number(*t, path, "mismatch", probability, x.mismatch);
+    read_number(*t, path, "courier_h", non_negative, x.courier_h);
+    read_int(*t, path, "link_staff", 1, x.link_staff);
+    read_number(*t, path, "link_service_h", positive, x.link_service_h);
+    // [cross_province.migration.FROM] TO = weight. The province names and codes are checked
+    // against the organisation when it is built; their locations are in spec_.locations.
+    if (const toml::table* m = table(*t, path, "migration")) {
+        const std::string migration_path = join(path, "migration");
+        for (auto&& [from, v] : *m) {
+            const std::string from_path = join(migration_path, from.str());
+            const auto* ft = v.as_table();
+            if (ft == nullptr) {
+                expected(
+                    v,
+                    from_path,
+                    "a table of weights {TO = weight} (write [cross_province.migration.FROM])");
+                continue;
+            }
+            for (auto&& [to, w] : *ft) {
+                double weight = 0.0;
+                if (read_number(*ft, from_path, to.str(), non_negative, weight)) {
+                    x.migration.push_back({std::string(from.str()), std::string(to.str()), weight});
+                }
+            }
+        }
+    }
+}
+
+// After read_levers: a province's levers are the top-level ones with its own keys laid over.
+void Builder::read_provinces(const toml::table& root) {
+    const toml::table* t = table(root, "", "provinces");
+    if (t == nullptr)
+        return;
+    for (auto&& [k, v] : *t) {
+        const std::string path = join("provinces", k.str());
+        const auto* pt = v.as_table();
+        if (pt == nullptr) {
+            expected(v, path, "a table of lever overrides (write [provinces.NAME])");
+            continue;
+        }
+        check_keys(*pt, path, province_keys);
+        model::Levers levers = spec_.levers;
+        read_lever_keys(*pt, path, true, levers);
+        spec_.province_levers.emplace_back(k.str(), levers);  // table order = name order
     }
 }
 
@@ -1232,6 +1488,9 @@ ScenarioSpec Builder::build() {
     read_channels(root);
     read_ticket_types(root);
     read_levers(root);
+    read_citizens(root);
+    read_cross_province(root);
+    read_provinces(root);
     check_department_staff();
 
     if (!diags_.empty()) {

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -89,6 +90,33 @@ bool any_message_contains(const std::vector<Diagnostic>& diags, const std::strin
     return false;
 }
 
+void require_same_levers(const tiersim::model::Levers& a, const tiersim::model::Levers& b) {
+    CHECK(a.design == b.design);
+    CHECK(a.leader_capacity == b.leader_capacity);
+    CHECK(a.leader_engagement == b.leader_engagement);
+    CHECK(a.leader_decision_h == b.leader_decision_h);
+    CHECK(a.escalate_after_returns == b.escalate_after_returns);
+    CHECK(a.rehandle == b.rehandle);
+    CHECK(a.max_rehandles == b.max_rehandles);
+    CHECK(a.data_sharing == b.data_sharing);
+    CHECK(a.online_share == b.online_share);
+    CHECK(a.sharing_speedup == b.sharing_speedup);
+    CHECK(a.generalist_windows == b.generalist_windows);
+    CHECK(a.generalist_slowdown == b.generalist_slowdown);
+    CHECK(a.handoff_h == b.handoff_h);
+    CHECK(a.handoff_cost_h == b.handoff_cost_h);
+    CHECK(a.bureau_handoff_factor == b.bureau_handoff_factor);
+    CHECK(a.bureau_return_factor == b.bureau_return_factor);
+    CHECK(a.join_h == b.join_h);
+    CHECK(a.join_cost_h == b.join_cost_h);
+    CHECK(a.return_probability == b.return_probability);
+    CHECK(a.return_solve_factor == b.return_solve_factor);
+    CHECK(a.three_lists == b.three_lists);
+    CHECK(a.three_lists_factor == b.three_lists_factor);
+    CHECK(a.standardization == b.standardization);
+    CHECK(a.accept_incomplete == b.accept_incomplete);
+}
+
 void require_same_dist(const tiersim::model::DistSpec& a, const tiersim::model::DistSpec& b) {
     CHECK(a.kind == b.kind);
     CHECK(a.mean_h == b.mean_h);
@@ -117,12 +145,13 @@ void require_same_spec(const ScenarioSpec& a, const ScenarioSpec& b) {
         CHECK(a.calendars[i].hours == b.calendars[i].hours);
     }
     CHECK(a.departments == b.departments);
+    CHECK(a.department_calendar == b.department_calendar);
+    CHECK(a.department_approval == b.department_approval);
     for (std::size_t k = 0; k < a.tiers.size(); ++k) {
         CHECK(a.tiers[k].calendar == b.tiers[k].calendar);
         CHECK(a.tiers[k].intake_staff == b.tiers[k].intake_staff);
         CHECK(a.tiers[k].staff == b.tiers[k].staff);
         CHECK(a.tiers[k].transfer_h == b.tiers[k].transfer_h);
-        CHECK(a.levers.design[k] == b.levers.design[k]);
         CHECK(a.tiers[k].scale_staff == b.tiers[k].scale_staff);
     }
     for (std::size_t c = 0; c < a.channels.size(); ++c) {
@@ -148,16 +177,42 @@ void require_same_spec(const ScenarioSpec& a, const ScenarioSpec& b) {
         CHECK(x.respond_h == y.respond_h);
         CHECK(x.resolve_wd == y.resolve_wd);
         CHECK(x.solve_probability == y.solve_probability);
+        CHECK(x.route == y.route);
+        CHECK(x.reject_probability == y.reject_probability);
+        CHECK(x.materials == y.materials);
+        CHECK(x.online == y.online);
+        CHECK(x.cross_province == y.cross_province);
+        CHECK(x.cross_modes == y.cross_modes);
     }
     CHECK(a.link_h == b.link_h);
-    CHECK(a.levers.handoff_h == b.levers.handoff_h);
-    CHECK(a.levers.handoff_cost_h == b.levers.handoff_cost_h);
-    CHECK(a.levers.return_probability == b.levers.return_probability);
     CHECK(a.max_returns == b.max_returns);
     CHECK(a.return_review_h == b.return_review_h);
     CHECK(a.citizens.satisfied_if_solved == b.citizens.satisfied_if_solved);
     CHECK(a.citizens.satisfied_if_unsolved == b.citizens.satisfied_if_unsolved);
     CHECK(a.citizens.late_factor == b.citizens.late_factor);
+    CHECK(a.citizens.visit_factor == b.citizens.visit_factor);
+    CHECK(a.citizens.return_factor == b.citizens.return_factor);
+    CHECK(a.citizens.patience_h == b.citizens.patience_h);
+    CHECK(a.citizens.repeat_call == b.citizens.repeat_call);
+    CHECK(a.citizens.abandon == b.citizens.abandon);
+    CHECK(a.citizens.supply_h == b.citizens.supply_h);
+    CHECK(a.citizens.incomplete == b.citizens.incomplete);
+    CHECK(a.cross.mismatch == b.cross.mismatch);
+    CHECK(a.cross.courier_h == b.cross.courier_h);
+    CHECK(a.cross.link_staff == b.cross.link_staff);
+    CHECK(a.cross.link_service_h == b.cross.link_service_h);
+    REQUIRE(a.cross.migration.size() == b.cross.migration.size());
+    for (std::size_t i = 0; i < a.cross.migration.size(); ++i) {
+        CHECK(a.cross.migration[i].from == b.cross.migration[i].from);
+        CHECK(a.cross.migration[i].to == b.cross.migration[i].to);
+        CHECK(a.cross.migration[i].weight == b.cross.migration[i].weight);
+    }
+    require_same_levers(a.levers, b.levers);
+    REQUIRE(a.province_levers.size() == b.province_levers.size());
+    for (std::size_t i = 0; i < a.province_levers.size(); ++i) {
+        CHECK(a.province_levers[i].first == b.province_levers[i].first);
+        require_same_levers(a.province_levers[i].second, b.province_levers[i].second);
+    }
 }
 
 }  // namespace
@@ -238,16 +293,61 @@ TEST_CASE("a minimal scenario gets every default", "[io][scenario_loader]") {
     CHECK(t.respond_h == 24.0);
     CHECK(t.resolve_wd == 7.0);
     CHECK(t.solve_probability == 0.9);
+    CHECK(t.route == Route::dispatch);
+    CHECK(t.reject_probability == 0.0);
+    CHECK(t.materials == 0);
+    CHECK_FALSE(t.online);
+    CHECK(t.cross_province == 0.0);
+    CHECK(t.cross_modes == std::array<double, 3>{1.0, 0.0, 0.0});
 
+    CHECK(s.department_approval == std::vector<bool>{true});
     CHECK(s.link_h == 24.0);
-    CHECK(s.levers.handoff_h == 4.0);
-    CHECK(s.levers.handoff_cost_h == 0.5);
-    CHECK(s.levers.return_probability == 0.0);
     CHECK(s.max_returns == 3);
     CHECK(s.return_review_h == 8.0);
+
+    const Levers& l = s.levers;
+    CHECK(l.leader_capacity == std::array<int, tier_count>{1, 1, 1, 1});
+    CHECK(l.leader_engagement == 1.0);
+    CHECK(l.leader_decision_h == 4.0);
+    CHECK(l.escalate_after_returns == 0);
+    CHECK(l.rehandle == 0.0);
+    CHECK(l.max_rehandles == 2);
+    CHECK(l.data_sharing == std::array<double, tier_count>{0.0, 0.0, 0.0, 0.0});
+    CHECK(l.online_share == 0.0);
+    CHECK(l.sharing_speedup == 0.35);
+    CHECK(l.generalist_windows);
+    CHECK(l.generalist_slowdown == 1.0);
+    CHECK(l.handoff_h == 4.0);
+    CHECK(l.handoff_cost_h == 0.5);
+    CHECK(l.bureau_handoff_factor == 0.3);
+    CHECK(l.bureau_return_factor == 0.2);
+    CHECK(l.join_h == 8.0);
+    CHECK(l.join_cost_h == 0.5);
+    CHECK(l.return_probability == 0.0);
+    CHECK(l.return_solve_factor == 1.0);
+    CHECK_FALSE(l.three_lists);
+    CHECK(l.three_lists_factor == 0.25);
+    CHECK(l.standardization == 1.0);
+    CHECK_FALSE(l.accept_incomplete);
+    CHECK(s.province_levers.empty());
+
     CHECK(s.citizens.satisfied_if_solved == 0.95);
     CHECK(s.citizens.satisfied_if_unsolved == 0.30);
     CHECK(s.citizens.late_factor == 0.8);
+    CHECK(s.citizens.visit_factor == 1.0);
+    CHECK(s.citizens.return_factor == 1.0);
+    CHECK(std::isinf(s.citizens.patience_h));
+    CHECK(s.citizens.patience_h > 0.0);
+    CHECK(s.citizens.repeat_call == 0.0);
+    CHECK(s.citizens.abandon == 0.0);
+    CHECK(s.citizens.supply_h == 48.0);
+    CHECK(s.citizens.incomplete == 0.2);
+
+    CHECK(s.cross.mismatch == 0.1);
+    CHECK(s.cross.courier_h == 48.0);
+    CHECK(s.cross.link_staff == 2);
+    CHECK(s.cross.link_service_h == 0.5);
+    CHECK(s.cross.migration.empty());
 }
 
 TEST_CASE("values are read, sorted and normalised", "[io][scenario_loader]") {
@@ -503,11 +603,11 @@ TEST_CASE("schema errors name the key and what was expected", "[io][scenario_loa
     auto diags_for = [&](const std::string& extra) {
         return diagnostics_of(dir.write("case.toml", minimal + extra));
     };
-    CHECK(any_message_contains(diags_for("[tiers.district]\nleader_capacity = 2\n"),
-                               "tiers.district.leader_capacity is not supported yet (planned: "
-                               "the reform-levers issue); remove it"));
-    CHECK(any_message_contains(diags_for("[tiers.district]\ndesign = \"joint_review\"\n"),
-                               "is not supported yet"));
+    CHECK(any_message_contains(diags_for("[tiers.district]\nleader_capacity = 0\n"),
+                               "tiers.district.leader_capacity: expected an integer >= 1, got 0"));
+    CHECK(any_message_contains(diags_for("[tiers.district]\ndesign = \"joint\"\n"),
+                               "tiers.district.design: expected a design (\"fragmented\", "
+                               "\"joint_review\", or \"approval_bureau\"), got \"joint\""));
     CHECK(any_message_contains(diags_for("[ticket_types.u]\nclose_at_intake = 1.0\n"),
                                "ticket_types.u.rate is required"));
     CHECK(any_message_contains(diags_for("[calendars.always]\n"), "built in"));
@@ -535,6 +635,420 @@ escalate = { street = 0.1 }
     // Closing everything at intake needs no department at all.
     CHECK_NOTHROW(load_scenario(
         dir.write("intake_only.toml", "[ticket_types.t]\nrate = 1\nclose_at_intake = 1.0\n")));
+}
+
+TEST_CASE("every lever, citizen and cross-province key is read", "[io][scenario_loader]") {
+    using namespace tiersim::model;
+    TempDir dir;
+    const std::string path = dir.write("levers.toml", R"(
+[departments.a]
+approval = false
+[departments.d]
+
+[tiers.street]
+staff = { a = 1, d = 1 }
+[tiers.district]
+design = "joint_review"
+leader_capacity = 2
+[tiers.city]
+design = "approval_bureau"
+leader_capacity = 3
+
+[ticket_types.t]
+rate = 2.0
+departments = ["d", "a"]
+materials = 3
+online = true
+cross_province = 0.25
+cross_mode = "proxy"
+
+[ticket_types.u]
+rate = 1.0
+channel = "grid"
+route = "upward"
+reject_probability = 0.15
+
+[strategy]
+leader_engagement = 2.5
+leader_decision_h = 6
+escalate_after_returns = 2
+rehandle = 0.4
+max_rehandles = 5
+
+[technology]
+link_h = 12
+data_sharing = 0.6
+online_share = 0.7
+sharing_speedup = 0.5
+
+[organization]
+generalist_windows = false
+generalist_slowdown = 1.3
+handoff_h = 2
+handoff_cost_h = 0.25
+bureau_handoff_factor = 0.4
+bureau_return_factor = 0.1
+join_h = 6
+join_cost_h = 0.75
+
+[institution]
+return_probability = 0.12
+max_returns = 4
+return_review_h = 5
+return_solve_factor = 0.9
+three_lists = true
+three_lists_factor = 0.3
+standardization = 0.8
+accept_incomplete = true
+
+[citizens]
+visit_factor = 0.9
+return_factor = 0.7
+patience_h = 36
+repeat_call = 0.6
+abandon = 0.3
+supply_h = 24
+incomplete = 0.35
+
+[cross_province]
+mismatch = 0.2
+courier_h = 36
+link_staff = 4
+link_service_h = 0.75
+)");
+    const ScenarioSpec s = load_scenario(path);
+    CHECK(s.departments == std::vector<std::string>{"a", "d"});
+    CHECK(s.department_approval == std::vector<bool>{false, true});
+
+    REQUIRE(s.ticket_types.size() == 2);
+    const auto& t = s.ticket_types[0];
+    CHECK(t.route == Route::dispatch);
+    CHECK(t.materials == 3);
+    CHECK(t.online);
+    CHECK(t.cross_province == 0.25);
+    CHECK(t.cross_modes == std::array<double, 3>{0.0, 1.0, 0.0});
+    const auto& u = s.ticket_types[1];
+    CHECK(u.route == Route::upward);
+    CHECK(u.reject_probability == 0.15);
+    CHECK(u.departments.empty());  // an upward ticket needs no department
+
+    const Levers& l = s.levers;
+    CHECK(l.design == std::array<Design, tier_count>{Design::fragmented,
+                                                     Design::joint_review,
+                                                     Design::approval_bureau,
+                                                     Design::fragmented});
+    CHECK(l.leader_capacity == std::array<int, tier_count>{1, 2, 3, 1});
+    CHECK(l.leader_engagement == 2.5);
+    CHECK(l.leader_decision_h == 6.0);
+    CHECK(l.escalate_after_returns == 2);
+    CHECK(l.rehandle == 0.4);
+    CHECK(l.max_rehandles == 5);
+    CHECK(s.link_h == 12.0);
+    CHECK(l.data_sharing == std::array<double, tier_count>{0.6, 0.6, 0.6, 0.6});
+    CHECK(l.online_share == 0.7);
+    CHECK(l.sharing_speedup == 0.5);
+    CHECK_FALSE(l.generalist_windows);
+    CHECK(l.generalist_slowdown == 1.3);
+    CHECK(l.handoff_h == 2.0);
+    CHECK(l.handoff_cost_h == 0.25);
+    CHECK(l.bureau_handoff_factor == 0.4);
+    CHECK(l.bureau_return_factor == 0.1);
+    CHECK(l.join_h == 6.0);
+    CHECK(l.join_cost_h == 0.75);
+    CHECK(l.return_probability == 0.12);
+    CHECK(s.max_returns == 4);
+    CHECK(s.return_review_h == 5.0);
+    CHECK(l.return_solve_factor == 0.9);
+    CHECK(l.three_lists);
+    CHECK(l.three_lists_factor == 0.3);
+    CHECK(l.standardization == 0.8);
+    CHECK(l.accept_incomplete);
+
+    CHECK(s.citizens.visit_factor == 0.9);
+    CHECK(s.citizens.return_factor == 0.7);
+    CHECK(s.citizens.patience_h == 36.0);
+    CHECK(s.citizens.repeat_call == 0.6);
+    CHECK(s.citizens.abandon == 0.3);
+    CHECK(s.citizens.supply_h == 24.0);
+    CHECK(s.citizens.incomplete == 0.35);
+
+    CHECK(s.cross.mismatch == 0.2);
+    CHECK(s.cross.courier_h == 36.0);
+    CHECK(s.cross.link_staff == 4);
+    CHECK(s.cross.link_service_h == 0.75);
+
+    // The resolved text carries every one of them.
+    const ScenarioSpec again = load_scenario(dir.write("again/levers.toml", s.resolved_toml));
+    require_same_spec(s, again);
+
+    SECTION("patience may be infinite, and --set sets the new keys") {
+        const ScenarioSpec o = load_scenario(path,
+                                             {"citizens.patience_h=inf",
+                                              "tiers.street.design=approval_bureau",
+                                              "technology.data_sharing={city = 0.5}",
+                                              "ticket_types.t.cross_mode=joint"});
+        CHECK(std::isinf(o.citizens.patience_h));
+        CHECK(o.levers.design[0] == Design::approval_bureau);
+        CHECK(o.levers.data_sharing == std::array<double, tier_count>{0.0, 0.0, 0.5, 0.0});
+        CHECK(o.ticket_types[0].cross_modes == std::array<double, 3>{0.0, 0.0, 1.0});
+        CHECK(o.where("citizens.patience_h").file == "<command line>");
+        const ScenarioSpec r = load_scenario(dir.write("again/inf.toml", o.resolved_toml));
+        CHECK(std::isinf(r.citizens.patience_h));
+    }
+}
+
+TEST_CASE("data_sharing is one probability or a table by tier", "[io][scenario_loader]") {
+    using tiersim::model::tier_count;
+    TempDir dir;
+    const std::string path = dir.write("s.toml", minimal);
+    CHECK(load_scenario(path, {"technology.data_sharing=0.25"}).levers.data_sharing ==
+          std::array<double, tier_count>{0.25, 0.25, 0.25, 0.25});
+    CHECK(load_scenario(path, {"technology.data_sharing=1"}).levers.data_sharing ==
+          std::array<double, tier_count>{1.0, 1.0, 1.0, 1.0});
+    // A tier left out of the table shares nothing.
+    CHECK(load_scenario(path, {"technology.data_sharing={street = 0.2, province = 0.9}"})
+              .levers.data_sharing == std::array<double, tier_count>{0.2, 0.0, 0.0, 0.9});
+
+    const auto unknown = diagnostics_of(path, {"technology.data_sharing={stret = 0.2}"});
+    REQUIRE(unknown.size() == 1);
+    CHECK(unknown[0].message ==
+          "unknown key 'technology.data_sharing.stret'; did you mean 'street'?");
+    CHECK(any_message_contains(diagnostics_of(path, {"technology.data_sharing={city = 1.5}"}),
+                               "technology.data_sharing.city: expected a probability in [0, 1], "
+                               "got 1.5"));
+    CHECK(any_message_contains(diagnostics_of(path, {"technology.data_sharing=\"all\""}),
+                               "technology.data_sharing: expected a probability in [0, 1] or a "
+                               "table {street = P, district = P, city = P, province = P}, got "
+                               "string \"all\""));
+}
+
+TEST_CASE("cross_mode is one mode or a table of shares", "[io][scenario_loader]") {
+    TempDir dir;
+    const std::string path = dir.write("s.toml", minimal);
+    auto modes = [&](const std::string& value) {
+        return load_scenario(path, {"ticket_types.t.cross_mode=" + value})
+            .ticket_types[0]
+            .cross_modes;
+    };
+    CHECK(modes("\"online\"") == std::array<double, 3>{1.0, 0.0, 0.0});
+    CHECK(modes("proxy") == std::array<double, 3>{0.0, 1.0, 0.0});
+    CHECK(modes("joint") == std::array<double, 3>{0.0, 0.0, 1.0});
+    CHECK(modes("{online = 0.5, proxy = 0.3, joint = 0.2}") ==
+          std::array<double, 3>{0.5, 0.3, 0.2});
+    CHECK(modes("{proxy = 0.25, joint = 0.75}") == std::array<double, 3>{0.0, 0.25, 0.75});
+    CHECK(modes("{joint = 1}") == std::array<double, 3>{0.0, 0.0, 1.0});
+    // Within the tolerance of 1e-9.
+    CHECK(modes("{online = 0.1, proxy = 0.2, joint = 0.7}")[2] == 0.7);
+
+    const auto sum =
+        diagnostics_of(path, {"ticket_types.t.cross_mode={online = 0.5, joint = 0.6}"});
+    REQUIRE(sum.size() == 1);
+    CHECK(sum[0].key == "ticket_types.t.cross_mode");
+    CHECK(sum[0].message ==
+          "ticket_types.t.cross_mode: expected shares {online, proxy, joint} that sum to 1, got "
+          "0.5 + 0.0 + 0.6 = 1.1");
+    CHECK(
+        any_message_contains(diagnostics_of(path, {"ticket_types.t.cross_mode={online = -0.5}"}),
+                             "ticket_types.t.cross_mode.online: expected a number >= 0, got -0.5"));
+    CHECK(any_message_contains(diagnostics_of(path, {"ticket_types.t.cross_mode={web = 1.0}"}),
+                               "unknown key 'ticket_types.t.cross_mode.web'"));
+    CHECK(any_message_contains(diagnostics_of(path, {"ticket_types.t.cross_mode=\"courier\""}),
+                               "ticket_types.t.cross_mode: expected a cross-province mode "
+                               "(\"online\", \"proxy\", or \"joint\"), got \"courier\""));
+    CHECK(any_message_contains(diagnostics_of(path, {"ticket_types.t.cross_mode=2"}),
+                               "ticket_types.t.cross_mode: expected a cross-province mode"));
+}
+
+TEST_CASE("a province inherits the top-level levers and overrides what it names",
+          "[io][scenario_loader]") {
+    using namespace tiersim::model;
+    TempDir dir;
+    const std::string path = dir.write("provinces.toml", minimal + R"(
+[tiers.district]
+design = "joint_review"
+leader_capacity = 2
+
+[strategy]
+leader_engagement = 2.0
+rehandle = 0.3
+
+[technology]
+data_sharing = 0.5
+online_share = 0.4
+
+[organization]
+handoff_h = 3.0
+
+[institution]
+return_probability = 0.1
+max_returns = 5
+
+[provinces.P2.tiers.district]
+design = "approval_bureau"
+[provinces.P2.tiers.city]
+leader_capacity = 4
+[provinces.P2.strategy]
+rehandle = 0.6
+[provinces.P2.technology]
+data_sharing = { province = 0.9 }
+[provinces.P2.organization]
+generalist_windows = false
+[provinces.P2.institution]
+three_lists = true
+return_probability = 0.05
+
+[provinces.32]
+)");
+    const ScenarioSpec s = load_scenario(path);
+    REQUIRE(s.province_levers.size() == 2);
+    // Table order is name order.
+    CHECK(s.province_levers[0].first == "32");
+    CHECK(s.province_levers[1].first == "P2");
+    CHECK(s.where("provinces.P2").file == path);
+    CHECK(s.where("provinces.32").line == 44);
+
+    // A province that names nothing has exactly the top-level levers.
+    require_same_levers(s.province_levers[0].second, s.levers);
+
+    const Levers& top = s.levers;
+    const Levers& p2 = s.province_levers[1].second;
+    CHECK(top.design[1] == Design::joint_review);
+    CHECK(p2.design ==
+          std::array<Design, tier_count>{
+              Design::fragmented, Design::approval_bureau, Design::fragmented, Design::fragmented});
+    CHECK(p2.leader_capacity == std::array<int, tier_count>{1, 2, 4, 1});
+    CHECK(p2.leader_engagement == 2.0);  // inherited
+    CHECK(p2.rehandle == 0.6);
+    CHECK(top.rehandle == 0.3);
+    CHECK(p2.data_sharing == std::array<double, tier_count>{0.0, 0.0, 0.0, 0.9});
+    CHECK(top.data_sharing == std::array<double, tier_count>{0.5, 0.5, 0.5, 0.5});
+    CHECK(p2.online_share == 0.4);  // inherited
+    CHECK_FALSE(p2.generalist_windows);
+    CHECK(top.generalist_windows);
+    CHECK(p2.handoff_h == 3.0);  // inherited
+    CHECK(p2.three_lists);
+    CHECK_FALSE(top.three_lists);
+    CHECK(p2.return_probability == 0.05);
+    CHECK(top.return_probability == 0.1);
+    CHECK(s.max_returns == 5);
+
+    // The overrides round-trip through the resolved text.
+    require_same_spec(s, load_scenario(dir.write("again/provinces.toml", s.resolved_toml)));
+
+    SECTION("a key that is not a lever is an error, with a suggestion where one fits") {
+        const auto staff = diagnostics_of(path, {"provinces.P2.tiers.street.intake_staff=3"});
+        REQUIRE(staff.size() == 1);
+        CHECK(staff[0].message ==
+              "unknown key 'provinces.P2.tiers.street.intake_staff' (expected "
+              "'design' or 'leader_capacity')");
+        CHECK(any_message_contains(diagnostics_of(path, {"provinces.P2.technology.link_h=3"}),
+                                   "unknown key 'provinces.P2.technology.link_h'"));
+        CHECK(any_message_contains(diagnostics_of(path, {"provinces.P2.institution.max_returns=1"}),
+                                   "unknown key 'provinces.P2.institution.max_returns'"));
+        CHECK(any_message_contains(diagnostics_of(path, {"provinces.P2.citizens.abandon=0.1"}),
+                                   "unknown key 'provinces.P2.citizens'"));
+        CHECK(any_message_contains(diagnostics_of(path, {"provinces.P2.tiers.town.design=1"}),
+                                   "unknown key 'provinces.P2.tiers.town'"));
+        CHECK(any_message_contains(diagnostics_of(path, {"provinces.P2.strategy.rehandel=0.1"}),
+                                   "unknown key 'provinces.P2.strategy.rehandel'; did you mean "
+                                   "'rehandle'?"));
+        CHECK(any_message_contains(diagnostics_of(path, {"provinces.P2.strategy.rehandle=2"}),
+                                   "provinces.P2.strategy.rehandle: expected a probability in "
+                                   "[0, 1], got 2"));
+        CHECK(any_message_contains(diagnostics_of(path, {"provinces.P3=1"}),
+                                   "provinces.P3: expected a table of lever overrides"));
+    }
+}
+
+TEST_CASE("migration weights are read per pair of provinces", "[io][scenario_loader]") {
+    TempDir dir;
+    const std::string path = dir.write("migration.toml", minimal + R"(
+[cross_province.migration.32]
+31 = 3.0
+34 = 1
+
+[cross_province.migration.P1]
+P2 = 0.5
+)");
+    const ScenarioSpec s = load_scenario(path);
+    REQUIRE(s.cross.migration.size() == 3);
+    CHECK(s.cross.migration[0].from == "32");
+    CHECK(s.cross.migration[0].to == "31");
+    CHECK(s.cross.migration[0].weight == 3.0);
+    CHECK(s.cross.migration[1].from == "32");
+    CHECK(s.cross.migration[1].to == "34");
+    CHECK(s.cross.migration[1].weight == 1.0);
+    CHECK(s.cross.migration[2].from == "P1");
+    CHECK(s.cross.migration[2].to == "P2");
+    CHECK(s.cross.migration[2].weight == 0.5);
+    // The model checks the names against the organisation, at these locations.
+    CHECK(s.where("cross_province.migration.32.34").line == 13);
+    CHECK(s.where("cross_province.migration.32.34").column == 6);
+    CHECK(s.where("cross_province.migration.P1").line == 15);
+
+    CHECK(any_message_contains(diagnostics_of(path, {"cross_province.migration.32.31=-1"}),
+                               "cross_province.migration.32.31: expected a number >= 0, got -1"));
+    CHECK(any_message_contains(diagnostics_of(path, {"cross_province.migration.33=1"}),
+                               "cross_province.migration.33: expected a table of weights"));
+}
+
+TEST_CASE("reform-lever keys are validated", "[io][scenario_loader]") {
+    TempDir dir;
+    const std::string path = dir.write("s.toml", minimal);
+    auto first = [&](const std::vector<std::string>& overrides) {
+        const auto diags = diagnostics_of(path, overrides);
+        return diags.empty() ? std::string() : diags.front().message;
+    };
+    CHECK(first({"citizens.repeat_call=0.6", "citizens.abandon=0.5"}) ==
+          "citizens.repeat_call + citizens.abandon: expected a sum <= 1 (both are shares of the "
+          "chases), got 0.6 + 0.5 = 1.1");
+    CHECK(first({"citizens.repeat_call=0.6", "citizens.abandon=0.4"}).empty());
+    CHECK(first({"citizens.incomplete=1"}) ==
+          "citizens.incomplete: expected a number in [0, 1) (< 1), got 1");
+    CHECK(first({"citizens.incomplete=0.99"}).empty());
+    CHECK(first({"citizens.patience_h=0"}) ==
+          "citizens.patience_h: expected a number > 0 (inf = never), got 0");
+    CHECK(first({"citizens.patience_h=-inf"}) ==
+          "citizens.patience_h: expected a number > 0 (inf = never), got -inf");
+    CHECK(first({"strategy.leader_engagement=0"}) ==
+          "strategy.leader_engagement: expected a number > 0 and <= 10, got 0");
+    CHECK(first({"strategy.leader_engagement=10"}).empty());
+    CHECK(first({"strategy.leader_engagement=10.5"}) ==
+          "strategy.leader_engagement: expected a number > 0 and <= 10, got 10.5");
+    CHECK(first({"strategy.max_rehandles=101"}) ==
+          "strategy.max_rehandles: expected an integer >= 0 and <= 100, got 101");
+    CHECK(first({"strategy.escalate_after_returns=-1"}) ==
+          "strategy.escalate_after_returns: expected an integer >= 0, got -1");
+    CHECK(first({"technology.link_h=inf"}) == "technology.link_h: expected a number > 0, got inf");
+    CHECK(first({"organization.generalist_slowdown=0"}) ==
+          "organization.generalist_slowdown: expected a number > 0, got 0");
+    CHECK(first({"organization.bureau_handoff_factor=1.5"}) ==
+          "organization.bureau_handoff_factor: expected a number in [0, 1], got 1.5");
+    CHECK(first({"organization.generalist_windows=1"}) ==
+          "organization.generalist_windows: expected a boolean (true or false), got integer 1");
+    CHECK(first({"ticket_types.t.route=down"}) ==
+          "ticket_types.t.route: expected a route (\"dispatch\" or \"upward\"), got \"down\"");
+    CHECK(first({"ticket_types.t.materials=101"}) ==
+          "ticket_types.t.materials: expected an integer >= 0 and <= 100, got 101");
+    CHECK(first({"tiers.city.leader_capacity=0"}) ==
+          "tiers.city.leader_capacity: expected an integer >= 1, got 0");
+    CHECK(first({"cross_province.link_staff=0"}) ==
+          "cross_province.link_staff: expected an integer >= 1, got 0");
+    CHECK(first({"cross_province.courier=1"}) ==
+          "unknown key 'cross_province.courier'; did you mean 'courier_h'?");
+    CHECK(first({"departments.d.approval=\"no\""}) ==
+          "departments.d.approval: expected a boolean (true or false), got string \"no\"");
+
+    // Only a dispatched ticket needs a department.
+    const std::string upward = dir.write("upward.toml", R"(
+[ticket_types.g]
+rate = 1
+channel = "grid"
+route = "upward"
+)");
+    CHECK_NOTHROW(load_scenario(upward));
+    CHECK(any_message_contains(diagnostics_of(upward, {"ticket_types.g.route=dispatch"}),
+                               "ticket_types.g.departments: expected at least one department"));
 }
 
 TEST_CASE("a syntax error carries toml++'s position", "[io][scenario_loader]") {
