@@ -1410,6 +1410,21 @@ void Builder::read_provinces(const toml::table& root) {
 void Builder::check_department_staff() {
     std::map<std::pair<std::size_t, std::size_t>, std::vector<std::string>> missing;
     for (const auto& tt : spec_.ticket_types) {
+        if (tt.route == model::Route::upward) {
+            // A data update runs its steps at every tier above its intake.
+            const auto intake =
+                static_cast<std::size_t>(spec_.channels[static_cast<std::size_t>(tt.channel)].tier);
+            for (int d : tt.departments) {
+                for (std::size_t k = intake + 1; k < model::tier_count; ++k) {
+                    if (spec_.tiers[k].staff[static_cast<std::size_t>(d)] <= 0) {
+                        missing[{k, static_cast<std::size_t>(d)}].push_back(
+                            "ticket type " + in_single_quotes(tt.name) +
+                            " passes there on its way up (route \"upward\")");
+                    }
+                }
+            }
+            continue;
+        }
         if (tt.close_at_intake >= 1.0)
             continue;
         std::vector<int> seen;

@@ -24,6 +24,7 @@ TEST_CASE("the event queue pops in (time, kind, entity, seq) order", "[unit][eng
                       rng.next_u64() % 100,
                       i,
                       static_cast<std::uint16_t>(rng.next_u64() % 3),
+                      0,
                       i};
         events.push_back(e);
         queue.push(e);
