@@ -8,7 +8,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from tiersim_analysis import read_provenance, read_summary, read_table  # noqa: E402
+from tiersim_analysis import (COST_KINDS, SUMMARY_TABLES, read_provenance,  # noqa: E402
+                              read_summary, read_table)
 
 
 def main():
@@ -22,12 +23,23 @@ def main():
           f"threads {provenance['threads']}  wall {provenance['wall_seconds']:.2f} s")
     print(f"created {summary['created']} = closed {summary['closed']} + abandoned "
           f"{summary['abandoned']} + open at end {summary['open_at_end']}")
-    columns = ["name", "closed", "response_rate", "resolution_rate", "satisfaction_rate",
-               "lead_time_mean_h", "lead_time_p50_h", "lead_time_p90_h"]
-    for table in ("by_tier", "by_type", "by_province"):
+    blocks = [
+        ["name", "closed", "response_rate", "resolution_rate", "satisfaction_rate",
+         "lead_time_mean_h", "lead_time_p50_h", "lead_time_p90_h"],
+        ["name", "created", "abandoned_share", "repeat_call_share", "visits_per_case",
+         "at_most_one_visit_share", "no_visit_share", "materials_requested_per_case",
+         "data_freshness_mean_h", "data_rejected_share"],
+        ["name", "coord_cost_h"] + [f"coord_{kind}_h" for kind in COST_KINDS],
+    ]
+    for table in SUMMARY_TABLES:
         frame = read_table(args.run, f"summary/{table}")
+        if table in ("by_channel", "by_cross_mode"):
+            frame = frame[frame.created > 0]  # only the channels and modes that have tickets
+            if frame.empty:
+                continue
         print(f"\n{table}")
-        print(frame[[c for c in columns if c in frame.columns]].to_string(index=False))
+        for columns in blocks:
+            print(frame[[c for c in columns if c in frame.columns]].to_string(index=False))
 
 
 if __name__ == "__main__":

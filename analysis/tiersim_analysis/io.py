@@ -3,10 +3,20 @@
 
 Every table of the file (/tickets, /events, /series, /units, /ticket_types, /summary/by_*) is a
 group of 1-D column datasets of equal length, so a DataFrame is one column per dataset.
+Coordination cost by kind is one column per kind: coord_handoff_h, coord_meeting_h,
+coord_return_h, coord_leader_h, coord_cross_h (in /tickets, /series and the summary tables).
 """
 
 import h5py
 import pandas as pd
+
+# The /summary tables, one row per group (DESIGN §2.7): by closing tier, ticket type, province
+# of origin, channel the ticket arrived by (window, hotline, online, grid) and cross-province
+# mode (online, proxy, joint).
+SUMMARY_TABLES = ("by_tier", "by_type", "by_province", "by_channel", "by_cross_mode")
+
+# Kinds of coordination cost, in the order of the simulator's CostKind.
+COST_KINDS = ("handoff", "meeting", "return", "leader", "cross")
 
 
 def _decode(values):

@@ -26,8 +26,13 @@ constexpr std::ptrdiff_t queue_capacity = 8;
 /// Rows buffered per column before one HDF5 append: one chunk, so appends are chunk-aligned.
 constexpr std::size_t flush_rows = column_chunk_rows;
 
-// Every column of /tickets and /events: name (= TicketRecord/EventRecord field), file type,
-// and the value taken from the record `r`.
+// The coord_by_kind_h entry of CostKind `kind` of a record `r`.
+#define TIERSIM_COORD(kind) r.coord_by_kind_h[static_cast<std::size_t>(model::CostKind::kind)]
+static_assert(model::cost_kind_count == 5, "add the new CostKind's columns below");
+
+// Every column of /tickets and /events: name (= TicketRecord/EventRecord field, the
+// coord_by_kind_h array as one column per CostKind, named as in group_stats_fields.hpp), file
+// type, and the value taken from the record `r`.
 #define TIERSIM_TICKET_COLUMNS(X)                                \
     X(id, std::int64_t, r.id)                                    \
     X(type, std::int32_t, r.type)                                \
@@ -45,8 +50,17 @@ constexpr std::size_t flush_rows = column_chunk_rows;
     X(leader, std::int8_t, r.leader)                             \
     X(visits, std::int16_t, r.visits)                            \
     X(materials_requested, std::int16_t, r.materials_requested)  \
+    X(reworks, std::int16_t, r.reworks)                          \
+    X(rehandles, std::int8_t, r.rehandles)                       \
+    X(channel, std::int8_t, r.channel)                           \
     X(coord_cost_h, double, r.coord_cost_h)                      \
+    X(coord_handoff_h, double, TIERSIM_COORD(handoff))           \
+    X(coord_meeting_h, double, TIERSIM_COORD(meeting))           \
+    X(coord_return_h, double, TIERSIM_COORD(returned))           \
+    X(coord_leader_h, double, TIERSIM_COORD(leader))             \
+    X(coord_cross_h, double, TIERSIM_COORD(cross))               \
     X(cross_mode, std::int8_t, r.cross_mode)                     \
+    X(home_province, std::int8_t, r.home_province)               \
     X(outcome, std::int8_t, static_cast<std::int8_t>(r.outcome)) \
     X(satisfied, std::int8_t, r.satisfied)                       \
     X(solved, std::int8_t, r.solved)                             \
@@ -231,33 +245,48 @@ void write_ticket_types(Hdf5File& file, const model::ScenarioSpec& spec) {
     file.write_column("/ticket_types/authority", authority);
 }
 
+// Every column of /series: name (= SeriesRow field, coord_by_kind_h as for /tickets), file
+// type, and the value taken from the row `r`.
+#define TIERSIM_SERIES_COLUMNS(X)                               \
+    X(t_h, double, r.t_h)                                       \
+    X(tier, std::int8_t, r.tier)                                \
+    X(arrivals, std::int64_t, r.arrivals)                       \
+    X(closed, std::int64_t, r.closed)                           \
+    X(queue_len, std::int64_t, r.queue_len)                     \
+    X(busy_staff, std::int64_t, r.busy_staff)                   \
+    X(returns, std::int64_t, r.returns)                         \
+    X(escalations, std::int64_t, r.escalations)                 \
+    X(leader, std::int64_t, r.leader)                           \
+    X(materials_requested, std::int64_t, r.materials_requested) \
+    X(visits, std::int64_t, r.visits)                           \
+    X(repeat_calls, std::int64_t, r.repeat_calls)               \
+    X(abandoned, std::int64_t, r.abandoned)                     \
+    X(data_applied, std::int64_t, r.data_applied)               \
+    X(coord_cost_h, double, r.coord_cost_h)                     \
+    X(coord_handoff_h, double, TIERSIM_COORD(handoff))          \
+    X(coord_meeting_h, double, TIERSIM_COORD(meeting))          \
+    X(coord_return_h, double, TIERSIM_COORD(returned))          \
+    X(coord_leader_h, double, TIERSIM_COORD(leader))            \
+    X(coord_cross_h, double, TIERSIM_COORD(cross))
+
+/// /series: the rows are few (buckets × tiers), so each column is gathered and written whole.
 void write_series(Hdf5File& file, const std::vector<SeriesRow>& series) {
-    const std::size_t n = series.size();
-    std::vector<double> t_h(n);
-    std::vector<std::int8_t> tier(n);
-    std::vector<std::int64_t> arrivals(n);
-    std::vector<std::int64_t> closed(n);
-    std::vector<std::int64_t> queue_len(n);
-    std::vector<std::int64_t> busy_staff(n);
-    std::vector<double> coord_cost_h(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        t_h[i] = series[i].t_h;
-        tier[i] = series[i].tier;
-        arrivals[i] = series[i].arrivals;
-        closed[i] = series[i].closed;
-        queue_len[i] = series[i].queue_len;
-        busy_staff[i] = series[i].busy_staff;
-        coord_cost_h[i] = series[i].coord_cost_h;
-    }
     file.create_group("/series");
-    file.write_column("/series/t_h", t_h);
-    file.write_column("/series/tier", tier);
-    file.write_column("/series/arrivals", arrivals);
-    file.write_column("/series/closed", closed);
-    file.write_column("/series/queue_len", queue_len);
-    file.write_column("/series/busy_staff", busy_staff);
-    file.write_column("/series/coord_cost_h", coord_cost_h);
+#define TIERSIM_WRITE_SERIES_COLUMN(name, T, value)  \
+    {                                                \
+        std::vector<T> column;                       \
+        column.reserve(series.size());               \
+        for (const SeriesRow& r : series) {          \
+            column.push_back(value);                 \
+        }                                            \
+        file.write_column("/series/" #name, column); \
+    }
+    TIERSIM_SERIES_COLUMNS(TIERSIM_WRITE_SERIES_COLUMN)
+#undef TIERSIM_WRITE_SERIES_COLUMN
 }
+
+#undef TIERSIM_SERIES_COLUMNS
+#undef TIERSIM_COORD
 
 /// A table of groups: a `name` string column and one column per GroupStats field.
 template <class Groups>
@@ -278,7 +307,7 @@ void write_group_table(Hdf5File& file, const std::string& path, const Groups& gr
     for (const auto& field : model::group_stats_value_fields) {
         std::vector<double> column;
         for (const model::GroupStats& g : groups) {
-            column.push_back(g.*field.member);
+            column.push_back(field.get(g));
         }
         file.write_column(path + "/" + field.name, column);
     }
@@ -291,16 +320,22 @@ void write_summary(Hdf5File& file, const model::Summary& s, double warmup_h) {
     file.set_attribute("/summary", "abandoned", s.abandoned);
     file.set_attribute("/summary", "open_at_end", s.open_at_end);
     file.set_attribute("/summary", "warmup_h", warmup_h);
-    // The overall group's counts are over tickets created after the warm-up; their names are
-    // qualified so they do not clash with the conservation counts above.
-    file.set_attribute("/summary", "created_after_warmup", s.overall.created);
-    file.set_attribute("/summary", "closed_after_warmup", s.overall.closed);
+    // The overall group's counts are over tickets created after the warm-up; those whose
+    // names clash with the conservation counts above are qualified (created_after_warmup…).
+    for (const auto& field : model::group_stats_count_fields) {
+        const std::string name = field.name;
+        const bool clashes = name == "created" || name == "closed" || name == "abandoned";
+        file.set_attribute(
+            "/summary", clashes ? name + "_after_warmup" : name, s.overall.*field.member);
+    }
     for (const auto& field : model::group_stats_value_fields) {
-        file.set_attribute("/summary", field.name, s.overall.*field.member);
+        file.set_attribute("/summary", field.name, field.get(s.overall));
     }
     write_group_table(file, "/summary/by_tier", s.by_tier);
     write_group_table(file, "/summary/by_type", s.by_type);
     write_group_table(file, "/summary/by_province", s.by_province);
+    write_group_table(file, "/summary/by_channel", s.by_channel);
+    write_group_table(file, "/summary/by_cross_mode", s.by_cross_mode);
 }
 
 struct Message {

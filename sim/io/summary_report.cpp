@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <vector>
@@ -61,7 +62,7 @@ Json group_json(const model::GroupStats& g) {
         out[field.name] = g.*field.member;
     }
     for (const auto& field : model::group_stats_value_fields) {
-        out[field.name] = number(g.*field.member);
+        out[field.name] = number(field.get(g));
     }
     return out;
 }
@@ -78,6 +79,48 @@ Json groups_json(const Groups& groups) {
 double events_per_second(const RunInfo& info) {
     return info.wall_seconds > 0.0 ? static_cast<double>(info.events) / info.wall_seconds
                                    : std::nan("");
+}
+
+struct Row {
+    std::string label;
+    const model::GroupStats* stats;
+};
+
+/// An aligned table: a header line ("group" and `headers`), then one line per row with the
+/// cells `cells_of` gives for its group (as many as there are headers).
+template <class Cells>
+std::string table(const std::vector<Row>& rows,
+                  const std::vector<std::string>& headers,
+                  Cells cells_of) {
+    std::vector<std::vector<std::string>> cells;
+    cells.reserve(rows.size());
+    for (const Row& row : rows) {
+        cells.push_back(cells_of(*row.stats));
+    }
+    std::size_t label_width = 5;
+    for (const Row& row : rows) {
+        label_width = std::max(label_width, display_width(row.label));
+    }
+    std::vector<std::size_t> widths(headers.size());
+    for (std::size_t c = 0; c < headers.size(); ++c) {
+        widths[c] = display_width(headers[c]);
+        for (const auto& r : cells) {
+            widths[c] = std::max(widths[c], display_width(r[c]));
+        }
+    }
+    std::string out = pad_right("group", label_width);
+    for (std::size_t c = 0; c < headers.size(); ++c) {
+        out += "  " + pad_left(headers[c], widths[c]);
+    }
+    out += "\n";
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        out += pad_right(rows[i].label, label_width);
+        for (std::size_t c = 0; c < headers.size(); ++c) {
+            out += "  " + pad_left(cells[i][c], widths[c]);
+        }
+        out += "\n";
+    }
+    return out;
 }
 
 }  // namespace
@@ -106,11 +149,8 @@ std::string summary_text(const model::Summary& summary,
            " + abandoned " + grouped(summary.abandoned) + " + open at end " +
            grouped(summary.open_at_end) + "\n\n";
 
-    struct Row {
-        std::string label;
-        const model::GroupStats* stats;
-    };
-
+    // One row per group: every tier, type and province; the channels and the cross-province
+    // modes only where they have tickets.
     std::vector<Row> rows;
     rows.push_back({"overall", &summary.overall});
     for (const auto& g : summary.by_tier) {
@@ -122,59 +162,100 @@ std::string summary_text(const model::Summary& summary,
     for (const auto& g : summary.by_province) {
         rows.push_back({"province " + g.name, &g});
     }
+    for (const auto& g : summary.by_channel) {
+        if (g.created > 0) {
+            rows.push_back({"channel " + g.name, &g});
+        }
+    }
+    for (const auto& g : summary.by_cross_mode) {
+        if (g.created > 0) {
+            rows.push_back({"cross " + g.name, &g});
+        }
+    }
 
-    static const std::vector<std::string> headers = {"closed",
-                                                     "resp%",
-                                                     "resol%",
-                                                     "satis%",
-                                                     "limit%",
-                                                     "lead mean",
-                                                     "p50",
-                                                     "p90",
-                                                     "p99",
-                                                     "hand/t",
-                                                     "ret/t",
-                                                     "coord h"};
-    std::vector<std::vector<std::string>> cells;
-    for (const Row& row : rows) {
-        const model::GroupStats& g = *row.stats;
-        cells.push_back({grouped(g.closed),
-                         percent(g.response_rate),
-                         percent(g.resolution_rate),
-                         percent(g.satisfaction_rate),
-                         percent(g.within_limit_share),
-                         hours(g.lead_time_mean_h),
-                         hours(g.lead_time_p50_h),
-                         hours(g.lead_time_p90_h),
-                         hours(g.lead_time_p99_h),
-                         format_fixed(g.handoffs_per_ticket, 2),
-                         format_fixed(g.returns_per_ticket, 2),
-                         format_fixed(g.coord_cost_h, 1)});
+    out += table(rows,
+                 {"closed",
+                  "resp%",
+                  "resol%",
+                  "satis%",
+                  "limit%",
+                  "lead mean",
+                  "p50",
+                  "p90",
+                  "p99",
+                  "hand/t",
+                  "ret/t",
+                  "esc/t",
+                  "leader%"},
+                 [](const model::GroupStats& g) -> std::vector<std::string> {
+                     return {grouped(g.closed),
+                             percent(g.response_rate),
+                             percent(g.resolution_rate),
+                             percent(g.satisfaction_rate),
+                             percent(g.within_limit_share),
+                             hours(g.lead_time_mean_h),
+                             hours(g.lead_time_p50_h),
+                             hours(g.lead_time_p90_h),
+                             hours(g.lead_time_p99_h),
+                             format_fixed(g.handoffs_per_ticket, 2),
+                             format_fixed(g.returns_per_ticket, 2),
+                             format_fixed(g.escalations_per_ticket, 2),
+                             percent(g.leader_share)};
+                 });
+    out += "(lead times in hours; rates over tickets created after the warm-up and closed)\n\n";
+
+    out += table(rows,
+                 {"created",
+                  "aband%",
+                  "repeat%",
+                  "rework/t",
+                  "rehand/t",
+                  "items",
+                  "visits/c",
+                  "<=1 visit%",
+                  "0 visit%",
+                  "mater/c",
+                  "updates",
+                  "fresh mean",
+                  "fresh p90",
+                  "reject%"},
+                 [](const model::GroupStats& g) -> std::vector<std::string> {
+                     return {grouped(g.created),
+                             percent(g.abandoned_share),
+                             percent(g.repeat_call_share),
+                             format_fixed(g.reworks_per_ticket, 2),
+                             format_fixed(g.rehandles_per_ticket, 2),
+                             grouped(g.service_items),
+                             format_fixed(g.visits_per_case, 2),
+                             percent(g.at_most_one_visit_share),
+                             percent(g.no_visit_share),
+                             format_fixed(g.materials_requested_per_case, 2),
+                             grouped(g.data_updates),
+                             hours(g.data_freshness_mean_h),
+                             hours(g.data_freshness_p90_h),
+                             percent(g.data_rejected_share)};
+                 });
+    out +=
+        "(abandoned and repeat calls in % of created; reworks and rehandles per closed ticket;\n"
+        " visits and materials per closed window/online item: 最多跑一次 = <=1 visit, 不见面 = "
+        "0 visits;\n"
+        " data freshness in hours from creation to provincial use, over applied upward "
+        "updates)\n\n";
+
+    std::vector<std::string> coord_headers = {"coord h"};
+    for (const char* kind : model::cost_kind_names) {
+        coord_headers.push_back(kind);
     }
-    std::size_t label_width = 5;
-    for (const Row& row : rows) {
-        label_width = std::max(label_width, display_width(row.label));
-    }
-    std::vector<std::size_t> widths(headers.size());
-    for (std::size_t c = 0; c < headers.size(); ++c) {
-        widths[c] = headers[c].size();
-        for (const auto& r : cells) {
-            widths[c] = std::max(widths[c], r[c].size());
+    out += table(rows, coord_headers, [](const model::GroupStats& g) {
+        std::vector<std::string> cells = {format_fixed(g.coord_cost_h, 1)};
+        for (double h : g.coord_by_kind_h) {
+            cells.push_back(format_fixed(h, 1));
         }
-    }
-    out += pad_right("group", label_width);
-    for (std::size_t c = 0; c < headers.size(); ++c) {
-        out += "  " + pad_left(headers[c], widths[c]);
-    }
-    out += "\n";
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        out += pad_right(rows[i].label, label_width);
-        for (std::size_t c = 0; c < headers.size(); ++c) {
-            out += "  " + pad_left(cells[i][c], widths[c]);
-        }
-        out += "\n";
-    }
-    out += "(lead times in hours; rates over tickets created after the warm-up and closed)\n";
+        return cells;
+    });
+    out +=
+        "(coordination cost in staff-hours by kind, over every ticket created after the "
+        "warm-up)\n";
     return out;
 }
 
@@ -202,6 +283,8 @@ std::string summary_json(const model::Summary& summary,
     j["by_tier"] = groups_json(summary.by_tier);
     j["by_type"] = groups_json(summary.by_type);
     j["by_province"] = groups_json(summary.by_province);
+    j["by_channel"] = groups_json(summary.by_channel);
+    j["by_cross_mode"] = groups_json(summary.by_cross_mode);
     // Replace invalid UTF-8 rather than throw: names come from data files.
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

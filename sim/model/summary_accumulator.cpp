@@ -15,6 +15,10 @@ double ratio(std::int64_t part, std::int64_t whole) {
     return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : nan;
 }
 
+double mean(long double sum, std::int64_t count) {
+    return count > 0 ? static_cast<double>(sum / static_cast<long double>(count)) : nan;
+}
+
 }  // namespace
 
 SummaryAccumulator::SummaryAccumulator(const ScenarioSpec& spec, const Organisation& org)
@@ -22,8 +26,13 @@ SummaryAccumulator::SummaryAccumulator(const ScenarioSpec& spec, const Organisat
       by_type_(spec.ticket_types.size()),
       by_province_(static_cast<std::size_t>(org.province_count())) {
     type_names_.reserve(spec.ticket_types.size());
+    types_.reserve(spec.ticket_types.size());
     for (const auto& type : spec.ticket_types) {
         type_names_.push_back(type.name);
+        TypeInfo info;
+        info.service_item = type.channel == Channel::window || type.channel == Channel::online;
+        info.data_update = type.route == Route::upward;
+        types_.push_back(info);
     }
     province_names_.reserve(by_province_.size());
     for (int p = 0; p < org.province_count(); ++p) {
@@ -31,24 +40,50 @@ SummaryAccumulator::SummaryAccumulator(const ScenarioSpec& spec, const Organisat
     }
 }
 
-void SummaryAccumulator::Group::add(const TicketRecord& record, bool is_closed, double lead) {
+void SummaryAccumulator::Group::add(const TicketRecord& record, const TypeInfo& type, double lead) {
     ++created;
+    abandoned += record.outcome == Outcome::abandoned ? 1 : 0;
+    repeat_calls += record.parent >= 0 ? 1 : 0;
     coord_cost_h += record.coord_cost_h;
-    if (!is_closed) {
+    for (std::size_t k = 0; k < coord_by_kind_h.size(); ++k) {
+        coord_by_kind_h[k] += record.coord_by_kind_h[k];
+    }
+    if (record.outcome != Outcome::resolved) {
         return;
     }
     ++closed;
     responded_in_time += record.responded_in_time != 0 ? 1 : 0;
-    solved += record.solved == 1 ? 1 : 0;
-    satisfied += record.satisfied == 1 ? 1 : 0;
     resolved_in_time += record.resolved_in_time != 0 ? 1 : 0;
+    if (record.satisfied >= 0) {
+        ++surveyed;
+        solved += record.solved == 1 ? 1 : 0;
+        satisfied += record.satisfied == 1 ? 1 : 0;
+    }
     handoffs += record.handoffs;
     returns += record.returns;
     escalations += record.escalations;
     hops += record.hops;
-    visits += record.visits;
+    leader += record.leader == 1 ? 1 : 0;
+    rehandles += record.rehandles;
+    reworks += record.reworks;
     lead_sum_h += lead;
     lead_h.add(lead);
+    if (type.service_item) {
+        ++service_items;
+        visits += record.visits;
+        at_most_one_visit += record.visits <= 1 ? 1 : 0;
+        no_visit += record.visits == 0 ? 1 : 0;
+        materials_requested += record.materials_requested;
+    }
+    if (type.data_update) {
+        ++data_updates;
+        if (record.solved == 1) {
+            fresh_sum_h += lead;
+            fresh_h.add(lead);
+        } else if (record.solved == 0) {
+            ++data_rejected;
+        }
+    }
 }
 
 GroupStats SummaryAccumulator::Group::stats(std::string name) const {
@@ -56,12 +91,16 @@ GroupStats SummaryAccumulator::Group::stats(std::string name) const {
     s.name = std::move(name);
     s.created = created;
     s.closed = closed;
+    s.abandoned = abandoned;
+    s.surveyed = surveyed;
+    s.service_items = service_items;
+    s.repeat_calls = repeat_calls;
+    s.data_updates = data_updates;
     s.response_rate = ratio(responded_in_time, closed);
-    s.resolution_rate = ratio(solved, closed);
-    s.satisfaction_rate = ratio(satisfied, closed);
+    s.resolution_rate = ratio(solved, surveyed);
+    s.satisfaction_rate = ratio(satisfied, surveyed);
     s.within_limit_share = ratio(resolved_in_time, closed);
-    s.lead_time_mean_h =
-        closed > 0 ? static_cast<double>(lead_sum_h / static_cast<long double>(closed)) : nan;
+    s.lead_time_mean_h = mean(lead_sum_h, closed);
     s.lead_time_p50_h = lead_h.quantile(0.50);
     s.lead_time_p90_h = lead_h.quantile(0.90);
     s.lead_time_p99_h = lead_h.quantile(0.99);
@@ -69,14 +108,27 @@ GroupStats SummaryAccumulator::Group::stats(std::string name) const {
     s.returns_per_ticket = ratio(returns, closed);
     s.escalations_per_ticket = ratio(escalations, closed);
     s.hops_per_ticket = ratio(hops, closed);
-    s.visits_per_case = ratio(visits, closed);
+    s.leader_share = ratio(leader, closed);
+    s.rehandles_per_ticket = ratio(rehandles, closed);
+    s.reworks_per_ticket = ratio(reworks, closed);
+    s.abandoned_share = ratio(abandoned, created);
+    s.repeat_call_share = ratio(repeat_calls, created);
+    s.visits_per_case = ratio(visits, service_items);
+    s.at_most_one_visit_share = ratio(at_most_one_visit, service_items);
+    s.no_visit_share = ratio(no_visit, service_items);
+    s.materials_requested_per_case = ratio(materials_requested, service_items);
+    s.data_freshness_mean_h = mean(fresh_sum_h, static_cast<std::int64_t>(fresh_h.count()));
+    s.data_freshness_p90_h = fresh_h.quantile(0.90);
+    s.data_rejected_share = ratio(data_rejected, data_updates);
     s.coord_cost_h = static_cast<double>(coord_cost_h);
+    for (std::size_t k = 0; k < coord_by_kind_h.size(); ++k) {
+        s.coord_by_kind_h[k] = static_cast<double>(coord_by_kind_h[k]);
+    }
     return s;
 }
 
 void SummaryAccumulator::add(const TicketRecord& record) {
     ++created_;
-    const bool is_closed = record.outcome == Outcome::resolved;
     switch (record.outcome) {
         case Outcome::resolved:
             ++closed_;
@@ -96,13 +148,23 @@ void SummaryAccumulator::add(const TicketRecord& record) {
     TIERSIM_CHECK(
         record.province >= 0 && static_cast<std::size_t>(record.province) < by_province_.size(),
         "ticket province out of range");
-    const double lead = is_closed ? record.closed_h - record.created_h : 0.0;
-    overall_.add(record, is_closed, lead);
+    TIERSIM_CHECK(record.channel >= 0 && record.channel < channel_count,
+                  "ticket channel out of range");
+    TIERSIM_CHECK(record.cross_mode >= 0 && record.cross_mode < cross_mode_count,
+                  "ticket cross mode out of range");
+    const TypeInfo& type = types_[static_cast<std::size_t>(record.type)];
+    const double lead =
+        record.outcome == Outcome::resolved ? record.closed_h - record.created_h : 0.0;
+    overall_.add(record, type, lead);
     if (record.tier_resolved >= 0 && record.tier_resolved < tier_count) {
-        by_tier_[static_cast<std::size_t>(record.tier_resolved)].add(record, is_closed, lead);
+        by_tier_[static_cast<std::size_t>(record.tier_resolved)].add(record, type, lead);
     }
-    by_type_[static_cast<std::size_t>(record.type)].add(record, is_closed, lead);
-    by_province_[static_cast<std::size_t>(record.province)].add(record, is_closed, lead);
+    by_type_[static_cast<std::size_t>(record.type)].add(record, type, lead);
+    by_province_[static_cast<std::size_t>(record.province)].add(record, type, lead);
+    by_channel_[static_cast<std::size_t>(record.channel)].add(record, type, lead);
+    if (record.cross_mode > 0) {
+        by_cross_mode_[static_cast<std::size_t>(record.cross_mode - 1)].add(record, type, lead);
+    }
 }
 
 Summary SummaryAccumulator::finish() const {
@@ -122,6 +184,12 @@ Summary SummaryAccumulator::finish() const {
     summary.by_province.reserve(by_province_.size());
     for (std::size_t i = 0; i < by_province_.size(); ++i) {
         summary.by_province.push_back(by_province_[i].stats(province_names_[i]));
+    }
+    for (std::size_t c = 0; c < by_channel_.size(); ++c) {
+        summary.by_channel[c] = by_channel_[c].stats(channel_names[c]);
+    }
+    for (std::size_t m = 0; m < by_cross_mode_.size(); ++m) {
+        summary.by_cross_mode[m] = by_cross_mode_[m].stats(cross_mode_names[m + 1]);
     }
     return summary;
 }

@@ -11,7 +11,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "analysis"))
 
-from tiersim_analysis import read_provenance, read_summary, read_table  # noqa: E402
+from tiersim_analysis import (COST_KINDS, SUMMARY_TABLES, read_provenance,  # noqa: E402
+                              read_summary, read_table)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +40,35 @@ def test_summary_tables_and_provenance(run_file):
     assert "[ticket_types.t]" in provenance["scenario_toml"]
 
 
+def test_every_metric_is_written(run_file):
+    coord = [f"coord_{kind}_h" for kind in COST_KINDS]
+    tickets = read_table(run_file, "tickets")
+    for column in ["reworks", "rehandles", "channel", "home_province", "cross_mode"] + coord:
+        assert column in tickets.columns, column
+    series = read_table(run_file, "series")
+    for column in ["returns", "escalations", "leader", "materials_requested", "visits",
+                   "repeat_calls", "abandoned", "data_applied", "coord_cost_h"] + coord:
+        assert column in series.columns, column
+    metrics = ["created", "closed", "abandoned", "surveyed", "service_items", "repeat_calls",
+               "data_updates", "response_rate", "leader_share", "abandoned_share",
+               "repeat_call_share", "visits_per_case", "at_most_one_visit_share",
+               "no_visit_share", "materials_requested_per_case", "data_freshness_mean_h",
+               "data_freshness_p90_h", "data_rejected_share", "coord_cost_h"] + coord
+    for table in SUMMARY_TABLES:
+        frame = read_table(run_file, f"summary/{table}")
+        for column in metrics:
+            assert column in frame.columns, (table, column)
+    assert list(read_table(run_file, "summary/by_channel").name) == [
+        "window", "hotline", "online", "grid"]
+    assert list(read_table(run_file, "summary/by_cross_mode").name) == ["online", "proxy", "joint"]
+    summary = read_summary(run_file)
+    for name in ["abandoned_after_warmup", "service_items", "data_updates", "no_visit_share"] + coord:
+        assert name in summary, name
+
+
 def test_summarize_script_runs(run_file):
     result = subprocess.run(["/usr/bin/python3", str(ROOT / "analysis" / "summarize.py"), str(run_file)],
                             check=True, capture_output=True, text=True)
     assert "by_tier" in result.stdout
+    assert "by_channel" in result.stdout
+    assert "coord_handoff_h" in result.stdout

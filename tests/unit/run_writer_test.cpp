@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -60,6 +61,9 @@ model::ScenarioSpec test_spec() {
     for (const char* name : {"consultation", "complaint", "approval"}) {
         model::TicketTypeSpec t;
         t.name = name;
+        // The approval items are service items: visits and materials per case.
+        t.channel =
+            std::string(name) == "approval" ? model::Channel::window : model::Channel::hotline;
         spec.ticket_types.push_back(t);
     }
     return spec;
@@ -94,8 +98,18 @@ std::vector<model::TicketRecord> make_tickets(std::size_t n) {
         r.leader = static_cast<std::int8_t>(k % 13 == 0 ? 1 : 0);
         r.visits = static_cast<std::int16_t>(k % 4);
         r.materials_requested = static_cast<std::int16_t>(k % 9);
+        r.reworks = static_cast<std::int16_t>(k % 3 == 1 ? 1 : 0);
+        r.rehandles = static_cast<std::int8_t>(k % 19 == 0 ? 1 : 0);
+        r.channel = static_cast<std::int8_t>(k % model::channel_count);
+        for (std::size_t c = 0; c < r.coord_by_kind_h.size(); ++c) {
+            r.coord_by_kind_h[c] = 0.0625 * static_cast<double>((k + static_cast<int>(c)) % 4);
+        }
         r.coord_cost_h = 0.125 * static_cast<double>(k % 8);
-        r.cross_mode = static_cast<std::int8_t>(k % 23 == 0 ? 2 : 0);
+        r.cross_mode = static_cast<std::int8_t>(k % 23 == 0   ? 2
+                                                : k % 29 == 0 ? 3
+                                                : k % 31 == 0 ? 1
+                                                              : 0);
+        r.home_province = static_cast<std::int8_t>(r.cross_mode != 0 ? 1 - k % 2 : -1);
         r.satisfied = static_cast<std::int8_t>(k % 3 == 0 ? 0 : 1);
         r.solved = static_cast<std::int8_t>(k % 5 == 0 ? 0 : 1);
         r.responded_in_time = static_cast<std::int8_t>(k % 7 == 0 ? 0 : 1);
@@ -129,7 +143,16 @@ std::vector<SeriesRow> make_series() {
             r.closed = 9 * b + t;
             r.queue_len = b;
             r.busy_staff = t;
+            r.returns = b + t + 1;
+            r.escalations = b + 2 * t;
+            r.leader = t == 3 ? b : 0;
+            r.materials_requested = 3 * b;
+            r.visits = 2 * b + t;
+            r.repeat_calls = t == 0 ? b : 0;
+            r.abandoned = b;
+            r.data_applied = t == 3 ? 5 * b : 0;
             r.coord_cost_h = 0.5 * b;
+            r.coord_by_kind_h = {0.5 * b, 0.25 * t, 0.0, 1.0, 0.125 * b * t};
             rows.push_back(r);
         }
     }
@@ -176,29 +199,22 @@ model::Summary write_run(const fs::path& out,
     return writer.finish(make_series(), test_info());
 }
 
-const std::vector<std::string> ticket_columns = {"coord_cost_h",
-                                                 "created_h",
-                                                 "cross_mode",
-                                                 "closed_h",
-                                                 "escalations",
-                                                 "handler",
-                                                 "handoffs",
-                                                 "hops",
-                                                 "id",
-                                                 "leader",
-                                                 "materials_requested",
-                                                 "origin",
-                                                 "outcome",
-                                                 "parent",
-                                                 "province",
-                                                 "resolved_in_time",
-                                                 "responded_h",
-                                                 "responded_in_time",
-                                                 "returns",
-                                                 "satisfied",
-                                                 "solved",
-                                                 "tier_resolved",
-                                                 "type",
+const std::vector<std::string> ticket_columns = {"channel",        "coord_cost_h",
+                                                 "coord_cross_h",  "coord_handoff_h",
+                                                 "coord_leader_h", "coord_meeting_h",
+                                                 "coord_return_h", "created_h",
+                                                 "cross_mode",     "closed_h",
+                                                 "escalations",    "handler",
+                                                 "handoffs",       "home_province",
+                                                 "hops",           "id",
+                                                 "leader",         "materials_requested",
+                                                 "origin",         "outcome",
+                                                 "parent",         "province",
+                                                 "rehandles",      "resolved_in_time",
+                                                 "responded_h",    "responded_in_time",
+                                                 "returns",        "reworks",
+                                                 "satisfied",      "solved",
+                                                 "tier_resolved",  "type",
                                                  "visits"};
 
 template <class T, class Get>
@@ -282,7 +298,17 @@ TEST_CASE("run writer writes every dataset and they round-trip", "[io][run_write
     check_column<std::int16_t>(
         out, "materials_requested", tickets, [](const R& r) { return r.materials_requested; });
     check_column<double>(out, "coord_cost_h", tickets, [](const R& r) { return r.coord_cost_h; });
+    check_column<std::int16_t>(out, "reworks", tickets, [](const R& r) { return r.reworks; });
+    check_column<std::int8_t>(out, "rehandles", tickets, [](const R& r) { return r.rehandles; });
+    check_column<std::int8_t>(out, "channel", tickets, [](const R& r) { return r.channel; });
+    for (std::size_t k = 0; k < model::cost_kind_count; ++k) {
+        const std::string name = "coord_" + std::string(model::cost_kind_names[k]) + "_h";
+        INFO(name);
+        check_column<double>(out, name, tickets, [k](const R& r) { return r.coord_by_kind_h[k]; });
+    }
     check_column<std::int8_t>(out, "cross_mode", tickets, [](const R& r) { return r.cross_mode; });
+    check_column<std::int8_t>(
+        out, "home_province", tickets, [](const R& r) { return r.home_province; });
     check_column<std::int8_t>(
         out, "outcome", tickets, [](const R& r) { return static_cast<std::int8_t>(r.outcome); });
     check_column<std::int8_t>(out, "satisfied", tickets, [](const R& r) { return r.satisfied; });
@@ -333,6 +359,59 @@ TEST_CASE("run writer writes every dataset and they round-trip", "[io][run_write
     CHECK(column_size(out, "/series/t_h") == series.size());
     CHECK(read_column<std::int64_t>(out, "/series/arrivals")[5] == series[5].arrivals);
     CHECK(read_column<std::int8_t>(out, "/series/tier")[6] == series[6].tier);
+    CHECK(list_datasets(out, "/series") == std::vector<std::string>{"abandoned",
+                                                                    "arrivals",
+                                                                    "busy_staff",
+                                                                    "closed",
+                                                                    "coord_cost_h",
+                                                                    "coord_cross_h",
+                                                                    "coord_handoff_h",
+                                                                    "coord_leader_h",
+                                                                    "coord_meeting_h",
+                                                                    "coord_return_h",
+                                                                    "data_applied",
+                                                                    "escalations",
+                                                                    "leader",
+                                                                    "materials_requested",
+                                                                    "queue_len",
+                                                                    "repeat_calls",
+                                                                    "returns",
+                                                                    "t_h",
+                                                                    "tier",
+                                                                    "visits"});
+    {
+        const auto returns = read_column<std::int64_t>(out, "/series/returns");
+        const auto escalations = read_column<std::int64_t>(out, "/series/escalations");
+        const auto leader = read_column<std::int64_t>(out, "/series/leader");
+        const auto materials = read_column<std::int64_t>(out, "/series/materials_requested");
+        const auto visits = read_column<std::int64_t>(out, "/series/visits");
+        const auto repeat_calls = read_column<std::int64_t>(out, "/series/repeat_calls");
+        const auto abandoned = read_column<std::int64_t>(out, "/series/abandoned");
+        const auto data_applied = read_column<std::int64_t>(out, "/series/data_applied");
+        const auto coord_cost = read_column<double>(out, "/series/coord_cost_h");
+        REQUIRE(returns.size() == series.size());
+        for (std::size_t i = 0; i < series.size(); ++i) {
+            INFO("series row " << i);
+            CHECK(returns[i] == series[i].returns);
+            CHECK(escalations[i] == series[i].escalations);
+            CHECK(leader[i] == series[i].leader);
+            CHECK(materials[i] == series[i].materials_requested);
+            CHECK(visits[i] == series[i].visits);
+            CHECK(repeat_calls[i] == series[i].repeat_calls);
+            CHECK(abandoned[i] == series[i].abandoned);
+            CHECK(data_applied[i] == series[i].data_applied);
+            CHECK(coord_cost[i] == series[i].coord_cost_h);
+        }
+        for (std::size_t k = 0; k < model::cost_kind_count; ++k) {
+            const std::string name = "coord_" + std::string(model::cost_kind_names[k]) + "_h";
+            const auto column = read_column<double>(out, "/series/" + name);
+            REQUIRE(column.size() == series.size());
+            for (std::size_t i = 0; i < series.size(); ++i) {
+                INFO(name << " row " << i);
+                CHECK(column[i] == series[i].coord_by_kind_h[k]);
+            }
+        }
+    }
 
     // /summary matches an independent accumulator over the same tickets.
     model::SummaryAccumulator acc(spec, org);
@@ -347,9 +426,27 @@ TEST_CASE("run writer writes every dataset and they round-trip", "[io][run_write
     CHECK(read_int_attribute(out, "/summary", "open_at_end") == expected.open_at_end);
     CHECK(expected.created == static_cast<std::int64_t>(tickets.size()));
     CHECK(read_int_attribute(out, "/summary", "created_after_warmup") == expected.overall.created);
+    CHECK(read_int_attribute(out, "/summary", "closed_after_warmup") == expected.overall.closed);
+    CHECK(read_int_attribute(out, "/summary", "abandoned_after_warmup") ==
+          expected.overall.abandoned);
+    for (const char* name : {"surveyed", "service_items", "repeat_calls", "data_updates"}) {
+        INFO(name);
+        bool found = false;
+        for (const auto& field : model::group_stats_count_fields) {
+            if (std::string(field.name) == name) {
+                found = true;
+                CHECK(read_int_attribute(out, "/summary", name) == expected.overall.*field.member);
+            }
+        }
+        CHECK(found);
+    }
+    CHECK(expected.overall.service_items > 0);
+    CHECK(expected.overall.repeat_calls > 0);
     for (const auto& field : model::group_stats_value_fields) {
         INFO(field.name);
-        CHECK(read_double_attribute(out, "/summary", field.name) == expected.overall.*field.member);
+        const double value = field.get(expected.overall);
+        const double stored = read_double_attribute(out, "/summary", field.name);
+        CHECK((stored == value || (std::isnan(stored) && std::isnan(value))));
     }
     CHECK(read_string_column(out, "/summary/by_tier/name") ==
           std::vector<std::string>{"street", "district", "city", "province"});
@@ -358,6 +455,34 @@ TEST_CASE("run writer writes every dataset and they round-trip", "[io][run_write
     const auto province_names = read_string_column(out, "/summary/by_province/name");
     REQUIRE(province_names.size() == 2);
     CHECK(province_names[1] == org.unit(org.province_unit(1)).name);
+    CHECK(read_string_column(out, "/summary/by_channel/name") ==
+          std::vector<std::string>{"window", "hotline", "online", "grid"});
+    CHECK(read_string_column(out, "/summary/by_cross_mode/name") ==
+          std::vector<std::string>{"online", "proxy", "joint"});
+    for (const std::string table :
+         {"by_tier", "by_type", "by_province", "by_channel", "by_cross_mode"}) {
+        INFO(table);
+        std::vector<std::string> columns = {"name"};
+        for (const auto& field : model::group_stats_count_fields) {
+            columns.emplace_back(field.name);
+        }
+        for (const auto& field : model::group_stats_value_fields) {
+            columns.emplace_back(field.name);
+        }
+        std::sort(columns.begin(), columns.end());
+        CHECK(list_datasets(out, "/summary/" + table) == columns);
+    }
+    const auto channel_created = read_column<std::int64_t>(out, "/summary/by_channel/created");
+    const auto channel_coord = read_column<double>(out, "/summary/by_channel/coord_meeting_h");
+    const auto mode_created = read_column<std::int64_t>(out, "/summary/by_cross_mode/created");
+    for (std::size_t c = 0; c < model::channel_count; ++c) {
+        CHECK(channel_created[c] == expected.by_channel[c].created);
+        CHECK(channel_coord[c] == expected.by_channel[c].coord_by_kind_h[1]);
+    }
+    for (std::size_t m = 0; m < 3; ++m) {
+        CHECK(mode_created[m] == expected.by_cross_mode[m].created);
+        CHECK(mode_created[m] > 0);
+    }
     const auto type_closed = read_column<std::int64_t>(out, "/summary/by_type/closed");
     const auto type_p90 = read_column<double>(out, "/summary/by_type/lead_time_p90_h");
     for (std::size_t i = 0; i < 3; ++i) {

@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: MIT
 #include "tiersim/model/summary_accumulator.hpp"
 
+#include "tiersim/model/group_stats_fields.hpp"
 #include "tiersim/model/log_histogram.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <numbers>
+#include <set>
+#include <string>
+#include <tuple>
 #include <vector>
 
 using namespace tiersim;
@@ -29,6 +34,24 @@ ScenarioSpec small_spec() {
     TicketTypeSpec b;
     b.name = "complaint";
     spec.ticket_types = {a, b};
+    return spec;
+}
+
+/// Four types, one per channel: a hotline consultation, a window item, an online item and a
+/// grid data update routed upward.
+ScenarioSpec metrics_spec() {
+    ScenarioSpec spec = small_spec();
+    spec.ticket_types.clear();
+    const std::array<Channel, 4> channels = {
+        Channel::hotline, Channel::window, Channel::online, Channel::grid};
+    const std::array<const char*, 4> names = {"hotline", "window", "online", "grid"};
+    for (std::size_t i = 0; i < 4; ++i) {
+        TicketTypeSpec t;
+        t.name = names[i];
+        t.channel = channels[i];
+        t.route = channels[i] == Channel::grid ? Route::upward : Route::dispatch;
+        spec.ticket_types.push_back(t);
+    }
     return spec;
 }
 
@@ -169,7 +192,9 @@ TEST_CASE("summary accumulator counts conservation and groups", "[model][summary
     CHECK(s.overall.returns_per_ticket == 0.5);
     CHECK(s.overall.escalations_per_ticket == 0.5);
     CHECK(s.overall.hops_per_ticket == 1.5);
-    CHECK(s.overall.visits_per_case == 0.5);
+    // Visits count over service items (window and online types): none among these hotline types.
+    CHECK(s.overall.service_items == 0);
+    CHECK(std::isnan(s.overall.visits_per_case));
     CHECK(s.overall.coord_cost_h == 2.25);  // over every ticket of the group, closed or not
 
     CHECK(s.by_tier[0].name == "street");
@@ -191,6 +216,239 @@ TEST_CASE("summary accumulator counts conservation and groups", "[model][summary
     REQUIRE(s.by_province.size() == 2);
     CHECK(s.by_province[0].name == org.unit(org.province_unit(0)).name);
     CHECK(s.by_province[1].created == 2);
+}
+
+TEST_CASE("summary accumulator computes the citizens', services' and data metrics",
+          "[model][summary]") {
+    const ScenarioSpec spec = metrics_spec();
+    const Organisation org = Organisation::build(spec);
+    SummaryAccumulator acc(spec, org);
+    constexpr int hotline = 0;
+    constexpr int window = 1;
+    constexpr int online = 2;
+    constexpr int grid = 3;
+    auto with_channel = [](TicketRecord r, Channel c) {
+        r.channel = static_cast<std::int8_t>(c);
+        return r;
+    };
+    auto set_coord = [](TicketRecord& r, std::array<double, cost_kind_count> by_kind) {
+        r.coord_by_kind_h = by_kind;
+        r.coord_cost_h = 0.0;
+        for (double h : by_kind) {
+            r.coord_cost_h += h;
+        }
+    };
+
+    // During the warm-up: no group counts it.
+    TicketRecord w0 = with_channel(closed_ticket(0, window, 0, 10.0, 2.0), Channel::window);
+    w0.visits = 5;
+    w0.parent = 3;
+    acc.add(w0);
+
+    // A window item with two visits, three materials, a leader decision and a rework.
+    TicketRecord t1 = with_channel(closed_ticket(1, window, 0, 30.0, 4.0), Channel::window);
+    t1.visits = 2;
+    t1.materials_requested = 3;
+    t1.leader = 1;
+    t1.reworks = 1;
+    set_coord(t1, {0.5, 0.0, 0.25, 1.0, 0.0});
+    acc.add(t1);
+    // The same type arriving online (online_share): no visit, one material, re-handled once,
+    // a 异地代收代办 (proxy) ticket.
+    TicketRecord t2 = with_channel(closed_ticket(2, window, 1, 31.0, 6.0), Channel::online);
+    t2.materials_requested = 1;
+    t2.rehandles = 1;
+    t2.cross_mode = static_cast<std::int8_t>(CrossMode::proxy);
+    t2.home_province = 0;
+    set_coord(t2, {0.0, 0.0, 0.0, 0.0, 2.0});
+    acc.add(t2);
+    // An online item with one visit, 全程网办 across provinces.
+    TicketRecord t3 = with_channel(closed_ticket(3, online, 1, 32.0, 8.0), Channel::online);
+    t3.visits = 1;
+    t3.cross_mode = static_cast<std::int8_t>(CrossMode::online);
+    set_coord(t3, {0.5, 0.0, 0.0, 0.0, 0.0});
+    acc.add(t3);
+    // A window item abandoned: created but neither closed nor a service item; 多地联办.
+    TicketRecord t4 = with_channel(closed_ticket(4, window, 0, 33.0, 0.0), Channel::window);
+    t4.outcome = Outcome::abandoned;
+    t4.tier_resolved = -1;
+    t4.satisfied = -1;
+    t4.solved = -1;
+    t4.visits = 3;
+    t4.materials_requested = 7;
+    t4.cross_mode = static_cast<std::int8_t>(CrossMode::joint);
+    set_coord(t4, {0.0, 0.0, 0.125, 0.0, 0.0});
+    acc.add(t4);
+    // Two repeat calls on the hotline: one closed unsolved and unsatisfied, one open at end.
+    TicketRecord t5 = with_channel(closed_ticket(5, hotline, 0, 34.0, 2.0), Channel::hotline);
+    t5.parent = 4;
+    t5.satisfied = 0;
+    t5.solved = 0;
+    acc.add(t5);
+    TicketRecord t6 = with_channel(closed_ticket(6, hotline, 0, 35.0, 0.0), Channel::hotline);
+    t6.parent = 5;
+    t6.outcome = Outcome::open_at_end;
+    t6.closed_h = std::nan("");
+    t6.tier_resolved = -1;
+    t6.satisfied = -1;
+    t6.solved = -1;
+    acc.add(t6);
+    // Three grid data updates: two applied after 10 h and 30 h, one rejected after 5 h. Not
+    // surveyed: they count in neither the resolution nor the satisfaction rate.
+    using Update = std::tuple<int, double, int>;  // id, lead, solved
+    for (const auto& [id, lead, solved] :
+         std::array<Update, 3>{Update{7, 10.0, 1}, Update{8, 30.0, 1}, Update{9, 5.0, 0}}) {
+        TicketRecord g = with_channel(closed_ticket(id, grid, 1, 100.0, lead), Channel::grid);
+        g.satisfied = -1;
+        g.solved = static_cast<std::int8_t>(solved);
+        g.tier_resolved = solved == 1 ? 3 : 1;
+        acc.add(g);
+    }
+
+    const Summary s = acc.finish();
+    CHECK(s.created == 10);
+    CHECK(s.closed == 8);
+    CHECK(s.abandoned == 1);
+    CHECK(s.open_at_end == 1);
+
+    const GroupStats& o = s.overall;
+    CHECK(o.created == 9);
+    CHECK(o.closed == 7);
+    CHECK(o.abandoned == 1);
+    CHECK(o.repeat_calls == 2);
+    CHECK(o.abandoned_share == 1.0 / 9.0);
+    CHECK(o.repeat_call_share == 2.0 / 9.0);
+    // Surveyed: t1, t2, t3 (solved, satisfied) and t5 (neither).
+    CHECK(o.surveyed == 4);
+    CHECK(o.resolution_rate == 0.75);
+    CHECK(o.satisfaction_rate == 0.75);
+    CHECK(o.response_rate == 1.0);  // over closed, grid updates included
+    CHECK(o.leader_share == 1.0 / 7.0);
+    CHECK(o.reworks_per_ticket == 1.0 / 7.0);
+    CHECK(o.rehandles_per_ticket == 1.0 / 7.0);
+    // Service items: the closed window and online items t1, t2, t3 (by type, not channel).
+    CHECK(o.service_items == 3);
+    CHECK(o.visits_per_case == 1.0);  // (2 + 0 + 1) / 3
+    CHECK(o.at_most_one_visit_share == 2.0 / 3.0);
+    CHECK(o.no_visit_share == 1.0 / 3.0);
+    CHECK(o.materials_requested_per_case == 4.0 / 3.0);
+    // Data updates: t7, t8 applied, t9 rejected.
+    CHECK(o.data_updates == 3);
+    CHECK(o.data_rejected_share == 1.0 / 3.0);
+    CHECK(o.data_freshness_mean_h == 20.0);
+    CHECK(o.data_freshness_p90_h == Approx(30.0).epsilon(0.002));
+    // Coordination over every ticket, closed or not (t4 abandoned).
+    CHECK(o.coord_by_kind_h == std::array<double, cost_kind_count>{1.0, 0.0, 0.375, 1.0, 2.0});
+    CHECK(o.coord_cost_h == 4.375);
+
+    // By the channel a ticket arrived by.
+    CHECK(s.by_channel[0].name == "window");
+    CHECK(s.by_channel[1].name == "hotline");
+    CHECK(s.by_channel[2].name == "online");
+    CHECK(s.by_channel[3].name == "grid");
+    const GroupStats& by_window = s.by_channel[static_cast<std::size_t>(Channel::window)];
+    CHECK(by_window.created == 2);
+    CHECK(by_window.closed == 1);
+    CHECK(by_window.abandoned_share == 0.5);
+    CHECK(by_window.service_items == 1);
+    CHECK(by_window.visits_per_case == 2.0);
+    CHECK(by_window.at_most_one_visit_share == 0.0);
+    CHECK(by_window.coord_by_kind_h[static_cast<std::size_t>(CostKind::returned)] == 0.375);
+    const GroupStats& by_hotline = s.by_channel[static_cast<std::size_t>(Channel::hotline)];
+    CHECK(by_hotline.created == 2);
+    CHECK(by_hotline.repeat_calls == 2);
+    CHECK(by_hotline.repeat_call_share == 1.0);
+    CHECK(by_hotline.service_items == 0);
+    CHECK(std::isnan(by_hotline.visits_per_case));
+    CHECK(std::isnan(by_hotline.data_rejected_share));
+    CHECK(by_hotline.resolution_rate == 0.0);
+    const GroupStats& by_online = s.by_channel[static_cast<std::size_t>(Channel::online)];
+    CHECK(by_online.service_items == 2);
+    CHECK(by_online.visits_per_case == 0.5);
+    CHECK(by_online.no_visit_share == 0.5);
+    CHECK(by_online.materials_requested_per_case == 0.5);
+    const GroupStats& by_grid = s.by_channel[static_cast<std::size_t>(Channel::grid)];
+    CHECK(by_grid.created == 3);
+    CHECK(by_grid.surveyed == 0);
+    CHECK(std::isnan(by_grid.resolution_rate));
+    CHECK(std::isnan(by_grid.satisfaction_rate));
+    CHECK(by_grid.data_updates == 3);
+    CHECK(by_grid.data_rejected_share == 1.0 / 3.0);
+    CHECK(by_grid.data_freshness_mean_h == 20.0);
+
+    // By cross-province mode; tickets of mode none are in no row.
+    CHECK(s.by_cross_mode[0].name == "online");
+    CHECK(s.by_cross_mode[1].name == "proxy");
+    CHECK(s.by_cross_mode[2].name == "joint");
+    CHECK(s.by_cross_mode[0].created == 1);
+    CHECK(s.by_cross_mode[0].closed == 1);
+    CHECK(s.by_cross_mode[0].lead_time_mean_h == 8.0);
+    CHECK(s.by_cross_mode[0].coord_by_kind_h[static_cast<std::size_t>(CostKind::handoff)] == 0.5);
+    CHECK(s.by_cross_mode[1].created == 1);
+    CHECK(s.by_cross_mode[1].rehandles_per_ticket == 1.0);
+    CHECK(s.by_cross_mode[1].coord_by_kind_h[static_cast<std::size_t>(CostKind::cross)] == 2.0);
+    CHECK(s.by_cross_mode[1].coord_cost_h == 2.0);
+    CHECK(s.by_cross_mode[2].created == 1);
+    CHECK(s.by_cross_mode[2].closed == 0);
+    CHECK(s.by_cross_mode[2].abandoned_share == 1.0);
+    CHECK(std::isnan(s.by_cross_mode[2].lead_time_mean_h));
+    CHECK(s.by_cross_mode[2].coord_cost_h == 0.125);
+
+    // By type: the window type counts its online arrival t2 as a service item too.
+    CHECK(s.by_type[window].created == 3);
+    CHECK(s.by_type[window].service_items == 2);
+    CHECK(s.by_type[window].visits_per_case == 1.0);
+    CHECK(s.by_type[grid].data_updates == 3);
+    CHECK(s.by_type[hotline].data_updates == 0);
+    CHECK(std::isnan(s.by_type[hotline].data_freshness_mean_h));
+    CHECK(std::isnan(s.by_type[hotline].data_freshness_p90_h));
+    // By closing tier: the applied updates at the province, the rejected one at the district.
+    CHECK(s.by_tier[3].data_updates == 2);
+    CHECK(s.by_tier[3].data_rejected_share == 0.0);
+    CHECK(s.by_tier[1].data_rejected_share == 1.0);
+}
+
+TEST_CASE("summary accumulator rejects an unknown channel or cross mode", "[model][summary]") {
+    const ScenarioSpec spec = small_spec();
+    const Organisation org = Organisation::build(spec);
+    SummaryAccumulator acc(spec, org);
+    TicketRecord bad_channel = closed_ticket(0, 0, 0, 100.0, 1.0);
+    bad_channel.channel = channel_count;
+    CHECK_THROWS_AS(acc.add(bad_channel), InternalError);
+    TicketRecord bad_mode = closed_ticket(1, 0, 0, 100.0, 1.0);
+    bad_mode.cross_mode = cross_mode_count;
+    CHECK_THROWS_AS(acc.add(bad_mode), InternalError);
+}
+
+TEST_CASE("group stats fields have unique names and read their members", "[model][summary]") {
+    GroupStats g;
+    g.created = 11;
+    g.data_updates = 17;
+    g.response_rate = 0.25;
+    g.data_rejected_share = 0.75;
+    g.coord_cost_h = 15.0;
+    g.coord_by_kind_h = {1.0, 2.0, 3.0, 4.0, 5.0};
+    std::set<std::string> names;
+    for (const auto& f : group_stats_count_fields) {
+        CHECK(names.insert(f.name).second);
+    }
+    for (const auto& f : group_stats_value_fields) {
+        CHECK(names.insert(f.name).second);
+    }
+    CHECK(names.size() == group_stats_count_fields.size() + group_stats_value_fields.size());
+    CHECK(group_stats_count_fields.front().name == std::string("created"));
+    CHECK(g.*group_stats_count_fields.back().member == 17);
+    CHECK(group_stats_value_fields.front().get(g) == 0.25);
+    // The last cost_kind_count value fields are the coordination cost by kind, in CostKind order.
+    const std::size_t first_kind = group_stats_value_fields.size() - cost_kind_count;
+    CHECK(group_stats_value_fields[first_kind - 1].name == std::string("coord_cost_h"));
+    CHECK(group_stats_value_fields[first_kind - 1].get(g) == 15.0);
+    CHECK(group_stats_value_fields[first_kind - 2].get(g) == 0.75);
+    for (std::size_t k = 0; k < cost_kind_count; ++k) {
+        const auto& f = group_stats_value_fields[first_kind + k];
+        CHECK(f.name == "coord_" + std::string(cost_kind_names[k]) + "_h");
+        CHECK(f.get(g) == static_cast<double>(k + 1));
+    }
 }
 
 TEST_CASE("summary accumulator lead-time quantiles match a known sample", "[model][summary]") {

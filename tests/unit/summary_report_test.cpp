@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "tiersim/io/summary_report.hpp"
 
+#include "tiersim/model/group_stats_fields.hpp"
+
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <string>
+#include <vector>
 
 using namespace tiersim;
 
@@ -35,7 +39,34 @@ model::Summary sample_summary() {
     model::GroupStats province;
     province.name = "北京市";
     s.by_province.push_back(province);
+    for (int c = 0; c < model::channel_count; ++c) {
+        s.by_channel[static_cast<std::size_t>(c)].name =
+            model::channel_names[static_cast<std::size_t>(c)];
+    }
+    s.by_channel[1].created = 650;  // hotline; the other channels have no tickets
+    s.by_channel[1].repeat_call_share = 0.125;
+    for (int m = 0; m < model::cross_mode_count - 1; ++m) {
+        s.by_cross_mode[static_cast<std::size_t>(m)].name =
+            model::cross_mode_names[static_cast<std::size_t>(m + 1)];
+    }
+    s.by_cross_mode[1].created = 3;  // proxy
+    s.overall.service_items = 120;
+    s.overall.at_most_one_visit_share = 0.875;
+    s.overall.data_freshness_mean_h = 36.5;
+    s.overall.coord_by_kind_h = {21.5, 0.0, 3.25, 1.0, 0.0};
     return s;
+}
+
+/// Every field name of group_stats_fields.hpp, counts first, in order.
+std::vector<std::string> field_names() {
+    std::vector<std::string> names;
+    for (const auto& f : model::group_stats_count_fields) {
+        names.emplace_back(f.name);
+    }
+    for (const auto& f : model::group_stats_value_fields) {
+        names.emplace_back(f.name);
+    }
+    return names;
 }
 
 io::RunInfo sample_info() {
@@ -63,6 +94,21 @@ TEST_CASE("summary text has the conservation line and a row per group", "[io][re
     CHECK_THAT(text, Catch::Contains("type consultation"));
     CHECK_THAT(text, Catch::Contains("province 北京市"));
     CHECK_THAT(text, Catch::Contains("95.0"));
+    // The second and third tables: citizens, services and data; coordination by kind.
+    CHECK_THAT(text, Catch::Contains("<=1 visit%"));
+    CHECK_THAT(text, Catch::Contains("87.5"));
+    CHECK_THAT(text, Catch::Contains("36.5"));
+    CHECK_THAT(text, Catch::Contains("fresh p90"));
+    CHECK_THAT(text, Catch::Contains("handoff"));
+    CHECK_THAT(text, Catch::Contains("21.5"));
+    CHECK_THAT(text, Catch::Contains("3.2"));  // 3.25 to one decimal (3.2 or 3.3)
+    // Channels and cross-province modes only where they have tickets.
+    CHECK_THAT(text, Catch::Contains("channel hotline"));
+    CHECK_THAT(text, !Catch::Contains("channel window"));
+    CHECK_THAT(text, !Catch::Contains("channel grid"));
+    CHECK_THAT(text, Catch::Contains("cross proxy"));
+    CHECK_THAT(text, !Catch::Contains("cross online"));
+    CHECK_THAT(text, !Catch::Contains("cross joint"));
     CHECK_THAT(text, !Catch::Contains("nan"));
 }
 
@@ -70,23 +116,50 @@ TEST_CASE("summary JSON has every key and no NaN", "[io][report]") {
     const std::string json =
         io::summary_json(sample_summary(), sample_info(), "default", "out/run.h5");
     CHECK_THAT(json, Catch::StartsWith("{\"scenario\":\"default\",\"output\":\"out/run.h5\""));
-    for (const char* key : {"\"seed\":7",
-                            "\"days\":28",
-                            "\"end_h\":672",
-                            "\"threads\":4",
-                            "\"ranks\":1",
-                            "\"wall_seconds\":2.0",
-                            "\"events\":10000000",
-                            "\"events_per_second\":5000000.0",
-                            "\"interrupted\":false",
-                            "\"tickets\":{\"created\":1000,\"closed\":900,\"abandoned\":60,"
-                            "\"open_at_end\":40}",
-                            "\"overall\":{\"created\":800,\"closed\":750,\"response_rate\":0.95",
-                            "\"by_tier\":{\"street\":{",
-                            "\"by_type\":{\"consultation\":{",
-                            "\"by_province\":{\"北京市\":{"}) {
+    for (const char* key :
+         {"\"seed\":7",
+          "\"days\":28",
+          "\"end_h\":672",
+          "\"threads\":4",
+          "\"ranks\":1",
+          "\"wall_seconds\":2.0",
+          "\"events\":10000000",
+          "\"events_per_second\":5000000.0",
+          "\"interrupted\":false",
+          "\"tickets\":{\"created\":1000,\"closed\":900,\"abandoned\":60,"
+          "\"open_at_end\":40}",
+          "\"overall\":{\"created\":800,\"closed\":750,\"abandoned\":0,",
+          "\"response_rate\":0.95,",
+          "\"by_tier\":{\"street\":{",
+          "\"by_type\":{\"consultation\":{",
+          "\"by_province\":{\"北京市\":{",
+          "\"by_channel\":{\"window\":{",
+          "\"hotline\":{\"created\":650,",
+          "\"grid\":{",
+          "\"by_cross_mode\":{\"online\":{",
+          "\"proxy\":{\"created\":3,",
+          "\"joint\":{",
+          "\"service_items\":120",
+          "\"at_most_one_visit_share\":0.875",
+          "\"data_freshness_mean_h\":36.5",
+          "\"coord_handoff_h\":21.5,\"coord_meeting_h\":0.0,"
+          "\"coord_return_h\":3.25,\"coord_leader_h\":1.0,\"coord_cross_h\":0.0"}) {
         CHECK_THAT(json, Catch::Contains(key));
     }
     CHECK_THAT(json, Catch::Contains("\"response_rate\":null"));
+    // Every field of every group, in the order of group_stats_fields.hpp.
+    const auto j = nlohmann::ordered_json::parse(json);
+    for (const char* table : {"by_tier", "by_type", "by_province", "by_channel", "by_cross_mode"}) {
+        for (const auto& [name, group] : j.at(table).items()) {
+            INFO(table << "." << name);
+            std::vector<std::string> keys;
+            for (const auto& [key, value] : group.items()) {
+                keys.push_back(key);
+            }
+            CHECK(keys == field_names());
+        }
+    }
+    CHECK(j.at("by_channel").size() == model::channel_count);
+    CHECK(j.at("by_cross_mode").size() == 3);
     CHECK_THAT(json, !Catch::Contains("NaN") && !Catch::Contains("nan"));
 }

@@ -9,9 +9,12 @@
 /// Human and machine renderings of a run's summary (what `tiersim run` prints).
 namespace tiersim::io {
 
-/// A compact aligned table for a terminal: a header line (scenario, seed, days, threads, wall
-/// time, events and events/s), the conservation line, then one row per group (overall, tiers,
-/// types, provinces). Undefined values (no closed tickets) print as "-". Ends with a newline.
+/// Compact aligned tables for a terminal: a header line (scenario, seed, days, threads, wall
+/// time, events and events/s), the conservation line, then three tables with one row per group
+/// (overall, tiers, types, provinces, and the channels and cross-province modes that have
+/// tickets): the rates, lead times and per-ticket counts; the citizens' side (abandoned, repeat
+/// calls, visits and materials of service items, data freshness); the coordination cost by
+/// kind. Undefined values (no tickets to average over) print as "-". Ends with a newline.
 std::string summary_text(const model::Summary& summary,
                          const RunInfo& info,
                          const std::string& scenario_name);
@@ -19,7 +22,9 @@ std::string summary_text(const model::Summary& summary,
 /// The summary as one JSON object (one line, no trailing newline): scenario, output, seed,
 /// days, end_h, threads, ranks, wall_seconds, events, events_per_second, interrupted,
 /// tickets{created, closed, abandoned, open_at_end}, overall{…}, by_tier{NAME:{…}},
-/// by_type{NAME:{…}}, by_province{NAME:{…}}; groups in their output order. NaN is null.
+/// by_type{NAME:{…}}, by_province{NAME:{…}}, by_channel{NAME:{…}} (every channel),
+/// by_cross_mode{online|proxy|joint:{…}}; groups in their output order, each with every field
+/// of group_stats_fields.hpp. NaN is null.
 std::string summary_json(const model::Summary& summary,
                          const RunInfo& info,
                          const std::string& scenario_name,

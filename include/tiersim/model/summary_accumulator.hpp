@@ -17,40 +17,71 @@ namespace tiersim::model {
 /// Computes the Summary (DESIGN §2.7) from the stream of ticket records, in bounded memory.
 ///
 /// The conservation counts are over every ticket. The groups (overall, by closing tier, by
-/// type, by province of origin) count tickets created at or after the warm-up; of those the
-/// closed ones (outcome resolved) give the rates, the lead times (closed_h − created_h) and
-/// the per-ticket means of handoffs, returns, escalations, hops and visits; coord_cost_h sums
-/// over every ticket of the group, closed or not. The lead-time mean is exact (long double
-/// sum); quantiles come from a LogHistogram (within 0.2%). Sums are taken in arrival order, so
-/// the same records in the same order give the same bits. Not thread-safe.
+/// type, by province of origin, by the channel the ticket arrived by, by cross-province mode)
+/// count tickets created at or after the warm-up: created, abandoned and repeat calls (parent
+/// ≥ 0) over all of them, with abandoned_share and repeat_call_share of created; of those the
+/// closed ones (outcome resolved) give the response rate, the share within the limit, the lead
+/// times (closed_h − created_h), the leader share and the per-ticket means of handoffs,
+/// returns, escalations, hops, rehandles and reworks; the surveyed ones (closed, satisfied ≥
+/// 0) give the resolution and satisfaction rates; the service items (closed, of a type whose
+/// channel is window or online) give visits and materials per case and the shares with at
+/// most one visit (最多跑一次) and with none (不见面); the data updates (closed, of a type
+/// routed upward) give the rejected share (solved = 0) and, over the applied ones (solved =
+/// 1), the data freshness. coord_cost_h and coord_by_kind_h sum over every ticket of the
+/// group, closed or not. Rates are NaN where their denominator is 0. Means are exact (long
+/// double sums); quantiles come from a LogHistogram (within 0.2%). Sums are taken in arrival
+/// order, so the same records in the same order give the same bits. Not thread-safe.
 class SummaryAccumulator {
 public:
-    /// Copies what it needs (warm-up, type and province names); keeps no reference.
+    /// Copies what it needs (warm-up; type names, channels and routes; province names); keeps
+    /// no reference.
     SummaryAccumulator(const ScenarioSpec& spec, const Organisation& org);
 
-    /// Counts one ticket. @throws InternalError if its type or province is out of range
+    /// Counts one ticket. @throws InternalError if its type, province, channel or cross mode is
+    /// out of range
     void add(const TicketRecord& record);
     /// The summary of every ticket added so far.
     [[nodiscard]] Summary finish() const;
 
 private:
+    /// What the groups need of a ticket's type.
+    struct TypeInfo {
+        bool service_item = false;  ///< channel window or online (办件)
+        bool data_update = false;   ///< route upward (grid data updates)
+    };
+
     struct Group {
         std::int64_t created = 0;
         std::int64_t closed = 0;
+        std::int64_t abandoned = 0;
+        std::int64_t repeat_calls = 0;
+        std::int64_t surveyed = 0;
         std::int64_t responded_in_time = 0;
-        std::int64_t solved = 0;
+        std::int64_t solved = 0;  ///< of surveyed
         std::int64_t satisfied = 0;
         std::int64_t resolved_in_time = 0;
         std::int64_t handoffs = 0;
         std::int64_t returns = 0;
         std::int64_t escalations = 0;
         std::int64_t hops = 0;
-        std::int64_t visits = 0;
+        std::int64_t leader = 0;
+        std::int64_t rehandles = 0;
+        std::int64_t reworks = 0;
+        std::int64_t service_items = 0;
+        std::int64_t visits = 0;  ///< of service items
+        std::int64_t at_most_one_visit = 0;
+        std::int64_t no_visit = 0;
+        std::int64_t materials_requested = 0;
+        std::int64_t data_updates = 0;
+        std::int64_t data_rejected = 0;
         long double lead_sum_h = 0.0L;
+        long double fresh_sum_h = 0.0L;  ///< of applied data updates
         long double coord_cost_h = 0.0L;
+        std::array<long double, cost_kind_count> coord_by_kind_h{};
         LogHistogram lead_h;
+        LogHistogram fresh_h;
 
-        void add(const TicketRecord& record, bool closed, double lead_h);
+        void add(const TicketRecord& record, const TypeInfo& type, double lead_h);
         [[nodiscard]] GroupStats stats(std::string name) const;
     };
 
@@ -63,6 +94,9 @@ private:
     std::array<Group, tier_count> by_tier_;
     std::vector<Group> by_type_;
     std::vector<Group> by_province_;
+    std::array<Group, channel_count> by_channel_;
+    std::array<Group, cross_mode_count - 1> by_cross_mode_;
+    std::vector<TypeInfo> types_;
     std::vector<std::string> type_names_;
     std::vector<std::string> province_names_;
 };
