@@ -529,9 +529,11 @@ struct Simulation::Impl {
         const Calendar& cal = calendars[static_cast<std::size_t>(s.calendar)];
         const Tick start = cal.next_open(now);
         const bool is_step = t.phase == Phase::step || t.phase == Phase::fork;
-        // Response (响应): a department signs for it; for a ticket closed at intake, the
-        // moment its intake service began (the call was answered).
-        if (is_step && t.responded < 0 && !t.has(flag_shadow))
+        // Response (受理/签收): a window or portal item is accepted when its intake begins; a
+        // hotline or grid ticket when a department first signs for it.
+        const bool accepted_at_intake = t.channel == Channel::window || t.channel == Channel::online;
+        if (t.responded < 0 && !t.has(flag_shadow) &&
+            (accepted_at_intake ? t.phase == Phase::intake : is_step))
             t.responded = start;
         if (t.phase == Phase::intake)
             t.intake_started = start;
@@ -693,7 +695,7 @@ struct Simulation::Impl {
         if (close) {
             if (t.responded < 0)
                 t.responded = t.intake_started;
-            close_ticket(lp, slot, now, true);
+            close_ticket(lp, lp_index, slot, now, true);
             return;
         }
         if (t.cross == CrossMode::joint)
@@ -806,14 +808,14 @@ struct Simulation::Impl {
                 after_steps(lp, lp_index, slot, now, true);
                 return;
             case Phase::closing:
-                close_ticket(lp, slot, now, false);
+                close_ticket(lp, lp_index, slot, now, false);
                 return;
             case Phase::join_signal:
                 local_part_arrived(lp, slot, now);
                 return;
             case Phase::cross_join:
                 trace(lp, t, now, t.unit, -1, EventKind::joined);
-                close_or_wait(lp, slot, now);
+                close_or_wait(lp, lp_index, slot, now);
                 return;
             default:
                 TIERSIM_CHECK(false, "a ticket arrived in a phase that does not travel");
@@ -1116,7 +1118,7 @@ struct Simulation::Impl {
             start_cross_join(lp, slot, now);
             return;
         }
-        close_or_wait(lp, slot, now);
+        close_or_wait(lp, lp_index, slot, now);
     }
 
     static void merge_local_cost(Ticket& t, const std::array<std::int64_t, cost_kind_count>& cost) {
@@ -1150,7 +1152,7 @@ struct Simulation::Impl {
 
     /// Closes now, or when the result has reached the applicant (代收代办: by courier) and the
     /// materials accepted as incomplete (容缺受理) are complete.
-    void close_or_wait(LpState& lp, std::uint32_t slot, Tick now) {
+    void close_or_wait(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now) {
         Ticket& t = lp.tickets[slot];
         Tick at = now;
         if (t.cross == CrossMode::proxy)
@@ -1161,11 +1163,12 @@ struct Simulation::Impl {
             schedule(lp, slot, at);
             return;
         }
-        close_ticket(lp, slot, now, false);
+        close_ticket(lp, lp_index, slot, now, false);
     }
 
     /// The callback (回访): solved? satisfied? An unsolved ticket may be handled again (重办).
-    void close_ticket(LpState& lp, std::uint32_t slot, Tick now, bool at_intake) {
+    void close_ticket(
+        LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now, bool at_intake) {
         Ticket& t = lp.tickets[slot];
         const TicketTypeSpec& type = type_of(t);
         const Levers& lv = lever(t.unit);
@@ -1173,11 +1176,16 @@ struct Simulation::Impl {
         const double p_solved = type.solve_probability *
                                 std::pow(lv.return_solve_factor, static_cast<double>(t.returns));
         const bool solved = rng.bernoulli(p_solved);
-        if (!solved && !at_intake && !type.departments.empty() && t.rehandles < lv.max_rehandles &&
-            lv.rehandle > 0.0 && rng.bernoulli(lv.rehandle)) {
+        if (!solved && type.route == Route::dispatch && !type.departments.empty() &&
+            t.rehandles < lv.max_rehandles && lv.rehandle > 0.0 && rng.bernoulli(lv.rehandle)) {
+            // 重办: back to its last department, or, answered at intake, dispatched after all.
             t.draws = rng.draws();
             ++t.rehandles;
             trace(lp, t, now, t.unit, -1, EventKind::rehandled);
+            if (at_intake) {
+                dispatch(lp, lp_index, slot, now);
+                return;
+            }
             t.step = static_cast<std::int16_t>(type.departments.size() - 1);
             t.phase = Phase::step;
             enqueue(lp, slot, t.step, now);
