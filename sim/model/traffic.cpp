@@ -1,29 +1,69 @@
 // SPDX-License-Identifier: MIT
 // The analytic companion of DESIGN §3: the traffic equations of the flow that simulation.cpp
-// simulates, solved with Eigen, and the offered load and utilisation of every station.
+// simulates, solved with Eigen, and the offered load and utilisation of every station of
+// station_plan.hpp (intakes, department queues, split windows, approval bureaus, leaders and the
+// links between provinces).
 //
-// The flow, per street and ticket type (means over a week; the profiles have mean 1):
-//   * arrivals at rate γ = rate × population / 10,000 per day, taken in at the intake station of
-//     the type's channel at the street's ancestor at the channel's tier;
-//   * after intake the ticket closes with probability close_at_intake (always without
-//     departments), else it is dispatched to the authority unit (the origin's ancestor at the
-//     authority tier) and visits the type's departments in order there;
-//   * after each department step it is returned with probability q = return_probability while
-//     it has had fewer than max_returns returns, and then restarts at the first department of
-//     the authority unit (wherever it was);
-//   * after the last department at a unit of tier k it escalates to the parent (first
-//     department there) with probability escalate[k], else closes.
+// The flow, per street and ticket type (means over a week; the profiles have mean 1), with the
+// levers of the province of the unit where each thing happens:
+//   * arrivals at rate γ = rate × population / 10,000 per day, split into the arrival variants
+//     of build_lps: of the home share (1 − cross_province), online_share goes online when the
+//     type is online-capable and its channel is the window; the cross-province share splits by
+//     cross_modes into online (online channel), proxy and joint (the window, or online when the
+//     type's channel is online). Each variant is taken in at its channel's tier: at the split
+//     window of the type's first department where the province has no generalist windows (a
+//     window ticket with departments), else at the channel's intake, whose service is slowed by
+//     generalist_slowdown at generalist windows;
+//   * upward types (grid data updates): no steps at the intake unit; every unit above it runs
+//     the departments once (no returns: a joint review is one pass, a meeting without returns);
+//     the district review rejects reject_probability of what passes it (at the intake when the
+//     intake is the district), so the flow above the district is × (1 − reject_probability);
+//   * dispatch types close at intake with close_at_intake (always without departments, never
+//     for cross-province tickets), else go to the authority unit: the origin's ancestor at the
+//     authority tier, or for cross-province tickets an authority unit of the home province
+//     (migration_matrix) in proportion to the population of its streets, after the link queue
+//     from the origin province to the home province. 多地联办 (joint) tickets also run the
+//     departments once at the origin's own authority unit (the local part: no returns, no
+//     escalation);
+//   * department steps at a unit of tier k run at its bureau when the province's design at k is
+//     approval_bureau and the department has approval, else at the department's queue; the
+//     service mean is × (1 − sharing_speedup × data_sharing[k]) when the type has materials.
+//     Sequentially (fragmented, bureau), step j returns with q = return_probability ×
+//     three_lists_factor (three lists: the first step only) × bureau_return_factor (a bureau
+//     step); a joint review (two or more departments) visits every department once per pass
+//     and its meeting returns with q = return_probability × three_lists_factor (three lists).
+//     A return restarts at the authority's first step; the returns count is kept, so no return
+//     happens once it reaches max_returns. With escalate_after_returns = K > 0 the K-th return
+//     goes instead to the leader (the handling unit's city, or the province unit when handled
+//     at the province), whose decision sends the ticket back to the authority for one last
+//     pass without returns or escalation;
+//   * after the last step at tier k a ticket escalates to the parent (first step there) with
+//     escalate[k], except cross-province tickets and after a leader's decision; else it closes;
+//   * at the callback an unsolved ticket (1 − solve_probability × return_solve_factor^returns)
+//     is handled again at the last step of the closing unit with probability rehandle, at most
+//     max_rehandles times; that step is sequential (its own return probability, even at a joint
+//     review) and may be returned or escalated again.
+// Not modelled: repeat calls and abandonment after a chase (they depend on response times),
+// material and standards rework (delays that visit no queue).
 //
-// The routing after dispatch depends only on the type (every chain climbs from the authority
-// tier to the province), so the traffic equations are solved once per type, per ticket
-// dispatched, over the states (returns so far r, level above the authority l, step j). The
-// returns count is part of the state, so max_returns is modelled exactly: a ticket with r =
-// max_returns returns is never returned again. When max_returns is large the layers stop where
-// q^r is negligible (below 1e-12) and the last layer returns into itself, which is exact for an
-// unbounded max_returns and overstates the load by a relative q^r otherwise; a hard cap on the
-// number of layers (q close to 1 with a huge max_returns) instead lets the last layer close
-// without returns. The visit rates per (level, step) are then scaled by the dispatch rate of
-// every authority unit and mapped onto its actual ancestors.
+// The routing after dispatch depends only on the type, the province (its levers) and whether
+// the ticket is cross-province (no escalation), so the traffic equations are solved once per
+// (type, province, cross) present, per ticket dispatched, over the states (re-handles so far h,
+// returns so far r, level above the authority l, step j or the re-handled last step). Both
+// counts are part of the state, so max_rehandles, P(solved) by returns, max_returns and the
+// leader threshold are modelled exactly: layer r = max_returns never returns, and with
+// a leader at K ≤ max_returns the returns from layer K − 1 leave for the leader. Within a layer
+// each (l, j) is visited at most once (re-handles aside, which are rare), so a layer is left by a
+// return with probability at most Q = 1 − Π (1 − q_lj); when the layers needed exceed where Q^r is
+// negligible (below 1e-12) the last layer kept returns into itself, which is exact for an unbounded
+// max_returns and errs by a relative Q^r otherwise (a leader beyond that layer is then never
+// reached, also within Q^r). The re-handle layers are cut the same way where x^h is negligible, x
+// being the largest P(unsolved) × rehandle (the last layer kept is re-handled into itself, using
+// its own count for the re-handles left after a leader's decision). A hard cap of 2000 layers
+// applies when Q = 1 (a step that always returns) or x = 1 with a huge max_returns or
+// max_rehandles: the last layer then closes without returns or re-handles. The visits per (level,
+// step), the leader decisions per level and the re-handles per level are then scaled by the
+// dispatch rate of every authority unit and mapped onto its actual ancestors.
 #include "tiersim/model/traffic.hpp"
 
 #include "tiersim/model/calendar.hpp"
@@ -35,9 +75,11 @@
 #include <Eigen/SparseLU>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <optional>
 
 namespace tiersim::model {
 
@@ -47,98 +89,249 @@ namespace {
 constexpr double negligible_return_mass = 1e-12;
 constexpr int max_return_layers = 2000;
 
-/// Mean visits to each (level, step) per ticket dispatched to the authority unit.
+// Arrival variants of one (street, type), as in simulation.cpp's build_lps.
+constexpr std::size_t variant_count = 5;
+constexpr std::size_t v_cross_online = 2;
+constexpr std::size_t v_joint = 4;
+
+/// Whether department `d` works in the bureau at a tier with these levers.
+bool in_bureau(const ScenarioSpec& spec, const Levers& lv, std::size_t tier, int d) {
+    if (lv.design[tier] != Design::approval_bureau)
+        return false;
+    const auto i = static_cast<std::size_t>(d);
+    return i >= spec.department_approval.size() || spec.department_approval[i];
+}
+
+/// Whether the steps at a tier run as a joint review (every department at once, then a
+/// meeting).
+bool joint_review(const TicketTypeSpec& type, const Levers& lv, std::size_t tier) {
+    return type.departments.size() > 1 && lv.design[tier] == Design::joint_review;
+}
+
+/// P(the ticket is returned after step j at a tier), before max_returns and the leader: for a
+/// joint review (`fork`), the meeting's after the last department; a re-handled last step is
+/// sequential (no fork) even where the tier runs joint reviews.
+double step_return(const ScenarioSpec& spec,
+                   const TicketTypeSpec& type,
+                   const Levers& lv,
+                   std::size_t tier,
+                   int j,
+                   bool fork) {
+    const int n = static_cast<int>(type.departments.size());
+    double p = lv.return_probability;
+    if (fork) {
+        if (j + 1 < n)
+            return 0.0;
+        return lv.three_lists ? p * lv.three_lists_factor : p;
+    }
+    if (lv.three_lists) {
+        if (j > 0)
+            return 0.0;  // 首接负责: only the lead department returns
+        p *= lv.three_lists_factor;
+    }
+    if (in_bureau(spec, lv, tier, type.departments[static_cast<std::size_t>(j)]))
+        p *= lv.bureau_return_factor;
+    return p;
+}
+
+/// Mean visits per ticket dispatched to the authority unit: to each (level, step), to the
+/// leader from returns at each level, and re-handles of the last step at each level.
 struct ChainVisits {
-    int levels = 0;              ///< authority tier .. province
-    int steps = 0;               ///< departments of the type
-    std::vector<double> visits;  ///< level * steps + step
+    int levels = 0;                 ///< authority tier .. province (1 for cross-province)
+    int steps = 0;                  ///< departments of the type
+    std::vector<double> visits;     ///< level * steps + step
+    std::vector<double> leader;     ///< by level
+    std::vector<double> rehandles;  ///< by level
 
     [[nodiscard]] double at(int level, int step) const {
         return visits[static_cast<std::size_t>(level * steps + step)];
     }
 };
 
-/// Number of return layers (returns so far = 0 .. layers-1) and whether the last one may
-/// still return into itself.
-struct ReturnLayers {
+/// Layers of a count (returns or re-handles so far = 0 .. layers-1): whether the last one
+/// loops into itself (tail) or leaves (returns: for the leader); otherwise it never moves on.
+struct Layers {
     int layers = 1;
     bool tail = false;
+    bool leaves = false;
 };
 
-ReturnLayers return_layers(double q, int max_returns) {
-    if (q <= 0.0 || max_returns <= 0)
+/// `p`: the most probability with which a layer is left for the next; `last`: the last layer
+/// that exists; `leaves`: whether it is left too (to the leader).
+Layers count_layers(double p, int last, bool leaves) {
+    if (p <= 0.0 || last < 0)
         return {};
-    int wanted = max_returns;
-    if (q < 1.0) {
-        const double needed = std::ceil(std::log(negligible_return_mass) / std::log(q));
+    int wanted = last;
+    if (p < 1.0) {
+        const double needed = std::ceil(std::log(negligible_return_mass) / std::log(p));
         if (needed < static_cast<double>(wanted))
             wanted = static_cast<int>(needed);
     }
     wanted = std::min(wanted, max_return_layers);
-    return {wanted + 1, wanted < max_returns && q < 1.0};
-}
-
-/// Solves (I - Pᵀ) v = e₀ over the states (r, l, j) of one ticket type.
-ChainVisits solve_chain(const ScenarioSpec& spec, const TicketTypeSpec& type) {
-    ChainVisits out;
-    out.levels = tier_count - static_cast<int>(type.authority);
-    out.steps = static_cast<int>(type.departments.size());
-    out.visits.assign(static_cast<std::size_t>(out.levels * out.steps), 0.0);
-    if (out.steps == 0)
-        return out;
-
-    const double q = spec.levers.return_probability;
-    const ReturnLayers rl = return_layers(q, spec.max_returns);
-    const int per_layer = out.levels * out.steps;
-    const int n = rl.layers * per_layer;
-    auto index = [&](int r, int l, int j) {
-        return (r * out.levels + l) * out.steps + j;
-    };
-
-    std::vector<Eigen::Triplet<double>> entries;
-    entries.reserve(static_cast<std::size_t>(n) * 3);
-    for (int r = 0; r < rl.layers; ++r) {
-        const bool last = r + 1 == rl.layers;
-        const double q_r = (!last || rl.tail) ? q : 0.0;
-        const int r_next = last ? r : r + 1;
-        for (int l = 0; l < out.levels; ++l) {
-            const auto tier =
-                static_cast<std::size_t>(type.authority) + static_cast<std::size_t>(l);
-            for (int j = 0; j < out.steps; ++j) {
-                const int from = index(r, l, j);
-                entries.emplace_back(from, from, 1.0);
-                if (q_r > 0.0)
-                    entries.emplace_back(index(r_next, 0, 0), from, -q_r);
-                const double cont = 1.0 - q_r;
-                if (j + 1 < out.steps) {
-                    entries.emplace_back(index(r, l, j + 1), from, -cont);
-                } else if (l + 1 < out.levels && type.escalate[tier] > 0.0) {
-                    entries.emplace_back(index(r, l + 1, 0), from, -cont * type.escalate[tier]);
-                }
-            }
-        }
-    }
-    Eigen::SparseMatrix<double> a(n, n);
-    a.setFromTriplets(entries.begin(), entries.end());  // sums duplicates (a return to itself)
-    a.makeCompressed();
-    Eigen::SparseLU<Eigen::SparseMatrix<double>, Eigen::COLAMDOrdering<int>> lu;
-    lu.compute(a);
-    TIERSIM_CHECK(lu.info() == Eigen::Success, "the traffic equations are singular");
-    Eigen::VectorXd gamma = Eigen::VectorXd::Zero(n);
-    gamma(index(0, 0, 0)) = 1.0;
-    const Eigen::VectorXd v = lu.solve(gamma);
-    TIERSIM_CHECK(lu.info() == Eigen::Success, "solving the traffic equations failed");
-
-    for (int r = 0; r < rl.layers; ++r) {
-        for (int k = 0; k < per_layer; ++k) {
-            out.visits[static_cast<std::size_t>(k)] += v(r * per_layer + k);
-        }
+    Layers out;
+    out.layers = wanted + 1;
+    if (wanted < last) {
+        out.tail = p < 1.0;
+    } else {
+        out.leaves = leaves;
     }
     return out;
 }
 
-/// One station of one unit: servers, open fraction of its calendar, arrivals and offered load
-/// (summed over the ticket types, each with its own mean service time).
+/// Σ_{m=1..count} x^m.
+double geometric_sum(double x, int count) {
+    double sum = 0.0;
+    double term = 1.0;
+    for (int m = 1; m <= count && term > 1e-300; ++m) {
+        term *= x;
+        sum += term;
+    }
+    return sum;
+}
+
+/// Solves (I - Pᵀ) v = e₀ over the states (re-handles h, returns r, level l, step j) of one
+/// type in one province; step j = steps is the re-handled last step.
+ChainVisits solve_chain(const ScenarioSpec& spec,
+                        const TicketTypeSpec& type,
+                        const Levers& lv,
+                        bool cross) {
+    ChainVisits out;
+    out.levels = cross ? 1 : tier_count - static_cast<int>(type.authority);
+    out.steps = static_cast<int>(type.departments.size());
+    out.visits.assign(static_cast<std::size_t>(out.levels * out.steps), 0.0);
+    out.leader.assign(static_cast<std::size_t>(out.levels), 0.0);
+    out.rehandles.assign(static_cast<std::size_t>(out.levels), 0.0);
+    if (out.steps == 0)
+        return out;
+
+    const int n = out.steps;
+    const int width = n + 1;  // the steps, then the re-handled last step
+    std::vector<double> q(static_cast<std::size_t>(out.levels * width));
+    std::vector<double> escalate(static_cast<std::size_t>(out.levels), 0.0);
+    double stay = 1.0;  // P(a layer is passed without a return), at least
+    for (int l = 0; l < out.levels; ++l) {
+        const auto tier = static_cast<std::size_t>(type.authority) + static_cast<std::size_t>(l);
+        if (!cross && l + 1 < out.levels)
+            escalate[static_cast<std::size_t>(l)] = type.escalate[tier];
+        const bool fork = joint_review(type, lv, tier);
+        for (int j = 0; j <= n; ++j) {
+            const double p = j < n ? step_return(spec, type, lv, tier, j, fork)
+                                   : step_return(spec, type, lv, tier, n - 1, false);
+            q[static_cast<std::size_t>(l * width + j)] = p;
+            stay *= 1.0 - std::clamp(p, 0.0, 1.0);
+        }
+    }
+    // Returns: layer r = max_returns never returns; with a leader at K ≤ max_returns the
+    // returns of layer K − 1 leave for the leader.
+    const int leader_after = lv.escalate_after_returns;
+    const bool leader = leader_after > 0 && leader_after <= spec.max_returns;
+    const Layers rl =
+        spec.max_returns <= 0
+            ? Layers{}
+            : count_layers(1.0 - stay, leader ? leader_after - 1 : spec.max_returns, leader);
+    // Re-handles: P(unsolved at the callback) × rehandle, by the returns so far.
+    std::vector<double> rehandle(static_cast<std::size_t>(rl.layers) + 1, 0.0);
+    double most = 0.0;
+    for (int r = 0; r <= rl.layers; ++r) {
+        const int returns = r < rl.layers ? r : leader_after;  // the last entry: after a leader
+        const double solved =
+            type.solve_probability * std::pow(lv.return_solve_factor, static_cast<double>(returns));
+        const double x =
+            lv.max_rehandles > 0 ? std::clamp(1.0 - solved, 0.0, 1.0) * lv.rehandle : 0.0;
+        rehandle[static_cast<std::size_t>(r)] = x;
+        if (r < rl.layers)
+            most = std::max(most, x);
+    }
+    const Layers hl = count_layers(most, lv.max_rehandles, false);
+
+    const int per_r = out.levels * width;
+    const int per_h = rl.layers * per_r;
+    const int size = hl.layers * per_h;
+    auto index = [&](int h, int r, int l, int j) {
+        return h * per_h + r * per_r + l * width + j;
+    };
+    // The return probability used in layer r: none in a last layer that neither loops nor
+    // leaves for the leader.
+    auto q_in = [&](int r, int l, int j) {
+        const bool last = r + 1 == rl.layers;
+        return (!last || rl.tail || rl.leaves) ? q[static_cast<std::size_t>(l * width + j)] : 0.0;
+    };
+
+    std::vector<Eigen::Triplet<double>> entries;
+    entries.reserve(static_cast<std::size_t>(size) * 4);
+    for (int h = 0; h < hl.layers; ++h) {
+        const bool last_h = h + 1 == hl.layers;
+        for (int r = 0; r < rl.layers; ++r) {
+            const bool last_r = r + 1 == rl.layers;
+            const double x = rehandle[static_cast<std::size_t>(r)];
+            for (int l = 0; l < out.levels; ++l) {
+                const double esc = escalate[static_cast<std::size_t>(l)];
+                for (int j = 0; j <= n; ++j) {
+                    const int from = index(h, r, l, j);
+                    const double q_r = q_in(r, l, j);
+                    entries.emplace_back(from, from, 1.0);
+                    if (q_r > 0.0 && !(last_r && rl.leaves))
+                        entries.emplace_back(index(h, last_r ? r : r + 1, 0, 0), from, -q_r);
+                    const double cont = 1.0 - q_r;
+                    if (j + 1 < n) {
+                        entries.emplace_back(index(h, r, l, j + 1), from, -cont);
+                        continue;
+                    }
+                    // Done at the unit: escalate, or close and perhaps be handled again.
+                    if (esc > 0.0)
+                        entries.emplace_back(index(h, r, l + 1, 0), from, -cont * esc);
+                    if (x > 0.0 && (!last_h || hl.tail))
+                        entries.emplace_back(
+                            index(last_h ? h : h + 1, r, l, n), from, -cont * (1.0 - esc) * x);
+                }
+            }
+        }
+    }
+    Eigen::SparseMatrix<double> a(size, size);
+    a.setFromTriplets(entries.begin(), entries.end());  // sums duplicates (a loop to itself)
+    a.makeCompressed();
+    Eigen::SparseLU<Eigen::SparseMatrix<double>, Eigen::COLAMDOrdering<int>> lu;
+    lu.compute(a);
+    TIERSIM_CHECK(lu.info() == Eigen::Success, "the traffic equations are singular");
+    Eigen::VectorXd gamma = Eigen::VectorXd::Zero(size);
+    gamma(index(0, 0, 0, 0)) = 1.0;
+    const Eigen::VectorXd v = lu.solve(gamma);
+    TIERSIM_CHECK(lu.info() == Eigen::Success, "solving the traffic equations failed");
+
+    // After the leader's decision: one pass at the authority without returns or escalation,
+    // then re-handles of its last step (the returns count is K from then on).
+    double decided = 0.0;
+    double decided_rehandles = 0.0;
+    for (int h = 0; h < hl.layers; ++h) {
+        for (int r = 0; r < rl.layers; ++r) {
+            const bool last_r = r + 1 == rl.layers;
+            for (int l = 0; l < out.levels; ++l) {
+                const auto ls = static_cast<std::size_t>(l);
+                for (int j = 0; j < n; ++j)
+                    out.visits[ls * static_cast<std::size_t>(n) + static_cast<std::size_t>(j)] +=
+                        v(index(h, r, l, j));
+                out.rehandles[ls] += v(index(h, r, l, n));
+                if (!(last_r && rl.leaves))
+                    continue;
+                double to_leader = 0.0;
+                for (int j = 0; j <= n; ++j)
+                    to_leader += v(index(h, r, l, j)) * q_in(r, l, j);
+                out.leader[ls] += to_leader;
+                decided += to_leader;
+                decided_rehandles +=
+                    to_leader * geometric_sum(rehandle[static_cast<std::size_t>(rl.layers)],
+                                              std::max(0, lv.max_rehandles - h));
+            }
+        }
+    }
+    for (int j = 0; j < n; ++j)
+        out.visits[static_cast<std::size_t>(j)] += decided;
+    out.rehandles[0] += decided_rehandles;
+    return out;
+}
+
+/// One station: servers, open fraction of its calendar, arrivals and offered load (summed over
+/// the ticket types, each with its own mean service time).
 struct Station {
     int servers = 0;
     double open = 1.0;
@@ -154,69 +347,215 @@ struct Station {
     }
 };
 
-
 }  // namespace
 
 TrafficReport analyse_traffic(const ScenarioSpec& spec, const Organisation& org) {
-    const StationIndex sindex(spec, org);
-    const std::size_t stride = sindex.stride();
+    const std::vector<Levers> levers = levers_by_province(spec, org);
+    const std::vector<double> migration = migration_matrix(spec, org);
+    const StationIndex index(spec, org);
     const std::size_t n_units = org.size();
+    const auto provinces = static_cast<std::size_t>(org.province_count());
 
     // The stations the simulation runs (station_plan.hpp), with their calendars' open share.
     std::vector<double> open_fraction;
     for (const auto& c : spec.calendars)
         open_fraction.push_back(Calendar(c).open_fraction());
-    const auto plan = plan_stations(spec, org, levers_by_province(spec, org), sindex);
+    const auto plan = plan_stations(spec, org, levers, index);
     std::vector<Station> stations(plan.size());
     for (std::size_t i = 0; i < plan.size(); ++i) {
         stations[i].servers = plan[i].servers;
         stations[i].open = open_fraction[static_cast<std::size_t>(plan[i].calendar)];
     }
+    auto add = [&](std::size_t station, double rate, double mean_h) {
+        Station& s = stations[station];
+        s.lambda += rate;
+        s.offered += rate * mean_h;
+    };
+    auto lever = [&](UnitId unit) -> const Levers& {
+        return levers[static_cast<std::size_t>(org.province_index(unit))];
+    };
+    auto tier_of = [&](UnitId unit) {
+        return static_cast<std::size_t>(org.unit(unit).tier);
+    };
 
-    // Arrivals: intake directly per street; departments through each type's chain solution,
-    // scaled by the dispatch rate into each authority unit.
-    TrafficReport report;
     const auto streets = org.units_at(Tier::street);
-    std::vector<double> dispatched(n_units);
+    std::vector<double> province_population(provinces, 0.0);
+    for (const UnitId s : streets)
+        province_population[static_cast<std::size_t>(org.province_index(s))] +=
+            org.unit(s).population;
+
+    TrafficReport report;
+    std::vector<double> upward(n_units);
+    std::vector<double> home(n_units);
+    std::vector<double> cross(n_units);
+    std::vector<double> local(n_units);
+    std::vector<double> cross_into(provinces);
     for (const auto& type : spec.ticket_types) {
         if (type.rate <= 0.0)
             continue;
-        const auto channel = static_cast<std::size_t>(type.channel);
-        const Tier intake_tier = spec.channels[channel].tier;
-        const double p_dispatch = type.departments.empty() ? 0.0 : 1.0 - type.close_at_intake;
-        std::fill(dispatched.begin(), dispatched.end(), 0.0);
+        const auto& depts = type.departments;
+        const int steps = static_cast<int>(depts.size());
+
+        // Department step j at `unit`: its station and mean service.
+        auto step_station = [&](UnitId unit, int j) {
+            const int d = depts[static_cast<std::size_t>(j)];
+            return in_bureau(spec, lever(unit), tier_of(unit), d) ? index.bureau(unit)
+                                                                  : index.department(unit, d);
+        };
+        auto step_mean = [&](UnitId unit) {
+            const Levers& lv = lever(unit);
+            return type.materials > 0
+                       ? type.service.mean_h *
+                             (1.0 - lv.sharing_speedup * lv.data_sharing[tier_of(unit)])
+                       : type.service.mean_h;
+        };
+        // Every department once (a joint review's meeting without returns).
+        auto one_pass = [&](UnitId unit, double rate) {
+            for (int j = 0; j < steps; ++j)
+                add(step_station(unit, j), rate, step_mean(unit));
+        };
+
+        std::fill(upward.begin(), upward.end(), 0.0);
+        std::fill(home.begin(), home.end(), 0.0);
+        std::fill(cross.begin(), cross.end(), 0.0);
+        std::fill(local.begin(), local.end(), 0.0);
+        std::fill(cross_into.begin(), cross_into.end(), 0.0);
+
+        // Arrivals and intake, by variant.
         for (const UnitId street : streets) {
+            const Levers& lv = lever(street);
+            const auto province = static_cast<std::size_t>(org.province_index(street));
             const double per_day = type.rate * org.unit(street).population / 10'000.0;
             report.tickets_per_day += per_day;
-            const double per_hour = per_day / 24.0;
-            const UnitId intake = org.ancestor(street, intake_tier);
-            TIERSIM_CHECK(intake != no_unit, "a street without a unit at the channel's tier");
-            Station& s = stations[sindex.intake(intake, type.channel)];
-            s.lambda += per_hour;
-            s.offered += per_hour * type.intake.mean_h;
-            if (p_dispatch > 0.0) {
+            const double base = per_day / 24.0;
+            const double home_share = 1.0 - type.cross_province;
+            const double online =
+                type.online && type.channel == Channel::window ? lv.online_share : 0.0;
+            const Channel cross_local =
+                type.channel == Channel::online ? Channel::online : Channel::window;
+            const std::array<double, variant_count> share = {
+                home_share * (1.0 - online),
+                home_share * online,
+                type.cross_province * type.cross_modes[0],
+                type.cross_province * type.cross_modes[1],
+                type.cross_province * type.cross_modes[2]};
+            const std::array<Channel, variant_count> channel = {
+                type.channel, Channel::online, Channel::online, cross_local, cross_local};
+            for (std::size_t v = 0; v < variant_count; ++v) {
+                if (!(share[v] > 0.0))
+                    continue;
+                const double rate = base * share[v];
+                const Channel ch = channel[v];
+                const UnitId intake =
+                    org.ancestor(street, spec.channels[static_cast<std::size_t>(ch)].tier);
+                TIERSIM_CHECK(intake != no_unit, "a street without a unit at the channel's tier");
+                const Levers& il = lever(intake);
+                const bool window = ch == Channel::window;
+                const std::size_t station = window && !il.generalist_windows && steps > 0
+                                                ? index.window(intake, depts.front())
+                                                : index.intake(intake, ch);
+                add(station,
+                    rate,
+                    type.intake.mean_h *
+                        (window && il.generalist_windows ? il.generalist_slowdown : 1.0));
+
+                if (type.route == Route::upward) {
+                    upward[static_cast<std::size_t>(intake)] += rate;
+                    continue;
+                }
+                if (steps == 0)
+                    continue;  // closed at intake
                 const UnitId authority = org.ancestor(street, type.authority);
                 TIERSIM_CHECK(authority != no_unit,
                               "a street without a unit at the authority tier");
-                dispatched[static_cast<std::size_t>(authority)] += per_hour * p_dispatch;
+                if (v < v_cross_online) {
+                    home[static_cast<std::size_t>(authority)] +=
+                        rate * (1.0 - type.close_at_intake);
+                    continue;
+                }
+                for (std::size_t to = 0; to < provinces; ++to) {
+                    const double m = migration[province * provinces + to];
+                    if (!(m > 0.0))
+                        continue;
+                    add(index.link(static_cast<int>(province), static_cast<int>(to)),
+                        rate * m,
+                        spec.cross.link_service_h);
+                    cross_into[to] += rate * m;
+                }
+                if (v == v_joint)
+                    local[static_cast<std::size_t>(authority)] += rate;
             }
         }
-        if (p_dispatch <= 0.0)
-            continue;
-        const ChainVisits chain = solve_chain(spec, type);
-        for (std::size_t a = 0; a < n_units; ++a) {
-            if (dispatched[a] <= 0.0)
+
+        // Upward: every unit above the intake runs the departments; the district rejects.
+        const bool rejects = type.reject_probability > 0.0;
+        for (std::size_t u = 0; u < n_units && type.route == Route::upward; ++u) {
+            double rate = upward[u];
+            if (rate <= 0.0)
                 continue;
-            auto unit = static_cast<UnitId>(a);
-            for (int l = 0; l < chain.levels && unit != no_unit; ++l) {
-                for (int j = 0; j < chain.steps; ++j) {
-                    Station& s = stations[sindex.department(
-                        unit, type.departments[static_cast<std::size_t>(j)])];
-                    const double rate = dispatched[a] * chain.at(l, j);
-                    s.lambda += rate;
-                    s.offered += rate * type.service.mean_h;
-                }
+            auto unit = static_cast<UnitId>(u);
+            for (;;) {
+                if (org.unit(unit).tier == Tier::district && rejects)
+                    rate *= 1.0 - type.reject_probability;
                 unit = org.unit(unit).parent;
+                if (unit == no_unit || !(rate > 0.0))
+                    break;
+                one_pass(unit, rate);
+            }
+        }
+        if (type.route == Route::upward || steps == 0)
+            continue;
+
+        // Cross-province tickets: a home street by population, so its authority by population.
+        for (const UnitId street : streets) {
+            const auto p = static_cast<std::size_t>(org.province_index(street));
+            if (!(cross_into[p] > 0.0))
+                continue;
+            const UnitId authority = org.ancestor(street, type.authority);
+            cross[static_cast<std::size_t>(authority)] +=
+                cross_into[p] * org.unit(street).population / province_population[p];
+        }
+        // 多地联办: the local part at the origin's own authority.
+        for (std::size_t u = 0; u < n_units; ++u) {
+            if (local[u] > 0.0)
+                one_pass(static_cast<UnitId>(u), local[u]);
+        }
+
+        // The department chains, per (province, cross) that has tickets dispatched.
+        std::vector<std::optional<ChainVisits>> chains(2 * provinces);
+        for (int c = 0; c < 2; ++c) {
+            const std::vector<double>& dispatched = c == 0 ? home : cross;
+            for (std::size_t a = 0; a < n_units; ++a) {
+                if (!(dispatched[a] > 0.0))
+                    continue;
+                const auto authority = static_cast<UnitId>(a);
+                const auto p = static_cast<std::size_t>(org.province_index(authority));
+                auto& chain = chains[2 * p + static_cast<std::size_t>(c)];
+                if (!chain)
+                    chain = solve_chain(spec, type, levers[p], c == 1);
+                UnitId unit = authority;
+                for (int l = 0; l < chain->levels && unit != no_unit; ++l) {
+                    const auto ls = static_cast<std::size_t>(l);
+                    for (int j = 0; j < steps; ++j)
+                        add(step_station(unit, j),
+                            dispatched[a] * chain->at(l, j),
+                            step_mean(unit));
+                    if (chain->rehandles[ls] > 0.0) {
+                        add(step_station(unit, steps - 1),
+                            dispatched[a] * chain->rehandles[ls],
+                            step_mean(unit));
+                    }
+                    if (chain->leader[ls] > 0.0) {
+                        const UnitId leader = org.unit(unit).tier == Tier::province
+                                                  ? unit
+                                                  : org.ancestor(unit, Tier::city);
+                        const Levers& lv = lever(leader);
+                        add(index.leader(leader),
+                            dispatched[a] * chain->leader[ls],
+                            lv.leader_decision_h / lv.leader_engagement);
+                    }
+                    unit = org.unit(unit).parent;
+                }
             }
         }
     }
@@ -224,22 +563,24 @@ TrafficReport analyse_traffic(const ScenarioSpec& spec, const Organisation& org)
     // Aggregate per (tier, queue); list every unstable (unit, queue).
     struct Flagged {
         double utilisation;
-        std::size_t unit;
+        UnitId unit;
         std::size_t station;
     };
 
     std::vector<Flagged> flagged;
+    const std::size_t stride = index.stride();
+    const std::size_t leader_offset = index.leader(0);
     for (int t = 0; t < tier_count; ++t) {
         const auto tier = static_cast<Tier>(t);
         const auto units = org.units_at(tier);
         for (std::size_t st = 0; st < stride; ++st) {
             QueueLoad q;
             q.tier = tier;
-            q.queue = sindex.queue_name(st, spec, org);
+            q.queue = index.queue_name(st, spec, org);
             double capacity = 0.0;
             for (const UnitId id : units) {
-                const auto u = static_cast<std::size_t>(id);
-                const Station& s = stations[u * stride + st];
+                const std::size_t station = static_cast<std::size_t>(id) * stride + st;
+                const Station& s = stations[station];
                 if (s.lambda <= 0.0 && s.servers == 0)
                     continue;
                 ++q.units;
@@ -253,18 +594,43 @@ TrafficReport analyse_traffic(const ScenarioSpec& spec, const Organisation& org)
                     q.worst_unit = org.unit(id).name;
                 }
                 if (util >= 1.0)
-                    flagged.push_back({util, u, st});
+                    flagged.push_back({util, id, station});
             }
-            // Intake queues of channels that no ticket type uses are left out; departments
-            // with servers but no work are kept (idle staff is worth seeing).
-            if (q.units == 0 ||
-                (st < static_cast<std::size_t>(channel_count) && q.arrival_rate_per_h <= 0.0)) {
+            // Intakes of channels and leaders that no ticket reaches are left out; department
+            // queues, split windows and bureaus with servers but no work are kept (idle staff
+            // is worth seeing).
+            const bool intake_or_leader =
+                st < static_cast<std::size_t>(channel_count) || st == leader_offset;
+            if (q.units == 0 || (intake_or_leader && q.arrival_rate_per_h <= 0.0))
                 continue;
-            }
             q.utilisation = q.offered_load <= 0.0 ? 0.0
                             : capacity > 0.0      ? q.offered_load / capacity
                                                   : std::numeric_limits<double>::infinity();
             q.unstable = q.worst_utilisation >= 1.0;
+            report.queues.push_back(std::move(q));
+        }
+    }
+    // The links between provinces, each its own queue at the province tier (listed when used).
+    for (std::size_t from = 0; from < provinces; ++from) {
+        for (std::size_t to = 0; to < provinces; ++to) {
+            const std::size_t station = index.link(static_cast<int>(from), static_cast<int>(to));
+            const Station& s = stations[station];
+            if (s.lambda <= 0.0)
+                continue;
+            const UnitId owner = org.province_unit(static_cast<int>(from));
+            QueueLoad q;
+            q.tier = Tier::province;
+            q.queue = index.queue_name(station, spec, org);
+            q.units = 1;
+            q.arrival_rate_per_h = s.lambda;
+            q.offered_load = s.offered;
+            q.servers = static_cast<double>(s.servers);
+            q.utilisation = s.utilisation();
+            q.worst_utilisation = q.utilisation;
+            q.worst_unit = org.unit(owner).name;
+            q.unstable = q.worst_utilisation >= 1.0;
+            if (q.unstable)
+                flagged.push_back({q.utilisation, owner, station});
             report.queues.push_back(std::move(q));
         }
     }
@@ -280,13 +646,14 @@ TrafficReport analyse_traffic(const ScenarioSpec& spec, const Organisation& org)
         return a.unit != b.unit ? a.unit < b.unit : a.station < b.station;
     });
     for (const Flagged& f : flagged) {
-        const Unit& unit = org.units()[f.unit];
-        const Station& s = stations[f.unit * stride + f.station];
+        const Unit& unit = org.unit(f.unit);
+        const Station& s = stations[f.station];
         report.unstable.push_back(
             unit.name + " (" + tier_names[static_cast<std::size_t>(unit.tier)] + ") " +
-            sindex.queue_name(f.station, spec, org) + ": utilisation " + format_fixed(f.utilisation, 2) +
-            " >= 1 (offered " + format_fixed(s.offered, 2) + " erlangs on " +
-            std::to_string(s.servers) + " servers open " + format_fixed(100.0 * s.open, 0) + "%)");
+            index.queue_name(f.station, spec, org) + ": utilisation " +
+            format_fixed(f.utilisation, 2) + " >= 1 (offered " + format_fixed(s.offered, 2) +
+            " erlangs on " + std::to_string(s.servers) + " servers open " +
+            format_fixed(100.0 * s.open, 0) + "%)");
     }
     return report;
 }

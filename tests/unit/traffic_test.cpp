@@ -279,3 +279,293 @@ TEST_CASE("traffic: too few staff is flagged with the unit and the department", 
         CHECK(report.unstable.empty());
     }
 }
+
+TEST_CASE("traffic: an approval bureau pools its departments' staff and work", "[traffic]") {
+    ScenarioSpec spec = tiny_spec();
+    TicketTypeSpec type = type_named("licence");
+    type.departments = {0, 1};
+    spec.ticket_types = {type};
+    spec.levers.design[static_cast<std::size_t>(Tier::street)] = Design::approval_bureau;
+    const Organisation org = Organisation::build(spec);
+
+    SECTION("both departments merge: one queue with both staffs and both visits") {
+        const TrafficReport r = analyse_traffic(spec, org);
+        const QueueLoad& bureau = queue(r, Tier::street, "bureau");
+        CHECK(bureau.units == 1);
+        CHECK(bureau.servers == 20.0);
+        CHECK(bureau.arrival_rate_per_h == Approx(2.0));  // d then e, 1/h each
+        CHECK(bureau.offered_load == Approx(4.0));
+        CHECK(bureau.utilisation == Approx(0.2));
+        CHECK_FALSE(has_queue(r, Tier::street, "dept:d"));
+        CHECK_FALSE(has_queue(r, Tier::street, "dept:e"));
+        // The district has no bureau: its departments keep their queues.
+        CHECK(queue(r, Tier::district, "dept:d").servers == 10.0);
+        CHECK_FALSE(has_queue(r, Tier::district, "bureau"));
+    }
+
+    SECTION("a department without approval keeps its own queue") {
+        spec.department_approval = {true, false};
+        const TrafficReport r = analyse_traffic(spec, org);
+        CHECK(queue(r, Tier::street, "bureau").servers == 10.0);
+        CHECK(queue(r, Tier::street, "bureau").arrival_rate_per_h == Approx(1.0));
+        CHECK(queue(r, Tier::street, "dept:e").arrival_rate_per_h == Approx(1.0));
+        CHECK(queue(r, Tier::street, "dept:e").servers == 10.0);
+    }
+
+    SECTION("bureau steps return less; shared data shortens the service") {
+        spec.ticket_types[0].departments = {0};
+        spec.ticket_types[0].materials = 2;
+        spec.levers.return_probability = 0.5;
+        spec.levers.bureau_return_factor = 0.2;
+        spec.levers.data_sharing[static_cast<std::size_t>(Tier::street)] = 0.5;
+        spec.levers.sharing_speedup = 0.4;
+        spec.max_returns = 1'000'000;
+        const TrafficReport r = analyse_traffic(spec, org);
+        const QueueLoad& bureau = queue(r, Tier::street, "bureau");
+        CHECK(bureau.arrival_rate_per_h == Approx(1.0 / (1.0 - 0.1)));
+        CHECK(bureau.offered_load == Approx(2.0 * (1.0 - 0.4 * 0.5) / (1.0 - 0.1)));
+    }
+}
+
+TEST_CASE("traffic: split windows take each department's share of the window work", "[traffic]") {
+    ScenarioSpec spec = tiny_spec();
+    for (auto& tier : spec.tiers)
+        tier.intake_staff = 3;
+    TicketTypeSpec a = type_named("a");
+    a.channel = Channel::window;
+    a.departments = {0};
+    TicketTypeSpec b = type_named("b");
+    b.channel = Channel::window;
+    b.rate = 48.0;
+    b.departments = {1};
+    spec.ticket_types = {a, b};
+    spec.levers.generalist_slowdown = 1.5;
+    const Organisation org = Organisation::build(spec);
+
+    SECTION("pooled generalist windows: one queue, slowed down") {
+        const TrafficReport r = analyse_traffic(spec, org);
+        const QueueLoad& pooled = queue(r, Tier::street, "intake:window");
+        CHECK(pooled.servers == 3.0);
+        CHECK(pooled.arrival_rate_per_h == Approx(3.0));
+        CHECK(pooled.offered_load == Approx(3.0 * 0.1 * 1.5));
+        CHECK_FALSE(has_queue(r, Tier::street, "window:d"));
+        CHECK_FALSE(has_queue(r, Tier::street, "window:e"));
+    }
+
+    SECTION("split windows: one queue per first department, staff by workload") {
+        spec.levers.generalist_windows = false;
+        const TrafficReport r = analyse_traffic(spec, org);
+        const QueueLoad& d = queue(r, Tier::street, "window:d");
+        const QueueLoad& e = queue(r, Tier::street, "window:e");
+        CHECK(d.arrival_rate_per_h == Approx(1.0));
+        CHECK(d.offered_load == Approx(0.1));
+        CHECK(d.servers == 1.0);
+        CHECK(e.arrival_rate_per_h == Approx(2.0));
+        CHECK(e.offered_load == Approx(0.2));
+        CHECK(e.servers == 2.0);
+        CHECK_FALSE(has_queue(r, Tier::street, "intake:window"));
+    }
+
+    SECTION("online_share moves an online-capable type's window arrivals online") {
+        spec.ticket_types[0].online = true;
+        spec.levers.online_share = 0.25;
+        const TrafficReport r = analyse_traffic(spec, org);
+        CHECK(queue(r, Tier::street, "intake:window").arrival_rate_per_h == Approx(2.75));
+        CHECK(queue(r, Tier::city, "intake:online").arrival_rate_per_h == Approx(0.25));
+        CHECK(queue(r, Tier::city, "intake:online").offered_load == Approx(0.025));
+    }
+}
+
+TEST_CASE("traffic: cross-province tickets pass the link to their home province", "[traffic]") {
+    ScenarioSpec spec = tiny_spec();
+    spec.divisions.provinces = 2;
+    spec.cross.link_staff = 2;
+    spec.cross.link_service_h = 0.5;
+    TicketTypeSpec type = type_named("transfer");
+    type.cross_province = 0.5;
+    type.cross_modes = {0.5, 0.25, 0.25};  // online, proxy, joint
+    type.close_at_intake = 0.2;            // home tickets only
+    type.escalate = {0.5, 0.0, 0.0, 0.0};  // home tickets only
+    spec.ticket_types = {type};
+    const Organisation org = Organisation::build(spec);
+    const TrafficReport r = analyse_traffic(spec, org);
+
+    // Each street: 1/h, half of it cross-province, all homed in the other province.
+    for (const char* name : {"link:P1→P2", "link:P2→P1"}) {
+        INFO(name);
+        const QueueLoad& link = queue(r, Tier::province, name);
+        CHECK(link.units == 1);
+        CHECK(link.arrival_rate_per_h == Approx(0.5));
+        CHECK(link.offered_load == Approx(0.25));
+        CHECK(link.servers == 2.0);
+        CHECK(link.utilisation == Approx(0.125));
+    }
+    CHECK(queue(r, Tier::province, "link:P1→P2").worst_unit == "P1");
+    // Intake: home at the hotline, cross online online, proxy and joint at the window.
+    CHECK(queue(r, Tier::city, "intake:hotline").arrival_rate_per_h == Approx(2 * 0.5));
+    CHECK(queue(r, Tier::city, "intake:online").arrival_rate_per_h == Approx(2 * 0.25));
+    CHECK(queue(r, Tier::street, "intake:window").arrival_rate_per_h == Approx(2 * 0.25));
+    // Streets: home dispatched 0.5 × 0.8, cross arrivals from the other province 0.5 and the
+    // local part of the joint ones 0.5 × 0.25; only home tickets escalate.
+    CHECK(queue(r, Tier::street, "dept:d").arrival_rate_per_h == Approx(2 * (0.4 + 0.5 + 0.125)));
+    CHECK(queue(r, Tier::district, "dept:d").arrival_rate_per_h == Approx(2 * 0.4 * 0.5));
+}
+
+TEST_CASE("traffic: the K-th return goes to the leader, then one last pass", "[traffic]") {
+    ScenarioSpec spec = tiny_spec();
+    const double q = 0.4;
+    spec.levers.return_probability = q;
+    spec.levers.leader_decision_h = 4.0;
+    spec.levers.leader_engagement = 2.0;
+    spec.max_returns = 3;
+    TicketTypeSpec type = type_named("dispute");
+    spec.ticket_types = {type};
+    const Organisation org = Organisation::build(spec);
+
+    SECTION("K = 1: every return goes to the city's leader") {
+        spec.levers.escalate_after_returns = 1;
+        const TrafficReport r = analyse_traffic(spec, org);
+        const QueueLoad& leader = queue(r, Tier::city, "leader");
+        CHECK(leader.arrival_rate_per_h == Approx(q));
+        CHECK(leader.offered_load == Approx(q * 2.0));
+        CHECK(leader.servers == 1.0);
+        CHECK(queue(r, Tier::street, "dept:d").arrival_rate_per_h == Approx(1.0 + q));
+        CHECK_FALSE(has_queue(r, Tier::province, "leader"));
+    }
+
+    SECTION("K = 2: the second return") {
+        spec.levers.escalate_after_returns = 2;
+        const TrafficReport r = analyse_traffic(spec, org);
+        CHECK(queue(r, Tier::city, "leader").arrival_rate_per_h == Approx(q * q));
+        CHECK(queue(r, Tier::street, "dept:d").arrival_rate_per_h == Approx(1.0 + q + q * q));
+    }
+
+    SECTION("K beyond max_returns never reaches the leader") {
+        spec.levers.escalate_after_returns = 4;
+        const TrafficReport r = analyse_traffic(spec, org);
+        CHECK_FALSE(has_queue(r, Tier::city, "leader"));
+        CHECK(queue(r, Tier::street, "dept:d").arrival_rate_per_h ==
+              Approx(1.0 + q + q * q + q * q * q));
+    }
+
+    SECTION("handled at the province, the province's leader decides") {
+        spec.levers.escalate_after_returns = 1;
+        spec.ticket_types[0].authority = Tier::province;
+        const TrafficReport r = analyse_traffic(spec, org);
+        CHECK(queue(r, Tier::province, "leader").arrival_rate_per_h == Approx(q));
+        CHECK_FALSE(has_queue(r, Tier::city, "leader"));
+    }
+
+    SECTION("a return from an escalated unit goes to that unit's leader") {
+        spec.levers.escalate_after_returns = 1;
+        spec.ticket_types[0].escalate = {0.0, 0.0, 0.5, 0.0};
+        spec.ticket_types[0].authority = Tier::city;
+        const TrafficReport r = analyse_traffic(spec, org);
+        // First pass: city 1, province (1-q)/2. Returns: q at the city, (1-q)/2 q at the
+        // province; after the decision one pass at the city, no escalation.
+        const double to_province = (1.0 - q) * 0.5;
+        CHECK(queue(r, Tier::city, "leader").arrival_rate_per_h == Approx(q));
+        CHECK(queue(r, Tier::province, "leader").arrival_rate_per_h == Approx(to_province * q));
+        CHECK(queue(r, Tier::city, "dept:d").arrival_rate_per_h ==
+              Approx(1.0 + q + to_province * q));
+        CHECK(queue(r, Tier::province, "dept:d").arrival_rate_per_h == Approx(to_province));
+    }
+}
+
+TEST_CASE("traffic: a joint review visits each department once per pass", "[traffic]") {
+    ScenarioSpec spec = tiny_spec();
+    const double q = 0.4;
+    spec.levers.return_probability = q;
+    spec.levers.design[static_cast<std::size_t>(Tier::street)] = Design::joint_review;
+    spec.max_returns = 1'000'000;
+    TicketTypeSpec type = type_named("project");
+    type.departments = {0, 1};
+    spec.ticket_types = {type};
+    const Organisation org = Organisation::build(spec);
+
+    SECTION("the meeting returns with q: 1/(1-q) passes") {
+        const TrafficReport r = analyse_traffic(spec, org);
+        CHECK(queue(r, Tier::street, "dept:d").arrival_rate_per_h == Approx(1.0 / (1.0 - q)));
+        CHECK(queue(r, Tier::street, "dept:e").arrival_rate_per_h == Approx(1.0 / (1.0 - q)));
+    }
+
+    SECTION("three lists lower the meeting's returns") {
+        spec.levers.three_lists = true;
+        spec.levers.three_lists_factor = 0.25;
+        const TrafficReport r = analyse_traffic(spec, org);
+        CHECK(queue(r, Tier::street, "dept:d").arrival_rate_per_h == Approx(1.0 / 0.9));
+        CHECK(queue(r, Tier::street, "dept:e").arrival_rate_per_h == Approx(1.0 / 0.9));
+    }
+
+    SECTION("sequential under three lists: only the first department returns") {
+        spec.levers.design[static_cast<std::size_t>(Tier::street)] = Design::fragmented;
+        spec.levers.three_lists = true;
+        spec.levers.three_lists_factor = 0.25;
+        const TrafficReport r = analyse_traffic(spec, org);
+        CHECK(queue(r, Tier::street, "dept:d").arrival_rate_per_h == Approx(1.0 / 0.9));
+        CHECK(queue(r, Tier::street, "dept:e").arrival_rate_per_h == Approx(1.0));
+    }
+}
+
+TEST_CASE("traffic: upward updates climb every tier, less the district's rejections", "[traffic]") {
+    ScenarioSpec spec = tiny_spec();
+    TicketTypeSpec type = type_named("grid_update");
+    type.channel = Channel::grid;
+    type.route = Route::upward;
+    type.reject_probability = 0.25;
+    type.escalate = {0.5, 0.5, 0.5, 0.0};  // ignored by the upward route
+    spec.ticket_types = {type};
+    spec.levers.return_probability = 0.5;  // no returns on the upward route
+    const Organisation org = Organisation::build(spec);
+
+    SECTION("intake at the street") {
+        const TrafficReport r = analyse_traffic(spec, org);
+        CHECK(queue(r, Tier::street, "intake:grid").arrival_rate_per_h == Approx(1.0));
+        CHECK(queue(r, Tier::street, "dept:d").arrival_rate_per_h == 0.0);
+        CHECK(queue(r, Tier::district, "dept:d").arrival_rate_per_h == Approx(1.0));
+        CHECK(queue(r, Tier::city, "dept:d").arrival_rate_per_h == Approx(0.75));
+        CHECK(queue(r, Tier::province, "dept:d").arrival_rate_per_h == Approx(0.75));
+        CHECK(queue(r, Tier::province, "dept:d").offered_load == Approx(1.5));
+    }
+
+    SECTION("intake at the district: rejected there before climbing") {
+        spec.channels[static_cast<std::size_t>(Channel::grid)].tier = Tier::district;
+        const TrafficReport r = analyse_traffic(spec, org);
+        CHECK(queue(r, Tier::district, "intake:grid").arrival_rate_per_h == Approx(1.0));
+        CHECK(queue(r, Tier::district, "dept:d").arrival_rate_per_h == 0.0);
+        CHECK(queue(r, Tier::city, "dept:d").arrival_rate_per_h == Approx(0.75));
+        CHECK(queue(r, Tier::province, "dept:d").arrival_rate_per_h == Approx(0.75));
+    }
+}
+
+TEST_CASE("traffic: re-handles add visits to the last step where the ticket closes", "[traffic]") {
+    ScenarioSpec spec = tiny_spec();
+    TicketTypeSpec type = type_named("repair");
+    type.departments = {0, 1};
+    type.solve_probability = 0.6;
+    spec.ticket_types = {type};
+    spec.levers.rehandle = 0.5;
+    spec.levers.max_rehandles = 2;
+    const Organisation org = Organisation::build(spec);
+    const TrafficReport r = analyse_traffic(spec, org);
+    // P(unsolved) × rehandle = 0.2 per callback, at most twice: 0.2 + 0.04.
+    CHECK(queue(r, Tier::street, "dept:d").arrival_rate_per_h == Approx(1.0));
+    CHECK(queue(r, Tier::street, "dept:e").arrival_rate_per_h == Approx(1.24));
+}
+
+TEST_CASE("traffic: a re-handled step may be returned again", "[traffic]") {
+    ScenarioSpec spec = tiny_spec();
+    TicketTypeSpec type = type_named("repair");
+    type.solve_probability = 0.6;
+    spec.ticket_types = {type};
+    spec.levers.return_probability = 0.5;
+    spec.max_returns = 1;
+    spec.levers.rehandle = 0.5;
+    spec.levers.max_rehandles = 1;
+    const Organisation org = Organisation::build(spec);
+    const TrafficReport r = analyse_traffic(spec, org);
+    // First pass 1, returned 0.5 for a last pass; each of the two closures (0.5 each) is
+    // re-handled with 0.2: 0.1 + 0.1, and the one re-handled before its return is returned
+    // with 0.5 into one more pass, 0.05.
+    CHECK(queue(r, Tier::street, "dept:d").arrival_rate_per_h == Approx(1.75));
+}

@@ -11,11 +11,13 @@
 /// before anything runs, giving every queue's offered load and utilisation.
 namespace tiersim::model {
 
-/// One station class: a queue kind (intake of a channel, or a department) at one tier,
-/// aggregated over the units of that tier; `worst_*` names its most loaded unit.
+/// One station class: a queue kind (StationIndex::queue_name) at one tier, aggregated over the
+/// units of that tier; `worst_*` names its most loaded unit. Each directed link between two
+/// provinces is its own class at the province tier, owned by the province it leaves.
 struct QueueLoad {
     Tier tier = Tier::street;
-    std::string queue;              ///< "intake:hotline" or "dept:城管"
+    /// "intake:hotline", "dept:城管", "window:城管", "bureau", "leader" or "link:A→B"
+    std::string queue;
     int units = 0;                  ///< units of the tier that have this queue
     double arrival_rate_per_h = 0;  ///< total over those units (mean over a week)
     double offered_load = 0;        ///< erlangs: arrival rate × mean service, total
@@ -32,8 +34,13 @@ struct TrafficReport {
     double tickets_per_day = 0;         ///< total arrival rate
 };
 
-/// Solves λ = γ + λ P per unit and queue (P: routing after service: dispatch, departments in
-/// turn, escalation, returns) and reports loads. Utilisation uses each queue's open fraction.
+/// Solves λ = γ + λ P per unit and queue, P being the routing of simulation.cpp with each
+/// province's levers (arrival variants, split or generalist windows, upward data updates with
+/// the district's rejections, dispatch within the province or over a link to the home province
+/// of a cross-province ticket, department steps in queues, bureaus or joint reviews, returns up
+/// to max_returns, leader decisions, escalation and re-handling), and reports loads.
+/// Utilisation uses each queue's open fraction. @throws ScenarioError as levers_by_province and
+/// migration_matrix do.
 TrafficReport analyse_traffic(const ScenarioSpec& spec, const Organisation& org);
 
 }  // namespace tiersim::model
