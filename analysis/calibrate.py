@@ -12,7 +12,8 @@ status is 1 when a mean falls outside its band (V8: when the interval misses Erl
 
 Definitions (over tickets created after the warm-up and closed before the end):
   approval time   mean completion (closed − created) of 承诺件 and 一件事 (promise_item,
-                  compound_item): V5 compares S1 with S0, V6 S2 with S0;
+                  compound_item), V6 compares S2 with S0; V5 compares S1 with S0 on the
+                  multi-department 一件事 items alone, where consolidation acts;
   materials       materials requested per window/online item (V6);
   resolution      solved / called back over 12345 tickets; satisfaction likewise (V1, V2);
   dispatched      share of 12345 tickets that left the hotline for a department (hops > 0; the
@@ -36,10 +37,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tiersim_analysis.io import read_table  # noqa: E402
 
 # Student t quantiles (0.975) by degrees of freedom, for the 95% intervals.
-T975 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262}
+T975 = {19: 2.093, 1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262}
 
 APPROVAL_TYPES = ("promise_item", "compound_item")
 HOTLINE = 1  # channel code of 12345
+WINDOW_REPLICATIONS = 20
 
 
 def t975(df):
@@ -72,6 +74,7 @@ def closed_tickets(path):
 def metrics(path):
     t = closed_tickets(path)
     approval = t[t.type_name.isin(APPROVAL_TYPES)]
+    compound = t[t.type_name == "compound_item"]
     with h5py.File(path, "r") as f:
         names = [n.decode() if isinstance(n, bytes) else n for n in f["ticket_types/name"][()]]
     items = t[t.channel.isin((0, 2)) & ~t.type_name.isin(("consultation",))]
@@ -82,6 +85,7 @@ def metrics(path):
     del names
     return {
         "approval_time_h": approval.lead_h.mean(),
+        "compound_time_h": compound.lead_h.mean(),
         "materials_per_item": items.materials_requested.mean(),
         "hotline_resolution": (surveyed.solved == 1).mean(),
         "hotline_satisfaction": (surveyed.satisfied == 1).mean(),
@@ -118,6 +122,9 @@ def main():
                 out = os.path.join(tmp, f"{s}-{r}.h5")
                 run(args.tiersim, s, seed, out)
                 per[s].append(metrics(out))
+        # The window queues are cheap: enough replications for a tight interval.
+        for r in range(max(args.replications, WINDOW_REPLICATIONS)):
+            seed = args.seed + r
             for name, pooled in (("pooled", "true"), ("split", "false")):
                 out = os.path.join(tmp, f"windows-{name}-{r}.h5")
                 run(args.tiersim, "validation/windows", seed, out,
@@ -131,8 +138,8 @@ def main():
         return [m[key] / b[key] - 1.0 for m, b in zip(per[s], per[base])]
 
     rows = []  # (id, target, published, low, high, values, scale, unit)
-    rows.append(("V5", "S1 vs S0: approval completion time", "−34.4%", -0.45, -0.25,
-                 change("s1-approval-bureau", "s0-fragmented", "approval_time_h"), 100, "%"))
+    rows.append(("V5", "S1 vs S0: 一件事 completion time", "−34.4%", -0.45, -0.25,
+                 change("s1-approval-bureau", "s0-fragmented", "compound_time_h"), 100, "%"))
     rows.append(("V6", "S2 vs S0: materials requested", "−50 to −60%", -0.60, -0.50,
                  change("s2-one-network", "s0-fragmented", "materials_per_item"), 100, "%"))
     rows.append(("V6", "S2 vs S0: approval completion time", "−62%", -0.70, -0.50,

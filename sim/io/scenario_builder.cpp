@@ -106,7 +106,7 @@ constexpr std::array<std::string_view, 5> strategy_keys = {"leader_engagement",
                                                            "escalate_after_returns",
                                                            "rehandle",
                                                            "max_rehandles"};
-constexpr std::array<std::string_view, 10> citizens_keys = {"satisfied_if_solved",
+constexpr std::array<std::string_view, 11> citizens_keys = {"satisfied_if_solved",
                                                             "satisfied_if_unsolved",
                                                             "late_factor",
                                                             "visit_factor",
@@ -115,6 +115,7 @@ constexpr std::array<std::string_view, 10> citizens_keys = {"satisfied_if_solved
                                                             "repeat_call",
                                                             "abandon",
                                                             "supply_h",
+                                                            "supply_online_h",
                                                             "incomplete"};
 constexpr std::array<std::string_view, 5> cross_province_keys = {
     "mismatch", "courier_h", "link_staff", "link_service_h", "migration"};
@@ -1348,6 +1349,7 @@ void Builder::read_citizens(const toml::table& root) {
                   number_text(c.repeat_call + c.abandon));
     }
     read_number(*t, path, "supply_h", non_negative, c.supply_h);
+    read_number(*t, path, "supply_online_h", non_negative, c.supply_online_h);
     read_number(*t, path, "incomplete", below_one, c.incomplete);
 }
 

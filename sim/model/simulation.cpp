@@ -863,8 +863,10 @@ struct Simulation::Impl {
                 requested += rng.bernoulli(lv.data_sharing[tier]) ? 0 : 1;
             int rounds = 0;
             if (requested > 0) {
+                // 补正: e-licences also spare re-submissions (P × (1 − s), domain.md §6.2).
+                const double incomplete = spec.citizens.incomplete * (1.0 - lv.data_sharing[tier]);
                 rounds = 1;
-                while (rounds < 100 && rng.bernoulli(spec.citizens.incomplete))
+                while (rounds < 100 && rng.bernoulli(incomplete))
                     ++rounds;
             }
             t.draws = rng.draws();
@@ -878,7 +880,9 @@ struct Simulation::Impl {
                     bump_by(lp, c_visits, now, tier, rounds);
                 }
                 trace(lp, t, now, t.unit, requested, EventKind::materials_requested);
-                const Tick ready = now + from_hours(rounds * spec.citizens.supply_h);
+                const double per_round = t.channel == Channel::online ? spec.citizens.supply_online_h
+                                                                      : spec.citizens.supply_h;
+                const Tick ready = now + from_hours(rounds * per_round);
                 if (!lv.accept_incomplete) {
                     t.phase = Phase::materials;
                     schedule(lp, slot, ready);

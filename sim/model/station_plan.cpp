@@ -161,11 +161,10 @@ std::vector<StationPlan> plan_stations(const ScenarioSpec& spec,
     for (const auto& type : spec.ticket_types)
         any_cross = any_cross || (type.cross_province > 0.0 && type.rate > 0.0);
     const int provinces = org.province_count();
-    const int province_calendar = spec.tiers[static_cast<std::size_t>(Tier::province)].calendar;
     for (int p = 0; p < provinces; ++p) {
         for (int q = 0; q < provinces; ++q) {
             StationPlan& s = plan[index.link(p, q)];
-            s.calendar = province_calendar;
+            s.calendar = 0;  // the national exchange platform runs around the clock
             s.servers = any_cross && p != q ? spec.cross.link_staff : 0;
         }
     }

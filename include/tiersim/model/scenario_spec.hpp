@@ -122,6 +122,7 @@ struct CitizensSpec {
     double repeat_call = 0.0;  ///< P(a chase is a new hotline ticket linked to the first)
     double abandon = 0.0;      ///< P(the citizen gives up at the chase instead)
     double supply_h = 48.0;    ///< applicant's delay to supply requested materials, per round
+    double supply_online_h = 8.0;  ///< the same for a ticket that arrived online (upload)
     double incomplete = 0.2;   ///< P(a round of supplied materials is incomplete: 补正)
 };
 
