@@ -531,7 +531,8 @@ struct Simulation::Impl {
         const bool is_step = t.phase == Phase::step || t.phase == Phase::fork;
         // Response (受理/签收): a window or portal item is accepted when its intake begins; a
         // hotline or grid ticket when a department first signs for it.
-        const bool accepted_at_intake = t.channel == Channel::window || t.channel == Channel::online;
+        const bool accepted_at_intake =
+            t.channel == Channel::window || t.channel == Channel::online;
         if (t.responded < 0 && !t.has(flag_shadow) &&
             (accepted_at_intake ? t.phase == Phase::intake : is_step))
             t.responded = start;
@@ -880,8 +881,9 @@ struct Simulation::Impl {
                     bump_by(lp, c_visits, now, tier, rounds);
                 }
                 trace(lp, t, now, t.unit, requested, EventKind::materials_requested);
-                const double per_round = t.channel == Channel::online ? spec.citizens.supply_online_h
-                                                                      : spec.citizens.supply_h;
+                const double per_round = t.channel == Channel::online
+                                             ? spec.citizens.supply_online_h
+                                             : spec.citizens.supply_h;
                 const Tick ready = now + from_hours(rounds * per_round);
                 if (!lv.accept_incomplete) {
                     t.phase = Phase::materials;

@@ -119,11 +119,11 @@ struct CitizensSpec {
     double return_factor = 1.0;  ///< multiplies P(satisfied) per return (推诿) suffered
     /// Hours without a response after which the citizen chases (催办); +inf = never.
     double patience_h = std::numeric_limits<double>::infinity();
-    double repeat_call = 0.0;  ///< P(a chase is a new hotline ticket linked to the first)
-    double abandon = 0.0;      ///< P(the citizen gives up at the chase instead)
-    double supply_h = 48.0;    ///< applicant's delay to supply requested materials, per round
+    double repeat_call = 0.0;      ///< P(a chase is a new hotline ticket linked to the first)
+    double abandon = 0.0;          ///< P(the citizen gives up at the chase instead)
+    double supply_h = 48.0;        ///< applicant's delay to supply requested materials, per round
     double supply_online_h = 8.0;  ///< the same for a ticket that arrived online (upload)
-    double incomplete = 0.2;   ///< P(a round of supplied materials is incomplete: 补正)
+    double incomplete = 0.2;       ///< P(a round of supplied materials is incomplete: 补正)
 };
 
 /// The policy levers (DESIGN §2.5) that a province may set for itself in [provinces.NAME]
