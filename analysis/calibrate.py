@@ -75,14 +75,10 @@ def metrics(path):
     t = closed_tickets(path)
     approval = t[t.type_name.isin(APPROVAL_TYPES)]
     compound = t[t.type_name == "compound_item"]
-    with h5py.File(path, "r") as f:
-        names = [n.decode() if isinstance(n, bytes) else n for n in f["ticket_types/name"][()]]
-    items = t[t.channel.isin((0, 2)) & ~t.type_name.isin(("consultation",))]
-    items = items[[n not in ("grid_report", "data_update") for n in items.type_name]]
+    items = t[t.channel.isin((0, 2))]
     hot = t[t.channel == HOTLINE]
     surveyed = hot[hot.satisfied >= 0]
     orders = hot[hot.type_name != "consultation"]
-    del names
     return {
         "approval_time_h": approval.lead_h.mean(),
         "compound_time_h": compound.lead_h.mean(),

@@ -24,6 +24,7 @@
 
 #include "tiersim/engine/event_queue.hpp"
 #include "tiersim/engine/random_stream.hpp"
+#include "tiersim/model/arrival_variants.hpp"
 #include "tiersim/model/calendar.hpp"
 #include "tiersim/model/distributions.hpp"
 #include "tiersim/model/province_levers.hpp"
@@ -63,18 +64,6 @@ constexpr std::uint64_t shadow_bit = std::uint64_t{1} << 62;
 constexpr int repeat_shift = 56;
 constexpr std::uint64_t max_repeat_depth = 63;
 constexpr std::uint64_t free_id = std::numeric_limits<std::uint64_t>::max();
-
-// Arrival variants of one (street, type): at the window or online (online_share thins the
-// window stream of an online-capable type), and the three cross-province modes.
-constexpr std::size_t variant_count = 5;
-
-enum Variant : std::uint8_t {
-    v_home = 0,
-    v_online = 1,
-    v_cross_online = 2,
-    v_proxy = 3,
-    v_joint = 4
-};
 
 /// c servers and a FIFO of waiting (slot, step) entries of the owning LP's pool.
 struct Station {
@@ -287,7 +276,7 @@ struct Simulation::Impl {
         }
         const auto streets = org.units_at(Tier::street);
         const std::size_t types = spec.ticket_types.size();
-        generator_count = streets.size() * types * variant_count;
+        generator_count = streets.size() * types * arrival_variant_count;
         for (std::size_t s = 0; s < streets.size(); ++s) {
             const UnitId street = streets[s];
             const Levers& lv = lever(street);
@@ -296,32 +285,19 @@ struct Simulation::Impl {
                 if (type.rate <= 0.0)
                     continue;
                 const double base = type.rate * org.unit(street).population / 10'000.0 / 24.0;
-                const double home = 1.0 - type.cross_province;
-                const double online =
-                    type.online && type.channel == Channel::window ? lv.online_share : 0.0;
-                const Channel cross_local =
-                    type.channel == Channel::online ? Channel::online : Channel::window;
-                const std::array<double, variant_count> share = {
-                    home * (1.0 - online),
-                    home * online,
-                    type.cross_province * type.cross_modes[0],
-                    type.cross_province * type.cross_modes[1],
-                    type.cross_province * type.cross_modes[2]};
-                const std::array<Channel, variant_count> channel = {
-                    type.channel, Channel::online, Channel::online, cross_local, cross_local};
-                for (std::size_t v = 0; v < variant_count; ++v) {
-                    if (!(share[v] > 0.0))
+                const auto variants = arrival_variants(type, lv);
+                for (std::size_t v = 0; v < arrival_variant_count; ++v) {
+                    if (!(variants[v].share > 0.0))
                         continue;
                     Generator g;
-                    g.id = (s * types + t) * variant_count + v;
+                    g.id = (s * types + t) * arrival_variant_count + v;
                     g.street = street;
-                    g.channel = channel[v];
-                    g.cross = v < v_cross_online ? CrossMode::none
-                                                 : static_cast<CrossMode>(v - v_cross_online + 1);
+                    g.channel = variants[v].channel;
+                    g.cross = variants[v].cross;
                     g.intake = org.ancestor(
                         street, spec.channels[static_cast<std::size_t>(g.channel)].tier);
                     g.type = static_cast<std::int32_t>(t);
-                    g.base_per_hour = base * share[v];
+                    g.base_per_hour = base * variants[v].share;
                     // The generator lives where its tickets are taken in, so creation never
                     // crosses LPs.
                     LpState& lp = lps[static_cast<std::size_t>(org.unit(g.intake).lp)];
@@ -339,10 +315,6 @@ struct Simulation::Impl {
 
     [[nodiscard]] const TicketTypeSpec& type_of(const Ticket& t) const {
         return spec.ticket_types[static_cast<std::size_t>(t.type)];
-    }
-
-    [[nodiscard]] static std::size_t tier_of_index(Tier tier) {
-        return static_cast<std::size_t>(tier);
     }
 
     [[nodiscard]] std::size_t tier_at(UnitId unit) const {
@@ -616,19 +588,6 @@ struct Simulation::Impl {
         return h + org.path_latency_h(a, to, spec);
     }
 
-    [[nodiscard]] int travel_hops(UnitId from, UnitId to) const {
-        if (org.unit(from).province != org.unit(to).province)
-            return tier_distance(from, org.unit(from).province) + 1 +
-                   tier_distance(org.unit(to).province, to);
-        UnitId a = from;
-        int hops = 0;
-        while (!is_ancestor(a, to)) {
-            a = org.unit(a).parent;
-            ++hops;
-        }
-        return hops + tier_distance(a, to);
-    }
-
     /// The unit with authority for a ticket: in its home's chain (another province's for
     /// 跨省通办).
     [[nodiscard]] UnitId authority_of(const Ticket& t) const {
@@ -722,7 +681,15 @@ struct Simulation::Impl {
             return;
         }
         t.hops = static_cast<std::int16_t>(t.hops + tier_distance(t.intake, authority));
+        to_authority(lp, lp_index, slot, now);
+    }
+
+    /// From the intake unit down (or up) to the unit with authority.
+    void to_authority(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now) {
+        Ticket& t = lp.tickets[slot];
+        const UnitId authority = authority_of(t);
         t.phase = Phase::transfer;
+        t.step = 0;
         if (authority == t.intake) {
             arrive(lp, lp_index, slot, now);
             return;
@@ -760,20 +727,7 @@ struct Simulation::Impl {
         local.cross = CrossMode::none;
         local.home = local.origin;
         local.cost = {};
-        const std::uint32_t ls = lp.allocate(local);
-        Ticket& l = lp.tickets[ls];
-        const UnitId authority = authority_of(l);
-        l.phase = Phase::transfer;
-        l.step = 0;
-        if (authority == l.intake) {
-            arrive(lp, lp_index, ls, now);
-            return;
-        }
-        send(lp,
-             lp_index,
-             ls,
-             authority,
-             now + from_hours(org.path_latency_h(l.intake, authority, spec)));
+        to_authority(lp, lp_index, lp.allocate(local), now);
     }
 
     void arrive(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now) {
@@ -1214,8 +1168,8 @@ struct Simulation::Impl {
 
     [[nodiscard]] Tick deadline_of(const Ticket& t) const {
         const TicketTypeSpec& type = type_of(t);
-        const Calendar& working_days =
-            calendars[static_cast<std::size_t>(spec.tiers[tier_of_index(type.authority)].calendar)];
+        const Calendar& working_days = calendars[static_cast<std::size_t>(
+            spec.tiers[static_cast<std::size_t>(type.authority)].calendar)];
         return working_days.working_day_deadline(t.created, type.resolve_wd);
     }
 

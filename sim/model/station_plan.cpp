@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "tiersim/model/station_plan.hpp"
 
+#include "tiersim/model/arrival_variants.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -68,10 +70,10 @@ std::vector<int> share_servers(int total, const std::vector<double>& weights) {
 }  // namespace
 
 double window_fraction(const TicketTypeSpec& type, const Levers& levers) {
-    const double home =
-        (1.0 - type.cross_province) * (type.online ? 1.0 - levers.online_share : 1.0);
-    const double cross = type.cross_province * (type.cross_modes[1] + type.cross_modes[2]);
-    return home + cross;
+    double share = 0.0;
+    for (const ArrivalVariant& v : arrival_variants(type, levers))
+        share += v.channel == Channel::window ? v.share : 0.0;
+    return share;
 }
 
 std::string StationIndex::queue_name(std::size_t station,

@@ -66,6 +66,7 @@
 // dispatch rate of every authority unit and mapped onto its actual ancestors.
 #include "tiersim/model/traffic.hpp"
 
+#include "tiersim/model/arrival_variants.hpp"
 #include "tiersim/model/calendar.hpp"
 #include "tiersim/model/province_levers.hpp"
 #include "tiersim/model/station_plan.hpp"
@@ -88,11 +89,6 @@ namespace {
 // Layers of the returns count kept beyond which the rest is a geometric tail.
 constexpr double negligible_return_mass = 1e-12;
 constexpr int max_return_layers = 2000;
-
-// Arrival variants of one (street, type), as in simulation.cpp's build_lps.
-constexpr std::size_t variant_count = 5;
-constexpr std::size_t v_cross_online = 2;
-constexpr std::size_t v_joint = 4;
 
 /// Whether department `d` works in the bureau at a tier with these levers.
 bool in_bureau(const ScenarioSpec& spec, const Levers& lv, std::size_t tier, int d) {
@@ -428,24 +424,12 @@ TrafficReport analyse_traffic(const ScenarioSpec& spec, const Organisation& org)
             const double per_day = type.rate * org.unit(street).population / 10'000.0;
             report.tickets_per_day += per_day;
             const double base = per_day / 24.0;
-            const double home_share = 1.0 - type.cross_province;
-            const double online =
-                type.online && type.channel == Channel::window ? lv.online_share : 0.0;
-            const Channel cross_local =
-                type.channel == Channel::online ? Channel::online : Channel::window;
-            const std::array<double, variant_count> share = {
-                home_share * (1.0 - online),
-                home_share * online,
-                type.cross_province * type.cross_modes[0],
-                type.cross_province * type.cross_modes[1],
-                type.cross_province * type.cross_modes[2]};
-            const std::array<Channel, variant_count> channel = {
-                type.channel, Channel::online, Channel::online, cross_local, cross_local};
-            for (std::size_t v = 0; v < variant_count; ++v) {
-                if (!(share[v] > 0.0))
+            const auto variants = arrival_variants(type, lv);
+            for (const ArrivalVariant& variant : variants) {
+                if (!(variant.share > 0.0))
                     continue;
-                const double rate = base * share[v];
-                const Channel ch = channel[v];
+                const double rate = base * variant.share;
+                const Channel ch = variant.channel;
                 const UnitId intake =
                     org.ancestor(street, spec.channels[static_cast<std::size_t>(ch)].tier);
                 TIERSIM_CHECK(intake != no_unit, "a street without a unit at the channel's tier");
@@ -468,7 +452,7 @@ TrafficReport analyse_traffic(const ScenarioSpec& spec, const Organisation& org)
                 const UnitId authority = org.ancestor(street, type.authority);
                 TIERSIM_CHECK(authority != no_unit,
                               "a street without a unit at the authority tier");
-                if (v < v_cross_online) {
+                if (variant.cross == CrossMode::none) {
                     home[static_cast<std::size_t>(authority)] +=
                         rate * (1.0 - type.close_at_intake);
                     continue;
@@ -482,7 +466,7 @@ TrafficReport analyse_traffic(const ScenarioSpec& spec, const Organisation& org)
                         spec.cross.link_service_h);
                     cross_into[to] += rate * m;
                 }
-                if (v == v_joint)
+                if (variant.cross == CrossMode::joint)
                     local[static_cast<std::size_t>(authority)] += rate;
             }
         }
