@@ -62,25 +62,16 @@ constexpr std::array<std::string_view, 3> department_keys = {"label", "calendar"
 constexpr std::array<std::string_view, 7> tier_keys = {
     "calendar", "intake_staff", "staff", "transfer_h", "design", "scale_staff", "leader_capacity"};
 constexpr std::array<std::string_view, 3> channel_keys = {"tier", "calendar", "staff"};
-constexpr std::array<std::string_view, 19> ticket_keys = {"channel",
-                                                          "rate",
-                                                          "daily_profile",
-                                                          "weekly_profile",
-                                                          "intake",
-                                                          "close_at_intake",
-                                                          "authority",
-                                                          "escalate",
-                                                          "departments",
-                                                          "service",
-                                                          "respond_h",
-                                                          "resolve_wd",
-                                                          "solve_probability",
-                                                          "route",
-                                                          "reject_probability",
-                                                          "materials",
-                                                          "online",
-                                                          "cross_province",
-                                                          "cross_mode"};
+constexpr std::array<std::string_view, 20> ticket_keys = {"channel",        "rate",
+                                                          "daily_profile",  "weekly_profile",
+                                                          "intake",         "close_at_intake",
+                                                          "authority",      "escalate",
+                                                          "departments",    "service",
+                                                          "followup",       "respond_h",
+                                                          "resolve_wd",     "solve_probability",
+                                                          "route",          "reject_probability",
+                                                          "materials",      "online",
+                                                          "cross_province", "cross_mode"};
 constexpr std::array<std::string_view, 3> dist_keys = {"dist", "mean_h", "cv"};
 constexpr std::array<std::string_view, 3> escalate_keys = {"street", "district", "city"};
 constexpr std::array<std::string_view, 4> technology_keys = {
@@ -1152,6 +1143,15 @@ void Builder::read_ticket_type(const toml::table& t,
     }
     tt.service = {model::DistKind::exponential, 8.0, 1.0};
     read_dist(t, path, "service", tt.service);
+    tt.followup = {model::DistKind::exponential, 0.0, 1.0};
+    if (const toml::table* f = t.get_as<toml::table>("followup");
+        f != nullptr && f->get("mean_h") == nullptr) {
+        error(join(path, "followup"),
+              join(path, "followup") +
+                  ": expected mean_h (the hours a case waits after its "
+                  "department steps without holding staff)");
+    }
+    read_dist(t, path, "followup", tt.followup);
     read_number(t, path, "respond_h", positive, tt.respond_h);
     read_number(t, path, "resolve_wd", positive, tt.resolve_wd);
     read_number(t, path, "solve_probability", probability, tt.solve_probability);

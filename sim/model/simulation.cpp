@@ -762,6 +762,9 @@ struct Simulation::Impl {
                 trace(lp, t, now, t.unit, -1, EventKind::joined);
                 after_steps(lp, lp_index, slot, now, true);
                 return;
+            case Phase::followup:
+                finish_at_unit(lp, lp_index, slot, now);
+                return;
             case Phase::closing:
                 close_ticket(lp, lp_index, slot, now, false);
                 return;
@@ -1047,6 +1050,14 @@ struct Simulation::Impl {
             t.phase = Phase::join_signal;
             const double latency = travel_h(t.unit, target);
             send(lp, lp_index, slot, target, now + from_hours(latency));
+            return;
+        }
+        if (type.followup.mean_h > 0.0 && t.phase != Phase::followup) {
+            RandomStream rng(spec.seed, t.id, t.draws);
+            const Tick delay = std::max<Tick>(0, from_hours(sample_hours(type.followup, rng)));
+            t.draws = rng.draws();
+            t.phase = Phase::followup;
+            schedule(lp, slot, now + delay);
             return;
         }
         const bool can_escalate = parent != no_unit && t.cross == CrossMode::none &&

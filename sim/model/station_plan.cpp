@@ -156,7 +156,7 @@ std::vector<StationPlan> plan_stations(const ScenarioSpec& spec,
         if (unit.tier == Tier::city || unit.tier == Tier::province) {
             StationPlan& l = plan[index.leader(id)];
             l.calendar = ts.calendar;
-            l.servers = lv.leader_capacity[tier];
+            l.servers = scaled(lv.leader_capacity[tier]);
         }
     }
     bool any_cross = false;

@@ -87,6 +87,9 @@ struct TicketTypeSpec {
     std::array<double, tier_count> escalate{};  ///< P(move up after handling at tier k)
     std::vector<int> departments;               ///< department indices visited in order
     DistSpec service;                           ///< per department step
+    /// Elapsed time after the department steps at a unit that holds no staff: site visits,
+    /// waiting for the parties or a test (mean 0 = none).
+    DistSpec followup{DistKind::exponential, 0.0, 1.0};
     double respond_h = 24.0;                    ///< response limit, hours
     double resolve_wd = 7.0;                    ///< resolution limit, working days
     double solve_probability = 0.9;             ///< P(the citizen reports it solved at callback)

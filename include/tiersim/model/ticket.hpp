@@ -19,6 +19,7 @@ enum class Phase : std::uint8_t {
     handoff,    ///< between two department steps
     fork,       ///< joint review: its departments work in parallel (`pending` still busy)
     join,       ///< joint review: the join meeting
+    followup,   ///< done with the steps at a unit, the case follows up off the queues
     materials,  ///< waiting for the applicant's materials, or for cross-province rework
     leader,     ///< travelling to or queued at a leader (一把手)
     link,       ///< travelling to or queued at the link to its home province (跨省通办)
