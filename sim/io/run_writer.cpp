@@ -473,6 +473,12 @@ RunWriter::RunWriter(const std::filesystem::path& out,
         throw IoError("cannot write " + out.string() + ": folder " + dir.string() +
                       " does not exist");
     }
+    // The finished file is renamed over OUT, which would replace a device or a folder there.
+    if (std::filesystem::exists(out, ec) && !std::filesystem::is_regular_file(out, ec)) {
+        throw IoError("cannot write " + out.string() +
+                      ": it exists and is not a regular file (tiersim writes a new HDF5 file "
+                      "there); choose another output path");
+    }
     try {
         w.file = Hdf5File::create(w.partial);
         write_units(w.file, org);

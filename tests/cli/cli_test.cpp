@@ -146,6 +146,25 @@ TEST_CASE("an unwritable output exits 3", "[cli]") {
     REQUIRE_THAT(r.err, Catch::Contains("/nonexistent-dir/x/out.h5"));
 }
 
+TEST_CASE("an output path that is a folder exits 3 and leaves it alone", "[cli]") {
+    const TempDir dir;
+    const auto folder = dir.path() / "taken";
+    std::filesystem::create_directory(folder);
+    const auto r = run_tiersim({"run",
+                                "validation/mmc",
+                                "--days",
+                                "2",
+                                "--set",
+                                "simulation.warmup_days=1",
+                                "-q",
+                                "-o",
+                                folder.string()});
+    REQUIRE(r.exit_code == 3);
+    REQUIRE_THAT(r.err, Catch::Contains("not a regular file"));
+    REQUIRE(std::filesystem::is_directory(folder));
+    REQUIRE(!std::filesystem::exists(folder.string() + ".partial"));
+}
+
 TEST_CASE("SIGINT stops the run at the next window: exit 130 and a valid file", "[cli]") {
     const TempDir dir;
     const auto out = dir.path() / "interrupted.h5";

@@ -90,9 +90,9 @@ struct TicketTypeSpec {
     /// Elapsed time after the department steps at a unit that holds no staff: site visits,
     /// waiting for the parties or a test (mean 0 = none).
     DistSpec followup{DistKind::exponential, 0.0, 1.0};
-    double respond_h = 24.0;                    ///< response limit, hours
-    double resolve_wd = 7.0;                    ///< resolution limit, working days
-    double solve_probability = 0.9;             ///< P(the citizen reports it solved at callback)
+    double respond_h = 24.0;         ///< response limit, hours
+    double resolve_wd = 7.0;         ///< resolution limit, working days
+    double solve_probability = 0.9;  ///< P(the citizen reports it solved at callback)
     Route route = Route::dispatch;
     double reject_probability = 0.0;  ///< upward: P(rejected at the district review)
     int materials = 0;                ///< materials the applicant must supply (一网通办)
