@@ -376,17 +376,16 @@ struct Simulation::Impl {
             const auto n = static_cast<std::size_t>(org.province_count());
             const auto from = static_cast<std::size_t>(org.province_index(g.street));
             double u = rng.uniform();
-            std::size_t home = n - 1;
+            std::size_t home = from;
             for (std::size_t j = 0; j < n; ++j) {
                 const double p = migration[from * n + j];
-                if (u < p && p > 0.0) {
-                    home = j;
+                if (!(p > 0.0))
+                    continue;
+                home = j;  // the last possible home takes what rounding leaves of the row
+                if (u < p)
                     break;
-                }
                 u -= p;
             }
-            if (home == from)
-                home = from == 0 ? 1 : 0;  // rounding at the end of the row
             const auto& cdf = province_street_cdf[home];
             const double x = rng.uniform() * cdf.back();
             const auto it = std::upper_bound(cdf.begin(), cdf.end(), x);
