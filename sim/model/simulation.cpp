@@ -667,7 +667,6 @@ struct Simulation::Impl {
     void dispatch(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now) {
         Ticket& t = lp.tickets[slot];
         const UnitId authority = authority_of(t);
-        t.step = 0;
         trace(lp, t, now, authority, -1, EventKind::dispatched);
         if (t.cross != CrossMode::none) {
             const UnitId province = org.unit(t.intake).province;
