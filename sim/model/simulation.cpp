@@ -590,7 +590,9 @@ struct Simulation::Impl {
     /// The unit with authority for a ticket: in its home's chain (another province's for
     /// 跨省通办).
     [[nodiscard]] UnitId authority_of(const Ticket& t) const {
-        return org.ancestor(t.home, type_of(t).authority);
+        // The local part of a 多地联办 ticket is handled where the applicant lives; it keeps
+        // the home so that its result can find the main ticket.
+        return org.ancestor(t.has(flag_shadow) ? t.origin : t.home, type_of(t).authority);
     }
 
     void add_cost(LpState& lp, Ticket& t, Tick now, std::size_t tier, CostKind kind, double h) {
@@ -723,7 +725,6 @@ struct Simulation::Impl {
         local.flags = flag_shadow;
         local.chase_at = -1;
         local.cross = CrossMode::none;
-        local.home = local.origin;
         local.cost = {};
         to_authority(lp, lp_index, lp.allocate(local), now);
     }
