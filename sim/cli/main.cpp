@@ -14,6 +14,8 @@
 
 #include "check_report.hpp"
 #include "progress.hpp"
+#include "sweep_command.hpp"
+#include "utc_time.hpp"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -24,7 +26,6 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
-#include <ctime>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -60,15 +61,6 @@ struct RunOptions {
     std::string trace = "tickets";
     bool quiet = false;
 };
-
-std::string utc_now() {
-    const std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buffer;
-}
 
 /// --days and --seed are overrides like any --set, so provenance records them.
 std::vector<std::string> all_overrides(const CommonOptions& common, const RunOptions& run) {
@@ -143,7 +135,7 @@ int command_run(const CommonOptions& common, const RunOptions& options) {
     info.end_h = outcome.end_h;
     info.threads = threads;
     info.ranks = 1;
-    info.created_utc = utc_now();
+    info.created_utc = cli::utc_now();
     info.wall_seconds = wall;
     info.events = outcome.events;
     info.interrupted = outcome.interrupted;
@@ -231,6 +223,49 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"none", "tickets", "events"}));
     run_cmd->add_flag("-q,--quiet", run.quiet, "no progress on stderr");
 
+    cli::SweepOptions sweep;
+    CLI::App* sweep_cmd = app.add_subcommand(
+        "sweep", "run a scenario over a grid of key values, with replications, into one HDF5 file");
+    sweep_cmd->add_option("scenario",
+                          sweep.scenario,
+                          "scenario file or embedded name (default: the embedded 'default')");
+    sweep_cmd
+        ->add_option("--vary",
+                     sweep.vary,
+                     "a key and its values: KEY=V1,V2,... or KEY=START:STOP:STEP (repeatable: "
+                     "the points are the product)")
+        ->allow_extra_args(false)
+        ->required();
+    sweep_cmd->add_option("--set", sweep.overrides, "override a key at every point (repeatable)")
+        ->allow_extra_args(false);
+    sweep_cmd->add_option("--replications", sweep.replications, "runs per point (default 1)")
+        ->check(CLI::Range(1, 100000));
+    sweep_cmd->add_flag(
+        "!--no-crn",
+        sweep.common_random_numbers,
+        "independent seeds at every point (default: replication r has the same seed, and so the "
+        "same demand, at every point)");
+    sweep_cmd->add_flag("--resume",
+                        sweep.resume,
+                        "continue an interrupted sweep into the same output, running only the "
+                        "runs not yet complete");
+    sweep_cmd->add_flag("--allow-unstable",
+                        sweep.allow_unstable,
+                        "run points whose queues `check` finds unstable (default: they fail)");
+    sweep_cmd->add_option("-o,--output", sweep.output, "output file (default: SCENARIO-sweep.h5)");
+    sweep_cmd->add_option("--days", sweep.days, "simulated days (overrides simulation.days)")
+        ->check(CLI::PositiveNumber);
+    sweep_cmd->add_option("--seed", sweep.seed, "base random seed (overrides simulation.seed)");
+    sweep_cmd->add_option("--threads", sweep.threads, "worker threads (default: all cores)")
+        ->check(CLI::Range(1, 4096));
+    sweep_cmd
+        ->add_option("--trace",
+                     sweep.trace,
+                     "keep each run's tables under /runs/NNNN: none (default), tickets, events")
+        ->check(CLI::IsMember({"none", "tickets", "events"}));
+    sweep_cmd->add_flag("--json", sweep.json, "print the result as one JSON object on stdout");
+    sweep_cmd->add_flag("-q,--quiet", sweep.quiet, "no progress on stderr");
+
     CLI::App* check_cmd =
         app.add_subcommand("check", "validate a scenario and report the load on every queue");
     add_common(check_cmd);
@@ -250,6 +285,11 @@ int main(int argc, char** argv) {
             return command_check(common);
         if (*list_cmd)
             return command_list(list_json);
+        if (*sweep_cmd) {
+            std::signal(SIGINT, on_signal);
+            std::signal(SIGTERM, on_signal);
+            return cli::command_sweep(sweep, cli::SweepRanks{}, stop_requested);
+        }
         return command_run(common, run);  // `tiersim` alone runs the default scenario
     } catch (const ScenarioError& e) {
         for (const auto& d : e.diagnostics())

@@ -66,4 +66,89 @@ void Progress::finish(bool interrupted) {
         std::fputs("tiersim: interrupted; writing what was simulated\n", stderr);
 }
 
+SweepProgress::SweepProgress(std::int64_t runs, double hours_per_run, bool quiet)
+    : runs_(runs),
+      hours_per_run_(hours_per_run > 0 ? hours_per_run : 1.0),
+      quiet_(quiet || runs == 0),
+      terminal_(isatty(STDERR_FILENO) != 0),
+      reached_h_(static_cast<std::size_t>(std::max<std::int64_t>(runs, 0)), 0.0),
+      started_(Clock::now()),
+      last_draw_(started_) {}
+
+void SweepProgress::update(std::size_t run, double t_h) {
+    if (quiet_)
+        return;
+    const std::lock_guard lock(mutex_);
+    const double clamped = std::clamp(t_h, 0.0, hours_per_run_);
+    total_reached_h_ += clamped - reached_h_[run];
+    reached_h_[run] = clamped;
+    draw_locked(false);
+}
+
+void SweepProgress::run_done(std::size_t run, bool failed) {
+    if (quiet_)
+        return;
+    const std::lock_guard lock(mutex_);
+    total_reached_h_ += hours_per_run_ - reached_h_[run];
+    reached_h_[run] = hours_per_run_;
+    ++done_;
+    if (failed)
+        ++failed_;
+    draw_locked(true);
+}
+
+void SweepProgress::draw_locked(bool force) {
+    const double fraction =
+        std::clamp(total_reached_h_ / (hours_per_run_ * static_cast<double>(runs_)), 0.0, 1.0);
+    const auto now = Clock::now();
+    const double elapsed = std::chrono::duration<double>(now - started_).count();
+    const double eta = fraction > 0 ? elapsed * (1.0 - fraction) / fraction : 0.0;
+    if (terminal_) {
+        if (!force && now - last_draw_ < std::chrono::milliseconds(100))
+            return;
+        last_draw_ = now;
+        constexpr int width = 30;
+        const int filled = static_cast<int>(fraction * width);
+        std::string bar(static_cast<std::size_t>(filled), '#');
+        bar.append(static_cast<std::size_t>(width - filled), '.');
+        std::fprintf(
+            stderr,
+            "\r[%s] %5.1f%%  runs %lld/%lld done, %lld failed  %5.1fs elapsed, ETA %5.1fs ",
+            bar.c_str(),
+            100.0 * fraction,
+            static_cast<long long>(done_),
+            static_cast<long long>(runs_),
+            static_cast<long long>(failed_),
+            elapsed,
+            eta);
+        std::fflush(stderr);
+        drawn_ = true;
+        return;
+    }
+    const int decile = static_cast<int>(fraction * 10.0);
+    if (decile > last_decile_) {
+        last_decile_ = decile;
+        std::fprintf(stderr,
+                     "tiersim: sweep %3d%%, runs %lld/%lld done, %lld failed, %.1fs elapsed, "
+                     "ETA %.1fs\n",
+                     decile * 10,
+                     static_cast<long long>(done_),
+                     static_cast<long long>(runs_),
+                     static_cast<long long>(failed_),
+                     elapsed,
+                     eta);
+    }
+}
+
+void SweepProgress::finish(bool interrupted) {
+    if (quiet_)
+        return;
+    if (drawn_)
+        std::fputc('\n', stderr);
+    if (interrupted)
+        std::fputs(
+            "tiersim: interrupted; writing the runs that finished (continue with --resume)\n",
+            stderr);
+}
+
 }  // namespace tiersim::cli

@@ -383,6 +383,17 @@ void Hdf5File::set_attribute(const std::string& object_path,
     attr.close();
 }
 
+void Hdf5File::copy_from(const std::filesystem::path& source,
+                         const std::string& source_path,
+                         const std::string& dest_path) {
+    quiet_hdf5();
+    Hdf5File from = open_read(source);
+    check_status(
+        H5Ocopy(from.id(), source_path.c_str(), id(), dest_path.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+        "cannot copy " + source.string() + ":" + source_path + " to " + path_.string() + ":" +
+            dest_path);
+}
+
 void Hdf5File::close() {
     if (handle_.valid()) {
         quiet_hdf5();

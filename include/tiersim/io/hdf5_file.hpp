@@ -85,6 +85,12 @@ public:
                        const std::string& name,
                        const std::string& v);
 
+    /// Copies the object (group or dataset, with everything under it) at `source_path` of the
+    /// file `source` to `dest_path` here (its parent must exist). @throws IoError
+    void copy_from(const std::filesystem::path& source,
+                   const std::string& source_path,
+                   const std::string& dest_path);
+
     /// Flushes and closes; throws IoError on failure. Handles still open on the file keep it
     /// alive until they close.
     void close();

@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: MIT
+#include "utc_time.hpp"
+
+#include <ctime>
+
+namespace tiersim::cli {
+
+std::string utc_now() {
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buffer;
+}
+
+}  // namespace tiersim::cli

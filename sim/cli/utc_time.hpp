@@ -1,0 +1,11 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <string>
+
+namespace tiersim::cli {
+
+/// The current time as ISO 8601 UTC ("2026-11-27T13:30:00Z"), for /provenance.
+std::string utc_now();
+
+}  // namespace tiersim::cli
