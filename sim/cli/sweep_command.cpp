@@ -382,6 +382,63 @@ void print_json(const io::SweepPlan& plan,
     std::cout << j.dump() << '\n';
 }
 
+/// Rank 0, when the runs stop: reads every run's part, writes OUT, prints the result and
+/// returns the exit code.
+int assemble(const SweepOptions& options,
+             const io::SweepPlan& plan,
+             const std::vector<PointSetup>& points,
+             const model::ScenarioSpec& base,
+             const fs::path& out,
+             const fs::path& parts,
+             std::chrono::steady_clock::time_point started,
+             int threads,
+             int rank_count,
+             bool was_interrupted) {
+    std::vector<io::SweepRun> runs(plan.run_count());
+    bool all_complete = true;
+    bool any_failed = false;
+    for (std::size_t run = 0; run < runs.size(); ++run) {
+        const std::size_t p = run / static_cast<std::size_t>(plan.replications());
+        const int r = static_cast<int>(run % static_cast<std::size_t>(plan.replications()));
+        io::SweepRun& result = runs[run];
+        result.seed = plan.seed(p, r);
+        if (!points[p].error.empty()) {
+            result.status = io::RunStatus::failed;
+            result.error = points[p].error;
+        } else if (fs::exists(run_file(parts, run))) {
+            result.status = io::RunStatus::complete;
+            result.run_file = run_file(parts, run);
+            result.summary = io::read_run_summary(result.run_file);
+            result.events = io::read_int_attribute(result.run_file, "/provenance", "events");
+        } else if (fs::exists(failed_file(parts, run))) {
+            result.status = io::RunStatus::failed;
+            result.error = read_text(failed_file(parts, run));
+        }
+        all_complete = all_complete && result.status == io::RunStatus::complete;
+        any_failed = any_failed || result.status == io::RunStatus::failed;
+    }
+    io::SweepInfo info;
+    info.tiersim_version = tiersim::version;
+    info.scenario_name = base.name;
+    info.scenario_toml = base.resolved_toml;
+    info.trace = options.trace;
+    info.created_utc = utc_now();
+    info.days = base.days;
+    info.threads = threads;
+    info.ranks = rank_count;
+    info.wall_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    info.interrupted = was_interrupted;
+    io::write_sweep_file(out, plan, runs, info);
+    if (all_complete)
+        fs::remove_all(parts);
+    if (options.json)
+        print_json(plan, runs, info, out);
+    else
+        print_text(plan, runs, info, out);
+    return was_interrupted ? exit_interrupted : any_failed ? exit_runtime : exit_ok;
+}
+
 }  // namespace
 
 int command_sweep(const SweepOptions& options,
@@ -542,50 +599,22 @@ int command_sweep(const SweepOptions& options,
 
     std::string exit_text = std::to_string(exit_ok);
     if (ranks.rank == 0) {
-        std::vector<io::SweepRun> runs(plan.run_count());
-        bool all_complete = true;
-        bool any_failed = false;
-        for (std::size_t run = 0; run < runs.size(); ++run) {
-            const std::size_t p = run / static_cast<std::size_t>(plan.replications());
-            const int r = static_cast<int>(run % static_cast<std::size_t>(plan.replications()));
-            io::SweepRun& result = runs[run];
-            result.seed = plan.seed(p, r);
-            if (!points[p].error.empty()) {
-                result.status = io::RunStatus::failed;
-                result.error = points[p].error;
-            } else if (fs::exists(run_file(parts, run))) {
-                result.status = io::RunStatus::complete;
-                result.run_file = run_file(parts, run);
-                result.summary = io::read_run_summary(result.run_file);
-                result.events = io::read_int_attribute(result.run_file, "/provenance", "events");
-            } else if (fs::exists(failed_file(parts, run))) {
-                result.status = io::RunStatus::failed;
-                result.error = read_text(failed_file(parts, run));
-            }
-            all_complete = all_complete && result.status == io::RunStatus::complete;
-            any_failed = any_failed || result.status == io::RunStatus::failed;
+        try {
+            exit_text = std::to_string(assemble(options,
+                                                plan,
+                                                points,
+                                                base,
+                                                out,
+                                                parts,
+                                                started,
+                                                threads,
+                                                ranks.size,
+                                                was_interrupted));
+        } catch (const std::exception& e) {
+            // The other ranks wait for the exit code: tell them rather than leave them hanging.
+            std::cerr << "tiersim: error: " << e.what() << '\n';
+            exit_text = std::to_string(exit_runtime);
         }
-        io::SweepInfo info;
-        info.tiersim_version = tiersim::version;
-        info.scenario_name = base.name;
-        info.scenario_toml = base.resolved_toml;
-        info.trace = options.trace;
-        info.created_utc = utc_now();
-        info.days = base.days;
-        info.threads = threads;
-        info.ranks = ranks.size;
-        info.wall_seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        info.interrupted = was_interrupted;
-        io::write_sweep_file(out, plan, runs, info);
-        if (all_complete)
-            fs::remove_all(parts);
-        if (options.json)
-            print_json(plan, runs, info, out);
-        else
-            print_text(plan, runs, info, out);
-        const int code = was_interrupted ? exit_interrupted : any_failed ? exit_runtime : exit_ok;
-        exit_text = std::to_string(code);
     }
     ranks.broadcast(exit_text);
     return std::stoi(exit_text);

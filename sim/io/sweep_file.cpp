@@ -324,7 +324,7 @@ void write_sweep_file(const std::filesystem::path& out,
     TIERSIM_CHECK(runs.size() == plan.run_count(), "one result per run");
     std::filesystem::path partial = out;
     partial += ".partial";
-    {
+    try {
         Hdf5File file = Hdf5File::create(partial);
         write_points(file, plan, runs);
         write_replications(file, plan, runs);
@@ -353,6 +353,10 @@ void write_sweep_file(const std::filesystem::path& out,
         file.set_attribute(p, "wall_seconds", info.wall_seconds);
         file.set_attribute(p, "interrupted", static_cast<std::int64_t>(info.interrupted ? 1 : 0));
         file.close();
+    } catch (...) {
+        std::error_code ignored;
+        std::filesystem::remove(partial, ignored);  // an earlier OUT stays as it was
+        throw;
     }
     try {
         std::filesystem::rename(partial, out);

@@ -7,6 +7,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <sstream>
 
 namespace tiersim::io {
@@ -34,13 +36,17 @@ bool parse_number(const std::string& text, double& out) {
     return ec == std::errc() && ptr == end && std::isfinite(out);
 }
 
-/// The shortest text that reads back as `v` (so 0.1 + 0.2 prints as 0.30000000000000004, and
-/// the overrides and the /points column agree to the bit).
+/// A range value as text: rounded to 12 significant digits, so that 3 × 0.3 reads 0.9 and not
+/// 0.8999999999999999, then the shortest text that reads back as that number (integral values
+/// print without a point, so that integer keys such as staff counts take them).
 std::string number_text(double v) {
+    char rounded[32];
+    std::snprintf(rounded, sizeof rounded, "%.12g", v);
+    double r = 0.0;
+    std::from_chars(rounded, rounded + std::strlen(rounded), r);
     char buffer[32];
-    const auto [ptr, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
+    const auto [ptr, ec] = std::to_chars(buffer, buffer + sizeof buffer, r);
     TIERSIM_CHECK(ec == std::errc(), "to_chars failed");
-    // Integral values print without a point, so that integer keys (staff counts) take them.
     return std::string(buffer, ptr);
 }
 

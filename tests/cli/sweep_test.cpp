@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: MIT
+// `tiersim sweep` (DESIGN §4.1, §4.3): the same file for any thread count and after a kill and
+// --resume, means and confidence intervals that match the replications, common random
+// numbers, failed points recorded while the sweep goes on, and bad input refused up front.
+#include "tiersim/io/hdf5_file.hpp"
+
+#include "support/test_support.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+using tiersim::test::run_tiersim;
+using tiersim::test::TempDir;
+
+/// 2 × 3 points × 4 replications of the baseline: a few seconds in all.
+std::vector<std::string> small_sweep(const fs::path& out, const std::string& threads) {
+    return {"sweep",
+            "s0-fragmented",
+            "--days",
+            "9",
+            "--vary",
+            "institution.return_probability=0.1,0.2",
+            "--vary",
+            "technology.data_sharing=0:0.8:0.4",
+            "--replications",
+            "4",
+            "--threads",
+            threads,
+            "-q",
+            "-o",
+            out.string()};
+}
+
+/// Every dataset and attribute outside /provenance is equal (h5diff from hdf5-tools).
+bool same_outside_provenance(const fs::path& a, const fs::path& b) {
+    const std::string command =
+        "h5diff -q --exclude-path /provenance '" + a.string() + "' '" + b.string() + "'";
+    return std::system(command.c_str()) == 0;
+}
+
+std::vector<std::string> strings(const fs::path& file, const std::string& path) {
+    return tiersim::io::read_string_column(file, path);
+}
+
+}  // namespace
+
+TEST_CASE("a sweep gives the same file on 1 and 2 threads, with every point complete",
+          "[cli][sweep]") {
+    const TempDir dir;
+    const auto one = dir.path() / "one.h5";
+    const auto two = dir.path() / "two.h5";
+    const auto r1 = run_tiersim(small_sweep(one, "1"));
+    INFO(r1.err);
+    REQUIRE(r1.exit_code == 0);
+    const auto r2 = run_tiersim(small_sweep(two, "2"));
+    INFO(r2.err);
+    REQUIRE(r2.exit_code == 0);
+    REQUIRE(same_outside_provenance(one, two));
+    REQUIRE(!fs::exists(dir.path() / "one.h5.parts"));  // removed once every point is complete
+
+    using tiersim::io::read_column;
+    const auto statuses = strings(one, "/points/status");
+    REQUIRE(statuses == std::vector<std::string>(6, "complete"));
+    REQUIRE(read_column<std::int64_t>(one, "/points/replications_done") ==
+            std::vector<std::int64_t>(6, 4));
+    // The last --vary varies fastest; the values are the range's.
+    REQUIRE(read_column<double>(one, "/points/technology.data_sharing") ==
+            std::vector<double>{0, 0.4, 0.8, 0, 0.4, 0.8});
+    REQUIRE(read_column<double>(one, "/points/institution.return_probability") ==
+            std::vector<double>{0.1, 0.1, 0.1, 0.2, 0.2, 0.2});
+    REQUIRE(tiersim::io::read_string_attribute(one, "/provenance", "kind") == "sweep");
+
+    SECTION("common random numbers: replication r has the same seed at every point") {
+        const auto seeds = read_column<std::int64_t>(one, "/replications/seed");
+        REQUIRE(seeds.size() == 24);
+        for (std::size_t run = 0; run < seeds.size(); ++run)
+            REQUIRE(seeds[run] == seeds[run % 4]);
+        REQUIRE(seeds[0] != seeds[1]);
+    }
+
+    SECTION("/metrics holds each point's mean and t interval over its replications") {
+        const auto values = read_column<double>(one, "/replications/lead_time_mean_h");
+        const auto point = read_column<std::int64_t>(one, "/metrics/point");
+        const auto group = strings(one, "/metrics/group");
+        const auto metric = strings(one, "/metrics/metric");
+        const auto mean = read_column<double>(one, "/metrics/mean");
+        const auto low = read_column<double>(one, "/metrics/ci95_low");
+        const auto high = read_column<double>(one, "/metrics/ci95_high");
+        const auto n = read_column<std::int64_t>(one, "/metrics/n");
+        int checked = 0;
+        for (std::size_t i = 0; i < point.size(); ++i) {
+            if (group[i] != "overall" || metric[i] != "lead_time_mean_h")
+                continue;
+            const auto p = static_cast<std::size_t>(point[i]);
+            double sum = 0, squares = 0;
+            for (std::size_t r = 0; r < 4; ++r)
+                sum += values[p * 4 + r];
+            const double m = sum / 4;
+            for (std::size_t r = 0; r < 4; ++r)
+                squares += (values[p * 4 + r] - m) * (values[p * 4 + r] - m);
+            const double half = 3.182446305284263 * std::sqrt(squares / 3) / 2;  // t(0.975, 3)
+            REQUIRE(n[i] == 4);
+            REQUIRE(mean[i] == Approx(m).epsilon(1e-12));
+            REQUIRE(high[i] - mean[i] == Approx(half).epsilon(1e-9));
+            REQUIRE(mean[i] - low[i] == Approx(half).epsilon(1e-9));
+            // The point's /summary holds the same mean.
+            const std::string summary =
+                "/point/" + std::string(p < 10 ? "000" : "00") + std::to_string(p) + "/summary";
+            REQUIRE(tiersim::io::read_double_attribute(one, summary, "lead_time_mean_h") ==
+                    mean[i]);
+            ++checked;
+        }
+        REQUIRE(checked == 6);
+    }
+}
+
+TEST_CASE("a sweep with --no-crn gives every run its own seed", "[cli][sweep]") {
+    const TempDir dir;
+    const auto out = dir.path() / "independent.h5";
+    auto args = small_sweep(out, "2");
+    args.emplace_back("--no-crn");
+    args[3] = "8";  // --days
+    const auto r = run_tiersim(args);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    auto seeds = tiersim::io::read_column<std::int64_t>(out, "/replications/seed");
+    std::sort(seeds.begin(), seeds.end());
+    REQUIRE(std::adjacent_find(seeds.begin(), seeds.end()) == seeds.end());
+    REQUIRE(tiersim::io::read_int_attribute(out, "/provenance", "crn") == 0);
+}
+
+TEST_CASE("a sweep killed midway and resumed gives the file of one that ran straight through",
+          "[cli][sweep]") {
+    const TempDir dir;
+    const auto straight = dir.path() / "straight.h5";
+    const auto resumed = dir.path() / "resumed.h5";
+    REQUIRE(run_tiersim(small_sweep(straight, "2")).exit_code == 0);
+
+    const auto killed =
+        tiersim::test::run_tiersim_interrupted(small_sweep(resumed, "1"), 1.5, SIGKILL);
+    REQUIRE(killed.exit_code != 0);
+    REQUIRE(fs::exists(dir.path() / "resumed.h5.parts" / "sweep.json"));
+
+    // Without --resume the unfinished sweep is not overwritten.
+    const auto refused = run_tiersim(small_sweep(resumed, "2"));
+    REQUIRE(refused.exit_code == 2);
+    REQUIRE_THAT(refused.err, Catch::Contains("--resume"));
+
+    auto args = small_sweep(resumed, "2");
+    args.emplace_back("--resume");
+    const auto r = run_tiersim(args);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    REQUIRE(same_outside_provenance(straight, resumed));
+    REQUIRE(!fs::exists(dir.path() / "resumed.h5.parts"));
+}
+
+TEST_CASE("SIGTERM stops a sweep with a valid file that says which points are pending",
+          "[cli][sweep]") {
+    const TempDir dir;
+    const auto out = dir.path() / "stopped.h5";
+    const auto r = tiersim::test::run_tiersim_interrupted(small_sweep(out, "1"), 1.5, SIGTERM);
+    REQUIRE(r.exit_code == 130);
+    const auto statuses = strings(out, "/points/status");
+    REQUIRE(statuses.size() == 6);
+    REQUIRE(std::count(statuses.begin(), statuses.end(), "pending") > 0);
+    REQUIRE(tiersim::io::read_int_attribute(out, "/provenance", "interrupted") == 1);
+
+    SECTION("--resume with other arguments is refused") {
+        auto args = small_sweep(out, "1");
+        args[5] = "institution.return_probability=0.1,0.3";
+        args.emplace_back("--resume");
+        const auto refused = run_tiersim(args);
+        REQUIRE(refused.exit_code == 2);
+        REQUIRE_THAT(refused.err, Catch::Contains("vary"));
+    }
+}
+
+TEST_CASE("a point that fails is recorded with its error and the sweep goes on", "[cli][sweep]") {
+    const TempDir dir;
+    const auto out = dir.path() / "failing.h5";
+    const auto r = run_tiersim({"sweep",
+                                "s0-fragmented",
+                                "--days",
+                                "8",
+                                "--vary",
+                                "institution.return_probability=0.1,1.5",
+                                "--vary",
+                                "tiers.street.intake_staff=1,5",
+                                "-q",
+                                "-o",
+                                out.string()});
+    INFO(r.out + r.err);
+    REQUIRE(r.exit_code == 3);
+    const auto statuses = strings(out, "/points/status");
+    const auto errors = strings(out, "/points/error");
+    REQUIRE(statuses == std::vector<std::string>{"failed", "complete", "failed", "failed"});
+    REQUIRE_THAT(errors[0], Catch::Contains("overload guard"));  // one intake clerk
+    REQUIRE(errors[1].empty());
+    REQUIRE_THAT(errors[2], Catch::Contains("institution.return_probability"));
+    // A failed point keeps its parts, so that --resume can try it again.
+    REQUIRE(fs::exists(dir.path() / "failing.h5.parts"));
+}
+
+TEST_CASE("bad sweeps fail with exit 2 before writing anything", "[cli][sweep]") {
+    const TempDir dir;
+    const auto out = dir.path() / "bad.h5";
+    auto sweep = [&](std::vector<std::string> extra) {
+        std::vector<std::string> args{"sweep", "s0-fragmented", "-q", "-o", out.string()};
+        args.insert(args.end(), extra.begin(), extra.end());
+        return run_tiersim(args);
+    };
+    const auto unknown = sweep({"--vary", "tiers.street.no_such_key=1,2"});
+    REQUIRE(unknown.exit_code == 2);
+    REQUIRE_THAT(unknown.err, Catch::Contains("no_such_key"));
+    const auto malformed = sweep({"--vary", "technology.data_sharing=0:1"});
+    REQUIRE(malformed.exit_code == 2);
+    REQUIRE_THAT(malformed.err, Catch::Contains("START:STOP:STEP"));
+    const auto backwards = sweep({"--vary", "technology.data_sharing=1:0:0.5"});
+    REQUIRE(backwards.exit_code == 2);
+    REQUIRE(sweep({}).exit_code == 2);  // no --vary
+    REQUIRE(sweep({"--vary", "technology.data_sharing=0.5", "--replications", "0"}).exit_code == 2);
+    const auto nothing = sweep({"--vary", "technology.data_sharing=0.5", "--resume"});
+    REQUIRE(nothing.exit_code == 2);
+    REQUIRE_THAT(nothing.err, Catch::Contains("nothing to resume"));
+    REQUIRE(!fs::exists(out));
+    REQUIRE(!fs::exists(dir.path() / "bad.h5.parts"));
+}
