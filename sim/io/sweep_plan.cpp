@@ -136,6 +136,12 @@ SweepPlan::SweepPlan(std::vector<SweepAxis> axes,
       crn_(common_random_numbers) {
     TIERSIM_CHECK(replications_ >= 1, "a sweep needs at least one replication");
     for (std::size_t i = 0; i < axes_.size(); ++i) {
+        if (axes_[i].key == "simulation.seed") {
+            throw ScenarioError(vary_error(
+                axes_[i].key,
+                "the sweep sets each run's seed itself: use --seed for the base seed and "
+                "--replications for more seeds"));
+        }
         for (std::size_t j = 0; j < i; ++j) {
             if (axes_[j].key == axes_[i].key) {
                 throw ScenarioError(vary_error(axes_[i].key, "the key is varied twice"));

@@ -63,6 +63,8 @@ TEST_CASE("a plan's points are the product with the last axis fastest", "[unit][
     REQUIRE(independent.seed(1, 0) == 103);
     REQUIRE_THROWS_AS(SweepPlan({parse_vary("a=1"), parse_vary("a=2")}, 1, 0, true),
                       tiersim::ScenarioError);
+    REQUIRE_THROWS_AS(SweepPlan({parse_vary("simulation.seed=1,2")}, 1, 0, true),
+                      tiersim::ScenarioError);
 }
 
 TEST_CASE("mean_interval is the Student-t interval over finite values", "[unit][sweep]") {
