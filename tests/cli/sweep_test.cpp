@@ -147,9 +147,12 @@ TEST_CASE("a sweep killed midway and resumed gives the file of one that ran stra
     const auto resumed = dir.path() / "resumed.h5";
     REQUIRE(run_tiersim(small_sweep(straight, "2")).exit_code == 0);
 
-    const auto killed =
-        tiersim::test::run_tiersim_interrupted(small_sweep(resumed, "1"), 1.5, SIGKILL);
-    REQUIRE(killed.exit_code != 0);
+    // Killed once its first runs are written, with most of the 24 runs still to go.
+    const auto parts = dir.path() / "resumed.h5.parts";
+    const auto killed = tiersim::test::run_tiersim_interrupted_when(
+        small_sweep(resumed, "1"), [&] { return fs::exists(parts / "run-0001.h5"); }, SIGKILL);
+    REQUIRE(killed.exit_code == 128 + SIGKILL);
+    REQUIRE(!fs::exists(resumed));
     REQUIRE(fs::exists(dir.path() / "resumed.h5.parts" / "sweep.json"));
 
     // Without --resume the unfinished sweep is not overwritten.
@@ -170,7 +173,10 @@ TEST_CASE("SIGTERM stops a sweep with a valid file that says which points are pe
           "[cli][sweep]") {
     const TempDir dir;
     const auto out = dir.path() / "stopped.h5";
-    const auto r = tiersim::test::run_tiersim_interrupted(small_sweep(out, "1"), 1.5, SIGTERM);
+    const auto r = tiersim::test::run_tiersim_interrupted_when(
+        small_sweep(out, "1"),
+        [&] { return fs::exists(dir.path() / "stopped.h5.parts" / "run-0000.h5"); },
+        SIGTERM);
     REQUIRE(r.exit_code == 130);
     const auto statuses = strings(out, "/points/status");
     REQUIRE(statuses.size() == 6);

@@ -2,6 +2,7 @@
 #include "support/test_support.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <fstream>
 #include <sstream>
@@ -23,7 +24,11 @@ std::string slurp(const std::filesystem::path& p) {
 
 namespace {
 
-CommandResult run_with(const std::vector<std::string>& args, double delay_s, int signal) {
+/// Runs tiersim; with a signal, sends it once `ready()` holds (polled every 10 ms) if the
+/// process is still running then.
+CommandResult run_with(const std::vector<std::string>& args,
+                       const std::function<bool()>& ready,
+                       int signal) {
     const TempDir dir;
     const auto out_path = dir.path() / "stdout";
     const auto err_path = dir.path() / "stderr";
@@ -44,9 +49,13 @@ CommandResult run_with(const std::vector<std::string>& args, double delay_s, int
         _exit(127);
     }
     int status = 0;
-    if (delay_s > 0) {
-        usleep(static_cast<useconds_t>(delay_s * 1e6));
-        if (waitpid(pid, &status, WNOHANG) == 0) {
+    if (signal != 0) {
+        bool exited = false;
+        while (!exited && !ready()) {
+            usleep(10'000);
+            exited = waitpid(pid, &status, WNOHANG) == pid;
+        }
+        if (!exited) {
             kill(pid, signal);
             waitpid(pid, &status, 0);
         }
@@ -63,13 +72,26 @@ CommandResult run_with(const std::vector<std::string>& args, double delay_s, int
 }  // namespace
 
 CommandResult run_tiersim(const std::vector<std::string>& args) {
-    return run_with(args, 0.0, 0);
+    return run_with(args, {}, 0);
 }
 
 CommandResult run_tiersim_interrupted(const std::vector<std::string>& args,
                                       double delay_s,
                                       int signal) {
-    return run_with(args, delay_s, signal);
+    const auto start = std::chrono::steady_clock::now();
+    return run_with(
+        args,
+        [&] {
+            return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+                       .count() >= delay_s;
+        },
+        signal);
+}
+
+CommandResult run_tiersim_interrupted_when(const std::vector<std::string>& args,
+                                           const std::function<bool()>& ready,
+                                           int signal) {
+    return run_with(args, ready, signal);
 }
 
 TempDir::TempDir() {

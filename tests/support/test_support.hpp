@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,12 @@ CommandResult run_tiersim(const std::vector<std::string>& args);
 CommandResult run_tiersim_interrupted(const std::vector<std::string>& args,
                                       double delay_s,
                                       int signal);
+
+/// Runs `tiersim` and sends it `signal` as soon as `ready()` holds (polled every 10 ms), if it
+/// is still running then: e.g. once a given file exists.
+CommandResult run_tiersim_interrupted_when(const std::vector<std::string>& args,
+                                           const std::function<bool()>& ready,
+                                           int signal);
 
 /// A fresh directory under the system temp folder, removed when the object dies.
 class TempDir {
