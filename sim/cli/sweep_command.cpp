@@ -33,6 +33,7 @@
 #include <tbb/partitioner.h>
 #include <tbb/task_arena.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -119,6 +120,20 @@ std::string first_difference(const nlohmann::ordered_json& a, const nlohmann::or
             return key;
     }
     return {};
+}
+
+/// Whether `out` is a sweep file of this very sweep with every point complete.
+bool already_complete(const fs::path& out, const nlohmann::ordered_json& me) {
+    try {
+        if (!fs::is_regular_file(out) ||
+            io::read_string_attribute(out, "/provenance", "sweep_identity") != me.dump())
+            return false;
+        const auto status = io::read_string_column(out, "/points/status");
+        return std::all_of(
+            status.begin(), status.end(), [](const std::string& s) { return s == "complete"; });
+    } catch (const Error&) {
+        return false;  // not a sweep file
+    }
 }
 
 /// Loads every point's scenario once: a point whose values do not make a valid scenario, or
@@ -429,6 +444,7 @@ int assemble(const SweepOptions& options,
     info.wall_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     info.interrupted = was_interrupted;
+    info.identity = identity(options, base, plan).dump();
     io::write_sweep_file(out, plan, runs, info);
     if (all_complete)
         fs::remove_all(parts);
@@ -490,9 +506,13 @@ int command_sweep(const SweepOptions& options,
             start_error = out.string() + " exists and is not a regular file; choose another -o";
         } else if (options.resume) {
             if (!fs::exists(identity_file)) {
-                start_error = "nothing to resume: " + identity_file.string() +
-                              " does not exist (a sweep that completed removes " + parts.string() +
-                              ")";
+                if (already_complete(out, me)) {
+                    start_error = "done";
+                } else {
+                    start_error = "nothing to resume: " + identity_file.string() +
+                                  " does not exist (a sweep that completed removes " +
+                                  parts.string() + ")";
+                }
             } else {
                 const auto before = nlohmann::ordered_json::parse(read_text(identity_file),
                                                                   nullptr,
@@ -520,6 +540,12 @@ int command_sweep(const SweepOptions& options,
         }
     }
     ranks.broadcast(start_error);
+    if (start_error == "done") {
+        if (ranks.rank == 0 && !options.quiet)
+            std::cerr << "tiersim: " << out.string()
+                      << " is this sweep, complete: nothing to resume\n";
+        return exit_ok;
+    }
     if (!start_error.empty()) {
         if (ranks.rank == 0)
             throw ScenarioError(sweep_error(options.resume ? "--resume" : "-o", start_error));

@@ -340,6 +340,7 @@ void write_sweep_file(const std::filesystem::path& out,
         file.set_attribute(p, "scenario_name", info.scenario_name);
         file.set_attribute(p, "scenario_toml", info.scenario_toml);
         file.set_attribute(p, "vary", plan.axes_json());
+        file.set_attribute(p, "sweep_identity", info.identity);
         file.set_attribute(p, "seed", static_cast<std::int64_t>(plan.base_seed()));
         file.set_attribute(p, "replications", static_cast<std::int64_t>(plan.replications()));
         file.set_attribute(

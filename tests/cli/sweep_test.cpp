@@ -167,6 +167,10 @@ TEST_CASE("a sweep killed midway and resumed gives the file of one that ran stra
     REQUIRE(r.exit_code == 0);
     REQUIRE(same_outside_provenance(straight, resumed));
     REQUIRE(!fs::exists(dir.path() / "resumed.h5.parts"));
+    // Resuming a complete sweep again has nothing to do and says so.
+    const auto again = run_tiersim(args);
+    REQUIRE(again.exit_code == 0);
+    REQUIRE(same_outside_provenance(straight, resumed));
 }
 
 TEST_CASE("SIGTERM stops a sweep with a valid file that says which points are pending",

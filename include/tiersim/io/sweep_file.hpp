@@ -56,6 +56,7 @@ struct SweepInfo {
     std::string scenario_toml;  ///< the base scenario, resolved, before the varied keys
     std::string trace;          ///< none, tickets or events
     std::string created_utc;
+    std::string identity;  ///< what --resume compares (JSON), kept as /provenance/sweep_identity
     double days = 0.0;
     int threads = 1;
     int ranks = 1;
