@@ -14,7 +14,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+from matplotlib.ticker import MaxNLocator, NullFormatter  # noqa: E402
 
 from .metrics import (CHANNELS, COST_COLUMNS, CROSS_MODES, THREE_RATES, TIERS,  # noqa: E402
                       display_scale, metric_label)
@@ -124,6 +124,7 @@ def lead_time_ecdf(runs, key, groups, out_dir, name, title):
                 ax.step(x, y, where="post", color=colors[i], label=f"{label} (n={len(sel):,})")
             ax.set_title(group if key is not None else title)
         ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_ylim(0, 1.02)
         ax.set_xlabel("lead time, closed − created (h, log scale)")
         ax.set_ylabel("share of closed tickets ≤ x")
@@ -360,3 +361,36 @@ def cross_province(runs, out_dir, name):
 
 def metric_scale(name):
     return display_scale(name)
+
+
+def metric_intervals(table, metrics, out_dir, name, title):
+    """One panel per metric: each label's mean with its 95% interval (error bars where there
+    are replications). `table` is compare()'s long table restricted to one (table, name)."""
+    metrics = [m for m in metrics if m in set(table.metric)]
+    if not metrics:
+        return None
+    cols = min(3, len(metrics))
+    rows = (len(metrics) + cols - 1) // cols
+    labels = list(dict.fromkeys(table.label))
+    fig, axs = plt.subplots(rows, cols, figsize=(5.2 * cols, 0.25 * len(labels) + 3.6 * rows),
+                            squeeze=False)
+    colors = _colors(len(labels))
+    for ax, metric in zip(axs.ravel(), metrics):
+        sel = table[table.metric == metric].set_index("label").reindex(labels)
+        scale = display_scale(metric)
+        mean = sel["mean"].to_numpy(dtype=float) * scale
+        low = sel["ci95_low"].to_numpy(dtype=float) * scale
+        high = sel["ci95_high"].to_numpy(dtype=float) * scale
+        err = np.vstack([np.where(np.isfinite(low), mean - low, 0), np.where(np.isfinite(high), high - mean, 0)])
+        y = np.arange(len(labels))
+        ax.barh(y, np.nan_to_num(mean), xerr=err, color=colors, capsize=4, alpha=0.85)
+        ax.set_yticks(y)
+        ax.set_yticklabels([safe_text(lb) for lb in labels])
+        ax.invert_yaxis()
+        ax.set_xlabel(metric_label(metric))
+        ax.set_title(metric_label(metric).split(" (")[0])
+    for ax in axs.ravel()[len(metrics):]:
+        ax.set_visible(False)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return save(fig, out_dir, name)

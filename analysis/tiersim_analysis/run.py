@@ -114,3 +114,58 @@ def ecdf(values):
     """Sorted values and their empirical cumulative probabilities."""
     v = np.sort(np.asarray(values, dtype=float))
     return v, np.arange(1, len(v) + 1) / max(len(v), 1)
+
+
+class MeanRun:
+    """Replications of one configuration seen as one run by the plots: summary values and tables
+    are means over the replications, series are mean series, tickets are pooled."""
+
+    def __init__(self, runs):
+        if not runs:
+            raise ValueError("MeanRun needs at least one run")
+        self.runs = list(runs)
+        first = self.runs[0]
+        self.provenance = first.provenance
+        self.warmup_h = first.warmup_h
+        self.path = first.path
+        keys = [k for k, v in first.summary.items() if isinstance(v, (int, float, np.number))]
+        self.summary = {k: float(np.nanmean([r.summary.get(k, np.nan) for r in self.runs]))
+                        if len(self.runs) > 1 else first.summary[k] for k in keys}
+        self.tables = {}
+        for name, frame in first.tables.items():
+            if len(self.runs) == 1:
+                self.tables[name] = frame
+                continue
+            frames = [r.tables[name] for r in self.runs if name in r.tables]
+            numeric = [c for c in frame.columns if c != "name"]
+            stacked = pd.concat([f.set_index("name")[numeric] for f in frames])
+            mean = stacked.groupby(level=0, sort=False).mean().reset_index()
+            self.tables[name] = mean[["name"] + numeric]
+        self.ticket_types = first.ticket_types
+        self.units = first.units
+
+    name = Run.name
+    table = Run.table
+    overall = Run.overall
+    cross_tickets = Run.cross_tickets
+
+    @property
+    def traced(self):
+        return all(r.traced for r in self.runs)
+
+    @property
+    def series(self):
+        return self.runs[0].series
+
+    def closed_after_warmup(self):
+        if not self.traced:
+            return None
+        return pd.concat([r.closed_after_warmup() for r in self.runs], ignore_index=True)
+
+    def series_by_tier(self, column):
+        frames = [r.series_by_tier(column) for r in self.runs]
+        if any(f is None for f in frames):
+            return None
+        if len(frames) == 1:
+            return frames[0]
+        return sum(frames) / len(frames)
