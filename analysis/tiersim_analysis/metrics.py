@@ -135,6 +135,6 @@ TABLE_BLOCKS = (
     ("Coordination cost (staff-hours)", ("coord_cost_h",) + COST_COLUMNS),
 )
 
-PROVENANCE_KEYS = ("scenario_name", "tiersim_version", "kind", "seed", "days", "threads", "ranks",
+PROVENANCE_KEYS = ("scenario_name", "tiersim_version", "kind", "seed", "days", "threads", "ranks", "vary",
                    "trace", "created_utc", "wall_seconds", "events", "interrupted", "replications",
                    "crn", "points")

@@ -394,3 +394,119 @@ def metric_intervals(table, metrics, out_dir, name, title):
     fig.suptitle(title)
     fig.tight_layout()
     return save(fig, out_dir, name)
+
+
+MAX_LINES = 8  # lines per sweep panel; beyond it the other keys' later combinations are left out
+
+
+def _key_positions(points, key, order):
+    """x positions of a varied key: the values themselves when numeric, else their rank in the
+    order of --vary."""
+    col = points[key]
+    if np.issubdtype(col.dtype, np.number):
+        return col.to_numpy(dtype=float), None
+    ranks = {v: i for i, v in enumerate(order)}
+    return np.array([ranks.get(v, np.nan) for v in col], dtype=float), list(order)
+
+
+def _short(key):
+    return key.split(".")[-1] if len(key) > 28 else key
+
+
+def sweep_lines(points, frame, metric, keys, orders, out_dir, name, title):
+    """`metric` against each varied key (one panel per key), one line per combination of the
+    other keys, with the 95% confidence band. `frame`: /metrics rows of one group row, indexed by
+    point."""
+    sel = frame[frame.metric == metric].set_index("point").reindex(points.point)
+    if sel["mean"].isna().all():
+        return None
+    scale = display_scale(metric)
+    fig, axs = plt.subplots(1, len(keys), figsize=(6.5 * len(keys), 5), squeeze=False)
+    for ax, key in zip(axs[0], keys):
+        x, ticks = _key_positions(points, key, orders[key])
+        others = [k for k in keys if k != key]
+        combos = points[others].drop_duplicates() if others else points.iloc[:1][[]]
+        colors = _colors(min(len(combos), MAX_LINES))
+        for i, (_, combo) in enumerate(combos.iloc[:MAX_LINES].iterrows()):
+            mask = np.ones(len(points), dtype=bool)
+            for k in others:
+                mask &= (points[k] == combo[k]).to_numpy()
+            order = np.argsort(x[mask])
+            xs = x[mask][order]
+            mean = sel["mean"].to_numpy(dtype=float)[mask][order] * scale
+            low = sel["ci95_low"].to_numpy(dtype=float)[mask][order] * scale
+            high = sel["ci95_high"].to_numpy(dtype=float)[mask][order] * scale
+            label = ", ".join(f"{_short(k)}={_fmt_key(combo[k])}" for k in others) or metric_label(metric)
+            ok = np.isfinite(mean)  # a failed point leaves a gap in neither the line nor the band
+            ax.plot(xs[ok], mean[ok], marker="o", color=colors[i], label=safe_text(label))
+            band = ok & np.isfinite(low) & np.isfinite(high)
+            ax.fill_between(xs[band], low[band], high[band], color=colors[i], alpha=0.2, linewidth=0)
+            ax.errorbar(xs[band], mean[band], yerr=[mean[band] - low[band], high[band] - mean[band]],
+                        fmt="none", ecolor=colors[i], capsize=3, alpha=0.8)
+            failed = ~ok
+            if failed.any():
+                ax.plot(xs[failed], np.zeros(failed.sum()), "x", color=colors[i], markersize=10,
+                        transform=ax.get_xaxis_transform(), clip_on=False)
+        if ticks is not None:
+            ax.set_xticks(range(len(ticks)))
+            ax.set_xticklabels([safe_text(t) for t in ticks])
+        elif len(np.unique(x[np.isfinite(x)])) <= 12:
+            ax.set_xticks(np.unique(x[np.isfinite(x)]))
+        ax.set_xlabel(key)
+        ax.set_ylabel(metric_label(metric))
+        extra = f"; first {MAX_LINES} of {len(combos)} lines" if len(combos) > MAX_LINES else ""
+        ax.set_title(f"against {_short(key)}{extra}")
+        _legend(ax, fontsize=9)
+    fig.suptitle(f"{title}: mean and 95% confidence band (× = failed point)")
+    fig.tight_layout()
+    return save(fig, out_dir, name)
+
+
+def _fmt_key(v):
+    if isinstance(v, (float, np.floating)) and float(v).is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def sweep_heatmap(points, frame, metric, keys, orders, out_dir, name, title):
+    """Heat map of `metric`'s mean over two varied keys, each cell annotated with mean ± half
+    width of its 95% interval; failed points grey."""
+    k1, k2 = keys
+    sel = frame[frame.metric == metric].set_index("point").reindex(points.point)
+    if sel["mean"].isna().all():
+        return None
+    scale = display_scale(metric)
+    v1 = sorted(points[k1].unique(), key=lambda v: orders[k1].index(v) if v in orders[k1] else v) \
+        if not np.issubdtype(points[k1].dtype, np.number) else sorted(points[k1].unique())
+    v2 = sorted(points[k2].unique(), key=lambda v: orders[k2].index(v) if v in orders[k2] else v) \
+        if not np.issubdtype(points[k2].dtype, np.number) else sorted(points[k2].unique())
+    grid = np.full((len(v1), len(v2)), np.nan)
+    half = np.full_like(grid, np.nan)
+    for (_, p), (_, m) in zip(points.iterrows(), sel.iterrows()):
+        i, j = v1.index(p[k1]), v2.index(p[k2])
+        grid[i, j] = m["mean"] * scale
+        half[i, j] = (m["ci95_high"] - m["ci95_low"]) / 2 * scale
+    fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(v2) + 3), max(4, 0.9 * len(v1) + 2)))
+    cmap = plt.get_cmap("viridis").copy()
+    cmap.set_bad("lightgray")
+    im = ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, aspect="auto", origin="lower")
+    finite = grid[np.isfinite(grid)]
+    mid = (finite.min() + finite.max()) / 2 if len(finite) else 0
+    for i in range(len(v1)):
+        for j in range(len(v2)):
+            if np.isfinite(grid[i, j]):
+                text = f"{grid[i, j]:.3g}" + (f"\n±{half[i, j]:.2g}" if np.isfinite(half[i, j]) else "")
+                color = "white" if grid[i, j] < mid else "black"
+            else:
+                text, color = "failed", "black"
+            ax.text(j, i, text, ha="center", va="center", fontsize=9, color=color)
+    ax.set_xticks(range(len(v2)))
+    ax.set_xticklabels([safe_text(_fmt_key(v)) for v in v2])
+    ax.set_yticks(range(len(v1)))
+    ax.set_yticklabels([safe_text(_fmt_key(v)) for v in v1])
+    ax.set_xlabel(k2)
+    ax.set_ylabel(k1)
+    ax.grid(False)
+    fig.colorbar(im, ax=ax, label=metric_label(metric))
+    ax.set_title(f"{title} (mean ± 95% half-width)")
+    return save(fig, out_dir, name)
