@@ -99,9 +99,10 @@ def main(argv=None):
     page = Page(f"tiersim report — {run.name}")
     s = run.summary
     page.p(f"{args.run}: seed {run.provenance.get('seed')}, {run.provenance.get('days')} days "
-           f"(warm-up {run.warmup_h / 24:g} days); created {s.get('created', 0):,} = closed "
-           f"{s.get('closed', 0):,} + abandoned {s.get('abandoned', 0):,} + open at end "
-           f"{s.get('open_at_end', 0):,}.")
+           f"(warm-up {run.warmup_h / 24:g} days). Whole run: created {s.get('created', 0):,} = "
+           f"closed {s.get('closed', 0):,} + abandoned {s.get('abandoned', 0):,} + open at end "
+           f"{s.get('open_at_end', 0):,}; after the warm-up: created "
+           f"{s.get('created_after_warmup', 0):,}, closed {s.get('closed_after_warmup', 0):,}.")
     if not run.traced:
         page.note("This run was written with --trace none: the file has no /tickets table, so the "
                   "lead-time distributions and the visit distribution are not shown; the lead-time "

@@ -264,6 +264,7 @@ def coord_cost(runs, out_dir, name):
     fig, axs = plt.subplots(1, n, figsize=(max(8, 4.5 * n), 5.2), squeeze=False, sharey=True)
     kinds = [c[len("coord_"):-2] for c in COST_COLUMNS]
     colors = _colors(len(kinds))
+    top = 0.0
     for ax, (label, run) in zip(axs[0], runs):
         frame = run.tables.get("by_tier")
         if frame is None:
@@ -275,8 +276,10 @@ def coord_cost(runs, out_dir, name):
             bottom += vals
         ax.set_title(label if n > 1 else "Coordination cost by kind and tier")
         ax.set_xlabel("closing tier")
+        top = max(top, float(bottom.max()) if len(bottom) else 0.0)
     axs[0][0].set_ylabel("coordination cost (staff-hours)")
-    axs[0][-1].legend(title="kind")
+    axs[0][0].set_ylim(0, max(1.0, top * 1.08))
+    axs[0][-1].legend(title="kind", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     if n > 1:
         fig.suptitle("Coordination cost by kind and tier (tickets created after warm-up)")
     fig.tight_layout()

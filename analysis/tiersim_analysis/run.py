@@ -91,9 +91,13 @@ class Run:
         return frame
 
     def overall(self):
-        """The overall metrics as a one-row table like the by_* tables (name "overall")."""
+        """The overall metrics as a one-row table like the by_* tables (name "overall"), with
+        created, closed and abandoned counted after the warm-up as in the by_* tables."""
         row = {"name": "overall"}
         row.update({k: v for k, v in self.summary.items()})
+        for k in ("created", "closed", "abandoned"):
+            if f"{k}_after_warmup" in row:
+                row[k] = row[f"{k}_after_warmup"]
         return pd.DataFrame([row])
 
     def cross_tickets(self):
