@@ -36,7 +36,7 @@ def _column(group, name, values, dtype=None):
 def _value(metric, keys, replication, tier=None):
     """A deterministic, smooth value with replication noise, NaN for the province's rates."""
     staff, sharing = keys
-    noise = np.sin(1.7 * replication + 0.3 * staff + (tier or 0)) * 0.01
+    noise = np.sin(1.7 * replication + 0.3 * staff + 1.1 * replication * sharing + (tier or 0)) * 0.01
     share = 0.55 + 0.05 * staff + 0.2 * sharing + noise
     if tier is not None:
         if metric.endswith("_rate") and tier == 3:
@@ -57,20 +57,24 @@ def _value(metric, keys, replication, tier=None):
 
 def write_sweep(path, staff=(2.0, 3.0, 4.0), sharing=(0.0, 1.0), replications=3, failed_point=None,
                 string_key=False):
-    """A sweep over tiers.street.intake_staff × technology.data_sharing (the last varies fastest).
+    """A sweep over tiers.street.intake_staff × technology.data_sharing (the last varies fastest),
+    or over intake_staff alone when sharing is None.
 
     With failed_point, that point has status "failed", an error, no complete replication and NaN
     metrics. With string_key, the second key is organization.design with string values. Returns
     the expected means: {(point, group, name, metric): (mean, low, high, sd, n)}."""
     sharing_labels = ["fragmented", "approval_bureau"] if string_key else None
+    single = sharing is None
+    sharing = (0.0,) if single else sharing
     points = [(s, h) for s in staff for h in range(len(sharing))]
     R = replications
     expected = {}
     with h5py.File(path, "w") as f:
         key2 = "organization.design" if string_key else "technology.data_sharing"
         values2 = sharing_labels if string_key else [f"{v:g}" for v in sharing]
-        vary = [{"key": "tiers.street.intake_staff", "values": [f"{v:g}" for v in staff]},
-                {"key": key2, "values": values2}]
+        vary = [{"key": "tiers.street.intake_staff", "values": [f"{v:g}" for v in staff]}]
+        if not single:
+            vary.append({"key": key2, "values": values2})
         prov = f.create_group("provenance")
         for k, v in dict(tiersim_version="0.1.0", kind="sweep", scenario_name="fixture",
                          scenario_toml="[simulation]\ndays = 10\n", seed=42, replications=R, crn=1,
@@ -82,7 +86,9 @@ def write_sweep(path, staff=(2.0, 3.0, 4.0), sharing=(0.0, 1.0), replications=3,
         status = ["failed" if p == failed_point else "complete" for p in range(len(points))]
         _column(g, "point", range(len(points)), np.int64)
         _column(g, vary[0]["key"], [p[0] for p in points], np.float64)
-        if string_key:
+        if single:
+            pass
+        elif string_key:
             _column(g, key2, [sharing_labels[p[1]] for p in points], STR)
         else:
             _column(g, key2, [sharing[p[1]] for p in points], np.float64)
