@@ -33,25 +33,36 @@ def script(name, *args, check=True):
     return result
 
 
+class Runs:
+    """Run files written on first use (each test file asks only for the ones it needs):
+    s0 — s0-fragmented for 10 days with the default trace (tickets); s0_none — with --trace none;
+    s5_events — s5-inter-provincial (cross-province tickets) with --trace events; s0_seed1/2 and
+    s1_seed1/2 — s0 and s1-approval-bureau with seeds 1 and 2 (--trace none)."""
+
+    COMMON = ("--days", "10", "--threads", "2", "-q")
+    SPECS = {
+        "s0": ("s0-fragmented",),
+        "s0_none": ("s0-fragmented", "--trace", "none"),
+        "s5_events": ("s5-inter-provincial", "--trace", "events"),
+        "s0_seed1": ("s0-fragmented", "--trace", "none", "--seed", "1"),
+        "s0_seed2": ("s0-fragmented", "--trace", "none", "--seed", "2"),
+        "s1_seed1": ("s1-approval-bureau", "--trace", "none", "--seed", "1"),
+        "s1_seed2": ("s1-approval-bureau", "--trace", "none", "--seed", "2"),
+    }
+
+    def __init__(self, folder):
+        self.folder = folder
+
+    def __getitem__(self, key):
+        path = self.folder / f"{key}.h5"
+        if not path.exists():
+            tiersim("run", *self.SPECS[key], *self.COMMON, "-o", path)
+        return path
+
+
 @pytest.fixture(scope="session")
 def runs(tmp_path_factory):
-    """s0-fragmented for 10 days with the default trace (tickets), with --trace none, and two
-    seeds each of s0 and s1; s5-inter-provincial (cross-province tickets) with --trace events."""
-    d = tmp_path_factory.mktemp("runs")
-    files = {
-        "s0": d / "s0.h5", "s0_none": d / "s0_none.h5", "s5_events": d / "s5_events.h5",
-        "s0_seed1": d / "s0_seed1.h5", "s0_seed2": d / "s0_seed2.h5",
-        "s1_seed1": d / "s1_seed1.h5", "s1_seed2": d / "s1_seed2.h5",
-    }
-    common = ["--days", "10", "--threads", "2", "-q"]
-    tiersim("run", "s0-fragmented", *common, "-o", files["s0"])
-    tiersim("run", "s0-fragmented", *common, "--trace", "none", "-o", files["s0_none"])
-    tiersim("run", "s5-inter-provincial", *common, "--trace", "events", "-o", files["s5_events"])
-    for s in (1, 2):
-        tiersim("run", "s0-fragmented", *common, "--trace", "none", "--seed", s, "-o", files[f"s0_seed{s}"])
-        tiersim("run", "s1-approval-bureau", *common, "--trace", "none", "--seed", s, "-o",
-                files[f"s1_seed{s}"])
-    return files
+    return Runs(tmp_path_factory.mktemp("runs"))
 
 
 def png_size(path):

@@ -3,6 +3,7 @@
 
 import re
 
+import h5py
 import numpy as np
 
 from conftest import check_html, check_png, script
@@ -68,8 +69,11 @@ def test_group_row_and_single_key(tmp_path):
     assert not any(name.startswith("heatmap_") for name in images)  # heat maps need two keys
 
 
-def test_bad_metric_and_run_file_are_usage_errors(sweep_file, runs, tmp_path):
+def test_bad_metric_and_run_file_are_usage_errors(sweep_file, tmp_path):
     result = script("sweep.py", sweep_file, "-o", tmp_path / "x", "--metric", "nonsense", check=False)
     assert result.returncode == 2 and "unknown metric nonsense" in result.stderr
-    result = script("sweep.py", runs["s0_none"], "-o", tmp_path / "x", check=False)
+    run_file = tmp_path / "run.h5"  # a run file's /provenance has no kind = "sweep"
+    with h5py.File(run_file, "w") as f:
+        f.create_group("provenance").attrs["seed"] = 1
+    result = script("sweep.py", run_file, "-o", tmp_path / "x", check=False)
     assert result.returncode == 2 and "not a sweep file" in result.stderr
