@@ -68,6 +68,10 @@ def make_plots(run, out):
                  "p50, p90 and p99 of lead time by ticket type, from /summary."))
     figs.append((plots.three_rates(runs, out, "three_rates_by_tier.png"),
                  "三率 by closing tier; dashed: the overall rate. n/a: no ticket of the tier is rated."))
+    if "by_province" in run.tables and len(run.tables["by_province"]) > 1:
+        figs.append((plots.three_rates(runs, out, "three_rates_by_province.png", "by_province",
+                                       "province of origin"),
+                     "三率 by province of origin; dashed: the overall rate."))
     figs.append((plots.series_panels(runs, "queue_len", "tickets waiting", out, "queue_length.png",
                                      "Queue length per tier over time (at each bucket's end)"),
                  "Tickets waiting at the tier's stations at the end of each bucket."))

@@ -49,8 +49,14 @@ def safe_text(text, fallback=None):
         return text
     if fallback is not None:
         return str(fallback)
-    stripped = _CJK.sub("", text).strip(" ()（）-")
+    stripped = re.sub(r"\(\s*[/,]?\s*\)", "", _CJK.sub("", text))
+    stripped = re.sub(r"\s+", " ", stripped).strip(" -:")
     return stripped or "?"
+
+
+def _ml(name):
+    """A metric's label for a plot (no CJK characters without a CJK font)."""
+    return safe_text(metric_label(name))
 
 
 def save(fig, out_dir, name):
@@ -209,22 +215,33 @@ def lead_time_quantiles(runs, table, out_dir, name, title):
     return save(fig, out_dir, name)
 
 
-def three_rates(runs, out_dir, name):
-    """三率 — response, resolution and satisfaction rates (%) by closing tier, one panel per rate."""
-    fig, axs = plt.subplots(1, 3, figsize=(15, 4.8), sharey=True)
+def three_rates(runs, out_dir, name, table="by_tier", xlabel="closing tier"):
+    """三率 — response, resolution and satisfaction rates (%) per row of `table` (by closing
+    tier; by province of origin…), one panel per rate."""
+    frame = runs[0][1].tables.get(table)
+    if frame is None:
+        return None
+    names = list(TIERS) if table == "by_tier" else list(frame.name)
+    shown = [safe_text(n, fallback=f"{xlabel.split()[0]} {i + 1}") for i, n in enumerate(names)]
+    fig, axs = plt.subplots(1, 3, figsize=(max(15, 1.2 * len(names) * len(runs) + 6), 4.8), sharey=True)
     for ax, rate in zip(axs, THREE_RATES):
-        series = {label: _rows(run, "by_tier", TIERS, rate) for label, run in runs}
+        series = {label: _rows(run, table, names, rate) for label, run in runs}
         overall = {label: run.summary.get(rate, np.nan) for label, run in runs}
-        grouped_bars(ax, list(TIERS), series, scale=100.0)
+        grouped_bars(ax, shown, series, scale=100.0)
         for i, (label, v) in enumerate(overall.items()):
             ax.axhline(v * 100.0, color=_colors(len(runs))[i], linestyle="--", linewidth=1,
                        label=f"{label} overall" if len(runs) > 1 else "overall")
-        ax.set_title(metric_label(rate))
-        ax.set_xlabel("closing tier")
+        ax.set_title(_ml(rate))
+        ax.set_xlabel(xlabel)
         ax.set_ylim(0, 105)
+        if len(names) > 5:
+            plt.setp(ax.get_xticklabels(), rotation=30, ha="right")
     axs[0].set_ylabel("rate (%)")
     _legend(axs[-1], loc="lower left", fontsize=9)
-    fig.suptitle("三率 by tier: response, resolution and satisfaction (tickets created after warm-up)")
+    fig.suptitle(safe_text(f"三率 by {xlabel}: response, resolution and satisfaction rates "
+                           "(tickets created after warm-up)",
+                           fallback=f"Three rates by {xlabel}: response, resolution and "
+                           "satisfaction (tickets created after warm-up)"))
     fig.tight_layout()
     return save(fig, out_dir, name)
 
@@ -390,8 +407,8 @@ def metric_intervals(table, metrics, out_dir, name, title):
         ax.set_yticks(y)
         ax.set_yticklabels([safe_text(lb) for lb in labels])
         ax.invert_yaxis()
-        ax.set_xlabel(metric_label(metric))
-        ax.set_title(metric_label(metric).split(" (")[0])
+        ax.set_xlabel(_ml(metric))
+        ax.set_title(_ml(metric).split(" (")[0])
     for ax in axs.ravel()[len(metrics):]:
         ax.set_visible(False)
     fig.suptitle(title)
@@ -456,11 +473,11 @@ def sweep_lines(points, frame, metric, keys, orders, out_dir, name, title):
         elif len(np.unique(x[np.isfinite(x)])) <= 12:
             ax.set_xticks(np.unique(x[np.isfinite(x)]))
         ax.set_xlabel(key)
-        ax.set_ylabel(metric_label(metric))
+        ax.set_ylabel(_ml(metric))
         extra = f"; first {MAX_LINES} of {len(combos)} lines" if len(combos) > MAX_LINES else ""
         ax.set_title(f"against {_short(key)}{extra}")
         _legend(ax, fontsize=9)
-    fig.suptitle(f"{title}: mean and 95% confidence band (× = failed point)")
+    fig.suptitle(safe_text(f"{title}: mean and 95% confidence band (× = failed point)"))
     fig.tight_layout()
     return save(fig, out_dir, name)
 
@@ -510,6 +527,6 @@ def sweep_heatmap(points, frame, metric, keys, orders, out_dir, name, title):
     ax.set_xlabel(k2)
     ax.set_ylabel(k1)
     ax.grid(False)
-    fig.colorbar(im, ax=ax, label=metric_label(metric))
-    ax.set_title(f"{title} (mean ± 95% half-width)")
+    fig.colorbar(im, ax=ax, label=_ml(metric))
+    ax.set_title(safe_text(f"{title} (mean ± 95% half-width)"))
     return save(fig, out_dir, name)

@@ -77,3 +77,18 @@ def test_lead_times_match_the_summary_quantiles(runs):
 def test_report_refuses_a_sweep_file(sweep_file, tmp_path):
     result = script("report.py", sweep_file, "-o", tmp_path / "x", check=False)
     assert result.returncode == 2 and "sweep.py" in result.stderr
+
+
+def test_no_cjk_glyphs_without_a_cjk_font():
+    from tiersim_analysis import plots
+    plots.setup()
+    saved = plots._state["cjk"]
+    try:
+        plots._state["cjk"] = None
+        assert plots.safe_text("street") == "street"
+        assert plots.safe_text("江苏省", fallback="province 2") == "province 2"
+        assert plots.safe_text("at most one visit (最多跑一次) (%)") == "at most one visit (%)"
+        plots._state["cjk"] = "WenQuanYi Micro Hei"
+        assert plots.safe_text("江苏省", fallback="province 2") == "江苏省"
+    finally:
+        plots._state["cjk"] = saved
