@@ -68,6 +68,11 @@ def parse_groups(parser, args):
             g.label = f"{g.label} ({seen[g.label]})"
     if len(out) < 1:
         parser.error("nothing to compare: give run files, sweep files or --group")
+    if args.baseline:
+        first = [g for g in out if g.label == args.baseline]
+        if not first:
+            parser.error(f"--baseline {args.baseline}: no such label ({', '.join(g.label for g in out)})")
+        out = first + [g for g in out if g is not first[0]]
     return out
 
 
@@ -127,6 +132,9 @@ def main(argv=None):
     parser.add_argument("--labels", nargs="+", help="a label per positional file")
     parser.add_argument("--group", action="append", metavar="LABEL=FILE[,FILE…]",
                         help="replications of one configuration (repeatable)")
+    parser.add_argument("--baseline", metavar="LABEL",
+                        help="the configuration the others are compared with (default: the first: "
+                        "the positional files come before the --group ones)")
     parser.add_argument("--all-metrics", action="store_true",
                         help="tables with every metric, not only the key ones")
     args = parser.parse_args(argv)

@@ -95,7 +95,7 @@ def lead_time_ecdf(runs, key, groups, out_dir, name, title):
     if not groups:
         return None
     single = len(runs) == 1
-    if single:
+    if single or key is None:
         fig, axes = plt.subplots(figsize=(10, 6))
         panels = [(axes, None)]
     else:
@@ -142,7 +142,7 @@ def lead_time_ecdf(runs, key, groups, out_dir, name, title):
         fig.text(0.01, -0.02, "Tickets created after the warm-up and closed by the end; lead times "
                  f"below {LEAD_FLOOR_H} h drawn at {LEAD_FLOOR_H} h. Dots: /summary p50 and p90.",
                  fontsize=9)
-    else:
+    elif key is not None:
         fig.suptitle(title)
         fig.tight_layout()
     return save(fig, out_dir, name)
@@ -403,7 +403,10 @@ def metric_intervals(table, metrics, out_dir, name, title):
         high = sel["ci95_high"].to_numpy(dtype=float) * scale
         err = np.vstack([np.where(np.isfinite(low), mean - low, 0), np.where(np.isfinite(high), high - mean, 0)])
         y = np.arange(len(labels))
-        ax.barh(y, np.nan_to_num(mean), xerr=err, color=colors, capsize=4, alpha=0.85)
+        for i in range(len(labels)):
+            ax.errorbar(mean[i], y[i], xerr=err[:, i:i + 1], fmt="o", color=colors[i], capsize=5,
+                        markersize=8)
+        ax.margins(x=0.15, y=0.2)
         ax.set_yticks(y)
         ax.set_yticklabels([safe_text(lb) for lb in labels])
         ax.invert_yaxis()
