@@ -103,7 +103,6 @@ def main(argv=None):
     head += '<th class="name">error</th>'
     body = []
     for r in points.itertuples(index=False):
-        row = r._asdict() if hasattr(r, "_asdict") else dict(zip(points.columns, r))
         row = dict(zip(points.columns, r))
         cells = f'<td class="name">{row["point"]}</td>'
         cells += "".join(f'<td class="name">{esc(plots._fmt_key(row[k]))}</td>' for k in keys)

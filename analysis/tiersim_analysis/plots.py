@@ -379,10 +379,6 @@ def cross_province(runs, out_dir, name):
     return save(fig, out_dir, name)
 
 
-def metric_scale(name):
-    return display_scale(name)
-
-
 def metric_intervals(table, metrics, out_dir, name, title):
     """One panel per metric: each label's mean with its 95% interval (error bars where there
     are replications). `table` is compare()'s long table restricted to one (table, name)."""
@@ -404,6 +400,10 @@ def metric_intervals(table, metrics, out_dir, name, title):
         err = np.vstack([np.where(np.isfinite(low), mean - low, 0), np.where(np.isfinite(high), high - mean, 0)])
         y = np.arange(len(labels))
         for i in range(len(labels)):
+            if not np.isfinite(mean[i]):  # a failed sweep point: no replication to average
+                ax.annotate("no data", (0.02, y[i]), xycoords=("axes fraction", "data"),
+                            va="center", fontsize=9, color="gray")
+                continue
             ax.errorbar(mean[i], y[i], xerr=err[:, i:i + 1], fmt="o", color=colors[i], capsize=5,
                         markersize=8)
         ax.margins(x=0.15, y=0.2)

@@ -13,7 +13,6 @@ import json
 
 import h5py
 import numpy as np
-import pandas as pd
 
 from .io import read_provenance, read_table
 
@@ -84,7 +83,3 @@ def read_point_summary(path, point):
         tables = [k for k in g.keys() if isinstance(g[k], h5py.Group)]
     return attrs, {t: read_table(path, f"{base}/{t}") for t in tables}
 
-
-def point_value_columns(points, keys):
-    """The varied columns of /points, numeric where the file stores numbers."""
-    return pd.DataFrame({k: points[k] for k in keys})

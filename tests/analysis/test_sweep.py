@@ -77,3 +77,37 @@ def test_bad_metric_and_run_file_are_usage_errors(sweep_file, tmp_path):
         f.create_group("provenance").attrs["seed"] = 1
     result = script("sweep.py", run_file, "-o", tmp_path / "x", check=False)
     assert result.returncode == 2 and "not a sweep file" in result.stderr
+
+
+def test_a_sweep_the_simulator_writes(tmp_path):
+    """sweep.py and compare.py on a real `tiersim sweep` file (skipped by a tiersim without it)."""
+    import os
+    import subprocess
+    from conftest import ROOT
+    exe = os.environ.get("TIERSIM_EXE", str(ROOT / "build" / "tiersim"))
+    usage = subprocess.run([exe, "--help"], capture_output=True, text=True).stdout
+    if not any(line.split()[:1] == ["sweep"] for line in usage.splitlines()):
+        import pytest
+        pytest.skip("this tiersim has no sweep subcommand")
+    path = tmp_path / "sweep.h5"
+    subprocess.run([exe, "sweep", "s0-fragmented", "--days", "9", "--vary",
+                    "technology.data_sharing=0,1", "--replications", "2", "--threads", "2", "-q",
+                    "-o", path], check=True, stdout=subprocess.DEVNULL)
+    out = tmp_path / "plots"
+    script("sweep.py", path, "-o", out, "--metric", "resolution_rate,coord_cost_h")
+    images = check_html(out / "sweep.html")
+    assert images == ["sweep_resolution_rate.png", "sweep_coord_cost_h.png"]
+    metrics = read_metrics(path)
+    text = (out / "sweep.html").read_text(encoding="utf-8")
+    with h5py.File(path, "r") as f:
+        reps = f["replications"]
+        point, values = reps["point"][()], reps["coord_cost_h"][()]
+    for p in (0, 1):
+        row = metrics[(metrics.point == p) & (metrics.group == "overall")
+                      & (metrics.metric == "coord_cost_h")].iloc[0]
+        assert np.isclose(row["mean"], values[point == p].mean())
+        cell = (f"{fmt_metric('coord_cost_h', row['mean'])} [{fmt_metric('coord_cost_h', row.ci95_low)}, "
+                f"{fmt_metric('coord_cost_h', row.ci95_high)}]")
+        assert f"<td>{cell}</td>" in text
+    script("compare.py", path, "-o", tmp_path / "cmp")
+    check_html(tmp_path / "cmp" / "compare.html")
