@@ -237,12 +237,14 @@ def three_rates(runs, out_dir, name, table="by_tier", xlabel="closing tier"):
         if len(names) > 5:
             plt.setp(ax.get_xticklabels(), rotation=30, ha="right")
     axs[0].set_ylabel("rate (%)")
-    _legend(axs[-1], loc="lower left", fontsize=9)
+    handles, labels = axs[-1].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 4),
+               bbox_to_anchor=(0.5, -0.01))
     fig.suptitle(safe_text(f"三率 by {xlabel}: response, resolution and satisfaction rates "
                            "(tickets created after warm-up)",
                            fallback=f"Three rates by {xlabel}: response, resolution and "
                            "satisfaction (tickets created after warm-up)"))
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.08 + 0.03 * (len(labels) > 4), 1, 1))
     return save(fig, out_dir, name)
 
 
@@ -485,6 +487,11 @@ def sweep_lines(points, frame, metric, keys, orders, out_dir, name, title):
     return save(fig, out_dir, name)
 
 
+def _num(v, digits):
+    """A number for a cell label: no exponent for thousands (3,660 not 3.66e+03)."""
+    return f"{v:,.0f}" if abs(v) >= 10 ** digits else f"{v:.{digits}g}"
+
+
 def _fmt_key(v):
     if isinstance(v, (float, np.floating)) and float(v).is_integer():
         return str(int(v))
@@ -518,7 +525,7 @@ def sweep_heatmap(points, frame, metric, keys, orders, out_dir, name, title):
     for i in range(len(v1)):
         for j in range(len(v2)):
             if np.isfinite(grid[i, j]):
-                text = f"{grid[i, j]:.3g}" + (f"\n±{half[i, j]:.2g}" if np.isfinite(half[i, j]) else "")
+                text = _num(grid[i, j], 3) + (f"\n±{_num(half[i, j], 2)}" if np.isfinite(half[i, j]) else "")
                 color = "white" if grid[i, j] < mid else "black"
             else:
                 text, color = "failed", "black"
