@@ -19,19 +19,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from report import provenance_section  # noqa: E402
 from tiersim_analysis import plots  # noqa: E402
 from tiersim_analysis.comparison import compare, group_from_runs, groups_from_sweep  # noqa: E402
-from tiersim_analysis.html import Page, esc  # noqa: E402
+from tiersim_analysis.html import Page, esc, provenance_section  # noqa: E402
 from tiersim_analysis.io import SUMMARY_TABLES  # noqa: E402
-from tiersim_analysis.metrics import KEY_METRICS, TIERS, fmt, fmt_metric, metric_label  # noqa: E402
+from tiersim_analysis.metrics import (KEY_METRICS, TABLE_TITLES, TIERS, fmt, fmt_metric,  # noqa: E402
+                                      metric_label)
 from tiersim_analysis.run import file_kind  # noqa: E402
 
 PLOT_METRICS = ("resolution_rate", "satisfaction_rate", "response_rate", "lead_time_mean_h",
                 "coord_cost_h", "visits_per_case")
-TABLE_TITLES = {"overall": "Overall", "by_tier": "By closing tier", "by_type": "By ticket type",
-                "by_province": "By province of origin", "by_channel": "By channel",
-                "by_cross_mode": "By cross-province mode"}
 
 
 def parse_groups(parser, args):

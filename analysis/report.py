@@ -15,21 +15,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from tiersim_analysis import plots  # noqa: E402
-from tiersim_analysis.html import Page  # noqa: E402
+from tiersim_analysis.html import Page, provenance_section  # noqa: E402
 from tiersim_analysis.io import SUMMARY_TABLES  # noqa: E402
-from tiersim_analysis.metrics import PROVENANCE_KEYS, TABLE_BLOCKS, TIERS  # noqa: E402
+from tiersim_analysis.metrics import TABLE_BLOCKS, TABLE_TITLES, TIERS  # noqa: E402
 from tiersim_analysis.run import Run, file_kind  # noqa: E402
 
-TABLE_TITLES = {"by_tier": "By closing tier", "by_type": "By ticket type",
-                "by_province": "By province of origin", "by_channel": "By channel",
-                "by_cross_mode": "By cross-province mode"}
-
-
-def provenance_section(page, provenance, label=None):
-    page.h(3 if label else 2, f"Provenance — {label}" if label else "Provenance")
-    page.kv([(k, provenance[k]) for k in PROVENANCE_KEYS if k in provenance])
-    if "scenario_toml" in provenance:
-        page.details("resolved scenario (TOML)", provenance["scenario_toml"])
 
 
 def summary_tables(page, run):

@@ -16,9 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from report import provenance_section  # noqa: E402
 from tiersim_analysis import plots  # noqa: E402
-from tiersim_analysis.html import Page, esc  # noqa: E402
+from tiersim_analysis.html import Page, esc, provenance_section  # noqa: E402
 from tiersim_analysis.metrics import fmt, fmt_metric, metric_label  # noqa: E402
 from tiersim_analysis.run import file_kind  # noqa: E402
 from tiersim_analysis.sweep_io import (read_metrics, read_points, read_sweep_provenance,  # noqa: E402
@@ -105,7 +104,7 @@ def main(argv=None):
     for r in points.itertuples(index=False):
         row = dict(zip(points.columns, r))
         cells = f'<td class="name">{row["point"]}</td>'
-        cells += "".join(f'<td class="name">{esc(plots._fmt_key(row[k]))}</td>' for k in keys)
+        cells += "".join(f'<td class="name">{esc(plots.fmt_key(row[k]))}</td>' for k in keys)
         cells += f'<td class="name">{esc(row["status"])}</td><td>{fmt(row["replications_done"])}</td>'
         for m in wanted:
             if (row["point"], m) in indexed.index:

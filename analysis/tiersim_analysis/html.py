@@ -3,7 +3,7 @@
 
 import html
 
-from .metrics import fmt, fmt_metric, metric_label
+from .metrics import PROVENANCE_KEYS, fmt, fmt_metric, metric_label
 
 STYLE = """
 body { font-family: "DejaVu Sans", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif;
@@ -94,3 +94,11 @@ def table_html(frame, metrics_in_columns=True, index=False):
                 cells += f"<td>{esc(fmt(v))}</td>"
         body.append(f"<tr>{cells}</tr>")
     return f'<div class="scroll"><table><tr>{head}</tr>{"".join(body)}</table></div>'
+
+
+def provenance_section(page, provenance, label=None):
+    """The provenance attributes as a table and the resolved scenario TOML in a <details>."""
+    page.h(3 if label else 2, f"Provenance — {label}" if label else "Provenance")
+    page.kv([(k, provenance[k]) for k in PROVENANCE_KEYS if k in provenance])
+    if "scenario_toml" in provenance:
+        page.details("resolved scenario (TOML)", provenance["scenario_toml"])

@@ -140,3 +140,7 @@ TABLE_BLOCKS = (
 PROVENANCE_KEYS = ("scenario_name", "tiersim_version", "kind", "seed", "days", "threads", "ranks", "vary",
                    "trace", "created_utc", "wall_seconds", "events", "interrupted", "replications",
                    "crn", "points")
+
+TABLE_TITLES = {"overall": "Overall", "by_tier": "By closing tier", "by_type": "By ticket type",
+                "by_province": "By province of origin", "by_channel": "By channel",
+                "by_cross_mode": "By cross-province mode"}

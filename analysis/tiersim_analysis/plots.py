@@ -461,7 +461,7 @@ def sweep_lines(points, frame, metric, keys, orders, out_dir, name, title):
             mean = sel["mean"].to_numpy(dtype=float)[mask][order] * scale
             low = sel["ci95_low"].to_numpy(dtype=float)[mask][order] * scale
             high = sel["ci95_high"].to_numpy(dtype=float)[mask][order] * scale
-            label = ", ".join(f"{_short(k)}={_fmt_key(combo[k])}" for k in others) or metric_label(metric)
+            label = ", ".join(f"{_short(k)}={fmt_key(combo[k])}" for k in others) or metric_label(metric)
             ok = np.isfinite(mean)  # a failed point leaves a gap in neither the line nor the band
             ax.plot(xs[ok], mean[ok], marker="o", color=colors[i], label=safe_text(label))
             band = ok & np.isfinite(low) & np.isfinite(high)
@@ -492,7 +492,7 @@ def _num(v, digits):
     return f"{v:,.0f}" if abs(v) >= 10 ** digits else f"{v:.{digits}g}"
 
 
-def _fmt_key(v):
+def fmt_key(v):
     if isinstance(v, (float, np.floating)) and float(v).is_integer():
         return str(int(v))
     return str(v)
@@ -531,9 +531,9 @@ def sweep_heatmap(points, frame, metric, keys, orders, out_dir, name, title):
                 text, color = "failed", "black"
             ax.text(j, i, text, ha="center", va="center", fontsize=9, color=color)
     ax.set_xticks(range(len(v2)))
-    ax.set_xticklabels([safe_text(_fmt_key(v)) for v in v2])
+    ax.set_xticklabels([safe_text(fmt_key(v)) for v in v2])
     ax.set_yticks(range(len(v1)))
-    ax.set_yticklabels([safe_text(_fmt_key(v)) for v in v1])
+    ax.set_yticklabels([safe_text(fmt_key(v)) for v in v1])
     ax.set_xlabel(k2)
     ax.set_ylabel(k1)
     ax.grid(False)
