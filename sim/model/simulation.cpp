@@ -20,9 +20,21 @@
 // the arrival if the time has passed in transit); a stale timer left behind finds its slot free
 // or holding another ticket and does nothing. An abandoned ticket is dropped at its next event
 // or when it reaches the head of a queue.
+//
+// MPI (DESIGN §3, `mpirun -n K tiersim run`): every rank builds the whole model, then keeps a
+// contiguous block of LPs, balanced by their arrival rate (owned_lps), and frees the rest. Each
+// window the ranks agree on the next event time (allreduce_min) and on stopping (allreduce_or),
+// advance their own LPs with oneTBB, and swap the messages bound for other ranks' LPs
+// (alltoallv). A receiving LP must allocate slots and chase timers in the one-process order
+// (source LP, then outbox order): the buffers arrive by source rank, the blocks ascend with the
+// rank, so taking them in rank order (this rank's own outboxes at its turn) is that order.
+// Closed tickets and events are gathered on rank 0 in rank order, which is again LP order, so
+// the sorts of collect() see the one-process sequence; the series counters are summed over
+// ranks (integers: exact). Only rank 0 sees the records and the progress.
 #include "tiersim/model/simulation.hpp"
 
 #include "tiersim/engine/event_queue.hpp"
+#include "tiersim/engine/mpi_world.hpp"
 #include "tiersim/engine/random_stream.hpp"
 #include "tiersim/model/arrival_variants.hpp"
 #include "tiersim/model/calendar.hpp"
@@ -123,6 +135,8 @@ struct Message {
     std::int32_t to_lp = 0;
 };
 
+static_assert(std::is_trivially_copyable_v<Message>, "messages travel between MPI ranks as bytes");
+
 /// Per-bucket counts of one LP: the /series columns, by tier.
 enum Counter : std::uint8_t {
     c_arrivals,
@@ -198,17 +212,26 @@ struct Simulation::Impl {
     StationIndex index;
     std::vector<Station> stations;
     std::vector<LpState> lps;
+    const engine::MpiWorld* world = nullptr;  // null: one process
+    int rank = 0;
+    int ranks = 1;
+    std::size_t lp_begin = 0;  // this rank's LPs: [lp_begin, lp_end)
+    std::size_t lp_end = 0;
+    std::vector<int> lp_rank;  // owning rank of each LP
     std::uint64_t generator_count = 0;
     Tick lookahead = 0;
     Tick end = 0;
     Tick bucket = 0;
     std::size_t bucket_count = 0;
 
-    Impl(const ScenarioSpec& s, const Organisation& o, bool trace)
+    Impl(const ScenarioSpec& s, const Organisation& o, bool trace, const engine::MpiWorld* w)
         : spec(s),
           org(o),
           trace_events(trace),
-          index(s, o) {}
+          index(s, o),
+          world(w),
+          rank(w == nullptr ? 0 : w->rank()),
+          ranks(w == nullptr ? 1 : w->size()) {}
 
     // ---- set-up ------------------------------------------------------------------------
 
@@ -252,6 +275,41 @@ struct Simulation::Impl {
         }
         build_stations();
         build_lps();
+        partition_lps();
+    }
+
+    /// Contiguous blocks of LPs, one per rank, of about equal arrival rate (plus one ticket an
+    /// hour per LP, so that LPs without generators count too). Deterministic; it does not
+    /// change the results, only the balance. Other ranks' LPs are freed here.
+    void partition_lps() {
+        lp_rank.assign(lps.size(), 0);
+        lp_begin = 0;
+        lp_end = lps.size();
+        if (ranks == 1)
+            return;
+        std::vector<double> weight(lps.size(), 1.0);
+        double total = 0.0;
+        for (std::size_t i = 0; i < lps.size(); ++i) {
+            for (const Generator& g : lps[i].generators)
+                weight[i] += g.base_per_hour;
+            total += weight[i];
+        }
+        // LP i goes to the rank whose share of the total holds the middle of its weight.
+        double before = 0.0;
+        for (std::size_t i = 0; i < lps.size(); ++i) {
+            const double middle = before + weight[i] / 2.0;
+            before += weight[i];
+            const auto r = static_cast<int>(middle / total * ranks);
+            lp_rank[i] = std::clamp(r, i == 0 ? 0 : lp_rank[i - 1], ranks - 1);
+        }
+        lp_begin = static_cast<std::size_t>(std::lower_bound(lp_rank.begin(), lp_rank.end(), rank) -
+                                            lp_rank.begin());
+        lp_end = static_cast<std::size_t>(std::upper_bound(lp_rank.begin(), lp_rank.end(), rank) -
+                                          lp_rank.begin());
+        for (std::size_t i = 0; i < lps.size(); ++i) {
+            if (lp_rank[i] != rank)
+                lps[i] = LpState{};
+        }
     }
 
     void build_stations() {
@@ -1359,27 +1417,66 @@ struct Simulation::Impl {
         snapshot_until(lp, window_end);
     }
 
-    /// Delivers every outbox message to its LP (the order of delivery does not matter: the
-    /// event order is total). A ticket whose citizen has not chased yet gets its timer again.
+    /// Delivers every outbox message to its LP, in the order of source LPs and then of each
+    /// outbox: slots and chase timers depend on it (the event order itself is total). A ticket
+    /// whose citizen has not chased yet gets its timer again.
     void exchange() {
-        for (auto& from : lps) {
-            for (const Message& m : from.outbox) {
-                LpState& to = lps[static_cast<std::size_t>(m.to_lp)];
-                Event e = m.event;
-                e.slot = to.allocate(m.ticket);
-                to.queue.push(e);
-                schedule_chase(to, e.slot, e.time);
+        if (ranks == 1) {
+            for (auto& from : lps) {
+                for (const Message& m : from.outbox)
+                    deliver(m);
+                from.outbox.clear();
             }
-            from.outbox.clear();
+            return;
+        }
+        std::vector<std::vector<Message>> send(static_cast<std::size_t>(ranks));
+        for (std::size_t i = lp_begin; i < lp_end; ++i) {
+            for (const Message& m : lps[i].outbox) {
+                const int to = lp_rank[static_cast<std::size_t>(m.to_lp)];
+                if (to != rank)
+                    send[static_cast<std::size_t>(to)].push_back(m);
+            }
+        }
+        const std::vector<std::vector<Message>> received = world->alltoallv(send);
+        // Blocks ascend with the rank, so rank order is source-LP order.
+        for (int r = 0; r < ranks; ++r) {
+            if (r != rank) {
+                for (const Message& m : received[static_cast<std::size_t>(r)])
+                    deliver(m);
+                continue;
+            }
+            for (std::size_t i = lp_begin; i < lp_end; ++i) {
+                for (const Message& m : lps[i].outbox) {
+                    if (lp_rank[static_cast<std::size_t>(m.to_lp)] == rank)
+                        deliver(m);
+                }
+                lps[i].outbox.clear();
+            }
         }
     }
 
+    void deliver(const Message& m) {
+        LpState& to = lps[static_cast<std::size_t>(m.to_lp)];
+        Event e = m.event;
+        e.slot = to.allocate(m.ticket);
+        to.queue.push(e);
+        schedule_chase(to, e.slot, e.time);
+    }
+
+    /// This window's records of every LP, on rank 0 (in LP order before sorting, as in one
+    /// process, since the gather takes the ranks' blocks in order).
     void collect(std::vector<TicketRecord>& tickets, std::vector<EventRecord>& events) {
-        for (auto& lp : lps) {
+        for (std::size_t i = lp_begin; i < lp_end; ++i) {
+            LpState& lp = lps[i];
             tickets.insert(tickets.end(), lp.closed.begin(), lp.closed.end());
             lp.closed.clear();
             events.insert(events.end(), lp.events.begin(), lp.events.end());
             lp.events.clear();
+        }
+        if (ranks > 1) {
+            tickets = world->gatherv(tickets);
+            if (trace_events)
+                events = world->gatherv(events);
         }
         std::sort(tickets.begin(), tickets.end(), [](const TicketRecord& a, const TicketRecord& b) {
             return a.closed_h != b.closed_h ? a.closed_h < b.closed_h : a.id < b.id;
@@ -1393,8 +1490,8 @@ struct Simulation::Impl {
 
     /// Every ticket still in the system, by id (a citizen who gave up counts as abandoned).
     void collect_open(std::vector<TicketRecord>& tickets) {
-        for (auto& lp : lps) {
-            for (const Ticket& t : lp.tickets) {
+        for (std::size_t i = lp_begin; i < lp_end; ++i) {
+            for (const Ticket& t : lps[i].tickets) {
                 if (t.id == free_id || t.has(flag_shadow))
                     continue;
                 TicketRecord r = record_of(t);
@@ -1406,32 +1503,40 @@ struct Simulation::Impl {
                 tickets.push_back(r);
             }
         }
+        if (ranks > 1)
+            tickets = world->gatherv(tickets);
         std::sort(tickets.begin(), tickets.end(), [](const TicketRecord& a, const TicketRecord& b) {
             return a.id < b.id;
         });
     }
 
     RunOutcome run(const RunHooks& hooks) {
+        const bool root = rank == 0;
         RunOutcome outcome;
         std::vector<TicketRecord> tickets;
         std::vector<EventRecord> events;
         Tick reached = 0;
         for (;;) {
             Tick next = engine::never;
-            for (const auto& lp : lps)
-                next = std::min(next, lp.queue.next_time());
+            for (std::size_t i = lp_begin; i < lp_end; ++i)
+                next = std::min(next, lps[i].queue.next_time());
+            if (ranks > 1)
+                next = world->allreduce_min(next);
             if (next >= end) {
                 reached = end;
                 break;
             }
-            if (hooks.stop != nullptr && hooks.stop->load()) {
+            bool stop = hooks.stop != nullptr && hooks.stop->load();
+            if (ranks > 1)
+                stop = world->allreduce_or(stop);
+            if (stop) {
                 reached = next;
                 outcome.interrupted = true;
                 break;
             }
             const Tick window_end = std::min(end, next + lookahead);
             tbb::parallel_for(
-                tbb::blocked_range<std::size_t>(0, lps.size(), 1),
+                tbb::blocked_range<std::size_t>(lp_begin, lp_end, 1),
                 [&](const tbb::blocked_range<std::size_t>& r) {
                     for (std::size_t i = r.begin(); i != r.end(); ++i) {
                         process_window(static_cast<std::int32_t>(i), window_end);
@@ -1441,65 +1546,97 @@ struct Simulation::Impl {
             exchange();
             ++outcome.windows;
             collect(tickets, events);
-            if (hooks.on_records)
+            if (root && hooks.on_records)
                 hooks.on_records(tickets, events);
             tickets.clear();
             events.clear();
             reached = window_end;
-            if (hooks.on_progress)
+            if (root && hooks.on_progress)
                 hooks.on_progress(to_hours(reached));
         }
-        for (auto& lp : lps)
-            snapshot_until(lp, reached);
+        for (std::size_t i = lp_begin; i < lp_end; ++i)
+            snapshot_until(lps[i], reached);
         collect_open(tickets);
-        if (hooks.on_records)
+        if (root && hooks.on_records)
             hooks.on_records(tickets, events);
 
         outcome.end_h = to_hours(reached);
-        for (const auto& lp : lps)
-            outcome.events += lp.processed;
+        std::int64_t processed = 0;
+        for (std::size_t i = lp_begin; i < lp_end; ++i)
+            processed += static_cast<std::int64_t>(lps[i].processed);
+        if (ranks > 1)
+            world->allreduce_sum(std::span<std::int64_t>(&processed, 1));
+        outcome.events = static_cast<std::uint64_t>(processed);
+        outcome.series = series_rows(reached);
+        return outcome;
+    }
+
+    /// The /series rows up to `reached`: every LP's counts, summed over this rank's LPs and
+    /// then over the ranks (integers, so the sum does not depend on the split).
+    std::vector<SeriesRow> series_rows(Tick reached) const {
         const std::size_t buckets =
             std::min(bucket_count, static_cast<std::size_t>((reached + bucket - 1) / bucket));
+        // Per bucket and tier: the counters, the costs by kind, queue_len, busy_staff.
+        constexpr std::size_t fields = counter_count + cost_kind_count + 2;
+        constexpr std::size_t f_cost = counter_count;
+        constexpr std::size_t f_queue = counter_count + cost_kind_count;
+        constexpr std::size_t f_busy = f_queue + 1;
+        std::vector<std::int64_t> sum(buckets * tier_count * fields, 0);
+        for (std::size_t i = lp_begin; i < lp_end; ++i) {
+            const LpState& lp = lps[i];
+            for (std::size_t b = 0; b < buckets; ++b) {
+                for (std::size_t tier = 0; tier < tier_count; ++tier) {
+                    std::int64_t* f = &sum[(b * tier_count + tier) * fields];
+                    for (std::size_t c = 0; c < counter_count; ++c)
+                        f[c] += lp.counts[b].n[c][tier];
+                    for (std::size_t k = 0; k < cost_kind_count; ++k)
+                        f[f_cost + k] += lp.counts[b].cost[k][tier];
+                    f[f_queue] += lp.queue_len[b].v[tier];
+                    f[f_busy] += lp.busy[b].v[tier];
+                }
+            }
+        }
+        if (ranks > 1)
+            world->allreduce_sum(sum);
+
+        std::vector<SeriesRow> series;
+        series.reserve(buckets * tier_count);
         for (std::size_t b = 0; b < buckets; ++b) {
             for (std::size_t tier = 0; tier < tier_count; ++tier) {
+                const std::int64_t* f = &sum[(b * tier_count + tier) * fields];
                 SeriesRow p;
                 p.t_h = to_hours(std::min(end, static_cast<Tick>(b + 1) * bucket));
                 p.tier = static_cast<std::int8_t>(tier);
-                std::array<std::int64_t, counter_count> n{};
-                std::array<Tick, cost_kind_count> cost{};
-                for (const auto& lp : lps) {
-                    for (std::size_t c = 0; c < counter_count; ++c)
-                        n[c] += lp.counts[b].n[c][tier];
-                    for (std::size_t k = 0; k < cost_kind_count; ++k)
-                        cost[k] += lp.counts[b].cost[k][tier];
-                    p.queue_len += lp.queue_len[b].v[tier];
-                    p.busy_staff += lp.busy[b].v[tier];
-                }
-                p.arrivals = n[c_arrivals];
-                p.closed = n[c_closed];
-                p.returns = n[c_returns];
-                p.escalations = n[c_escalations];
-                p.leader = n[c_leader];
-                p.materials_requested = n[c_materials];
-                p.visits = n[c_visits];
-                p.repeat_calls = n[c_repeat_calls];
-                p.abandoned = n[c_abandoned];
-                p.data_applied = n[c_data_applied];
+                p.arrivals = f[c_arrivals];
+                p.closed = f[c_closed];
+                p.returns = f[c_returns];
+                p.escalations = f[c_escalations];
+                p.leader = f[c_leader];
+                p.materials_requested = f[c_materials];
+                p.visits = f[c_visits];
+                p.repeat_calls = f[c_repeat_calls];
+                p.abandoned = f[c_abandoned];
+                p.data_applied = f[c_data_applied];
+                p.queue_len = f[f_queue];
+                p.busy_staff = f[f_busy];
                 Tick total = 0;
                 for (std::size_t k = 0; k < cost_kind_count; ++k) {
-                    p.coord_by_kind_h[k] = to_hours(cost[k]);
-                    total += cost[k];
+                    p.coord_by_kind_h[k] = to_hours(f[f_cost + k]);
+                    total += f[f_cost + k];
                 }
                 p.coord_cost_h = to_hours(total);
-                outcome.series.push_back(p);
+                series.push_back(p);
             }
         }
-        return outcome;
+        return series;
     }
 };
 
-Simulation::Simulation(const ScenarioSpec& spec, const Organisation& org, bool trace_events)
-    : impl_(std::make_unique<Impl>(spec, org, trace_events)) {
+Simulation::Simulation(const ScenarioSpec& spec,
+                       const Organisation& org,
+                       bool trace_events,
+                       const engine::MpiWorld* world)
+    : impl_(std::make_unique<Impl>(spec, org, trace_events, world)) {
     impl_->build();
 }
 
@@ -1507,6 +1644,10 @@ Simulation::~Simulation() = default;
 
 RunOutcome Simulation::run(const RunHooks& hooks) {
     return impl_->run(hooks);
+}
+
+std::pair<std::size_t, std::size_t> Simulation::owned_lps() const {
+    return {impl_->lp_begin, impl_->lp_end};
 }
 
 double Simulation::lookahead_h() const {
