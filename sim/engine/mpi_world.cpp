@@ -215,6 +215,22 @@ void MpiWorld::gatherv_bytes(const void* local,
 #endif
 }
 
+void MpiWorld::allgather_bytes(const void* local,
+                               std::size_t count,
+                               std::size_t element,
+                               void* all) const {
+    if (size_ == 1) {
+        if (count > 0)
+            std::memcpy(all, local, count * element);
+        return;
+    }
+#if defined(TIERSIM_HAVE_MPI)
+    const ElementType type(element);
+    const int n = to_int(count, "allgather too large");
+    MPI_Allgather(local, n, type.get(), all, n, type.get(), MPI_COMM_WORLD);
+#endif
+}
+
 void MpiWorld::check_parts(std::size_t parts) const {
     TIERSIM_CHECK(parts == static_cast<std::size_t>(size_), "alltoallv needs one part per rank");
 }

@@ -1421,40 +1421,15 @@ struct Simulation::Impl {
     /// outbox: slots and chase timers depend on it (the event order itself is total). A ticket
     /// whose citizen has not chased yet gets its timer again.
     void exchange() {
-        if (ranks == 1) {
-            for (auto& from : lps) {
-                for (const Message& m : from.outbox)
-                    deliver(m);
-                from.outbox.clear();
-            }
-            return;
-        }
-        std::vector<std::vector<Message>> send(static_cast<std::size_t>(ranks));
-        for (std::size_t i = lp_begin; i < lp_end; ++i) {
-            for (const Message& m : lps[i].outbox) {
-                const int to = lp_rank[static_cast<std::size_t>(m.to_lp)];
-                if (to != rank)
-                    send[static_cast<std::size_t>(to)].push_back(m);
-            }
-        }
-        const std::vector<std::vector<Message>> received = world->alltoallv(send);
-        // Blocks ascend with the rank, so rank order is source-LP order.
-        for (int r = 0; r < ranks; ++r) {
-            if (r != rank) {
-                for (const Message& m : received[static_cast<std::size_t>(r)])
-                    deliver(m);
-                continue;
-            }
-            for (std::size_t i = lp_begin; i < lp_end; ++i) {
-                for (const Message& m : lps[i].outbox) {
-                    if (lp_rank[static_cast<std::size_t>(m.to_lp)] == rank)
-                        deliver(m);
-                }
-                lps[i].outbox.clear();
-            }
+        for (auto& from : lps) {
+            for (const Message& m : from.outbox)
+                deliver(m);
+            from.outbox.clear();
         }
     }
 
+    /// Nothing it schedules is earlier than m.event.time (the ranks agree on the next window
+    /// from the message times before delivering).
     void deliver(const Message& m) {
         LpState& to = lps[static_cast<std::size_t>(m.to_lp)];
         Event e = m.event;
@@ -1463,21 +1438,8 @@ struct Simulation::Impl {
         schedule_chase(to, e.slot, e.time);
     }
 
-    /// This window's records of every LP, on rank 0 (in LP order before sorting, as in one
-    /// process, since the gather takes the ranks' blocks in order).
-    void collect(std::vector<TicketRecord>& tickets, std::vector<EventRecord>& events) {
-        for (std::size_t i = lp_begin; i < lp_end; ++i) {
-            LpState& lp = lps[i];
-            tickets.insert(tickets.end(), lp.closed.begin(), lp.closed.end());
-            lp.closed.clear();
-            events.insert(events.end(), lp.events.begin(), lp.events.end());
-            lp.events.clear();
-        }
-        if (ranks > 1) {
-            tickets = world->gatherv(tickets);
-            if (trace_events)
-                events = world->gatherv(events);
-        }
+    /// Sorts one window's records into the canonical order of the output.
+    static void sort_records(std::vector<TicketRecord>& tickets, std::vector<EventRecord>& events) {
         std::sort(tickets.begin(), tickets.end(), [](const TicketRecord& a, const TicketRecord& b) {
             return a.closed_h != b.closed_h ? a.closed_h < b.closed_h : a.id < b.id;
         });
@@ -1488,7 +1450,24 @@ struct Simulation::Impl {
             });
     }
 
-    /// Every ticket still in the system, by id (a citizen who gave up counts as abandoned).
+    /// Appends this rank's LPs' records of the window, in LP order.
+    void take_records(std::vector<TicketRecord>& tickets, std::vector<EventRecord>& events) {
+        for (std::size_t i = lp_begin; i < lp_end; ++i) {
+            LpState& lp = lps[i];
+            tickets.insert(tickets.end(), lp.closed.begin(), lp.closed.end());
+            lp.closed.clear();
+            events.insert(events.end(), lp.events.begin(), lp.events.end());
+            lp.events.clear();
+        }
+    }
+
+    void collect(std::vector<TicketRecord>& tickets, std::vector<EventRecord>& events) {
+        take_records(tickets, events);
+        sort_records(tickets, events);
+    }
+
+    /// Every ticket still in the system, by id (a citizen who gave up counts as abandoned); with
+    /// several ranks, all of them on rank 0.
     void collect_open(std::vector<TicketRecord>& tickets) {
         for (std::size_t i = lp_begin; i < lp_end; ++i) {
             for (const Ticket& t : lps[i].tickets) {
@@ -1511,53 +1490,14 @@ struct Simulation::Impl {
     }
 
     RunOutcome run(const RunHooks& hooks) {
-        const bool root = rank == 0;
         RunOutcome outcome;
+        const Tick reached = ranks == 1 ? run_windows(hooks, outcome) : run_ranks(hooks, outcome);
         std::vector<TicketRecord> tickets;
         std::vector<EventRecord> events;
-        Tick reached = 0;
-        for (;;) {
-            Tick next = engine::never;
-            for (std::size_t i = lp_begin; i < lp_end; ++i)
-                next = std::min(next, lps[i].queue.next_time());
-            if (ranks > 1)
-                next = world->allreduce_min(next);
-            if (next >= end) {
-                reached = end;
-                break;
-            }
-            bool stop = hooks.stop != nullptr && hooks.stop->load();
-            if (ranks > 1)
-                stop = world->allreduce_or(stop);
-            if (stop) {
-                reached = next;
-                outcome.interrupted = true;
-                break;
-            }
-            const Tick window_end = std::min(end, next + lookahead);
-            tbb::parallel_for(
-                tbb::blocked_range<std::size_t>(lp_begin, lp_end, 1),
-                [&](const tbb::blocked_range<std::size_t>& r) {
-                    for (std::size_t i = r.begin(); i != r.end(); ++i) {
-                        process_window(static_cast<std::int32_t>(i), window_end);
-                    }
-                },
-                tbb::simple_partitioner());
-            exchange();
-            ++outcome.windows;
-            collect(tickets, events);
-            if (root && hooks.on_records)
-                hooks.on_records(tickets, events);
-            tickets.clear();
-            events.clear();
-            reached = window_end;
-            if (root && hooks.on_progress)
-                hooks.on_progress(to_hours(reached));
-        }
         for (std::size_t i = lp_begin; i < lp_end; ++i)
             snapshot_until(lps[i], reached);
         collect_open(tickets);
-        if (root && hooks.on_records)
+        if (rank == 0 && hooks.on_records)
             hooks.on_records(tickets, events);
 
         outcome.end_h = to_hours(reached);
@@ -1569,6 +1509,206 @@ struct Simulation::Impl {
         outcome.events = static_cast<std::uint64_t>(processed);
         outcome.series = series_rows(reached);
         return outcome;
+    }
+
+    void process_own(Tick window_end) {
+        tbb::parallel_for(
+            tbb::blocked_range<std::size_t>(lp_begin, lp_end, 1),
+            [&](const tbb::blocked_range<std::size_t>& r) {
+                for (std::size_t i = r.begin(); i != r.end(); ++i) {
+                    process_window(static_cast<std::int32_t>(i), window_end);
+                }
+            },
+            tbb::simple_partitioner());
+    }
+
+    /// One process: the windows up to the end or a stop; returns the time reached.
+    Tick run_windows(const RunHooks& hooks, RunOutcome& outcome) {
+        std::vector<TicketRecord> tickets;
+        std::vector<EventRecord> events;
+        for (;;) {
+            Tick next = engine::never;
+            for (const auto& lp : lps)
+                next = std::min(next, lp.queue.next_time());
+            if (next >= end)
+                return end;
+            if (hooks.stop != nullptr && hooks.stop->load()) {
+                outcome.interrupted = true;
+                return next;
+            }
+            const Tick window_end = std::min(end, next + lookahead);
+            process_own(window_end);
+            exchange();
+            ++outcome.windows;
+            collect(tickets, events);
+            if (hooks.on_records)
+                hooks.on_records(tickets, events);
+            tickets.clear();
+            events.clear();
+            if (hooks.on_progress)
+                hooks.on_progress(to_hours(window_end));
+        }
+    }
+
+    /// This rank's records of the windows since the last flush, with each window's counts.
+    struct RecordBuffer {
+        std::vector<TicketRecord> tickets;
+        std::vector<EventRecord> events;
+        std::vector<std::uint64_t> counts;  // per window: tickets, events
+    };
+
+    // A flush costs a few collectives: gather the records of several windows at once.
+    static constexpr std::size_t flush_records = std::size_t{1} << 15;
+    static constexpr std::size_t flush_windows = 64;
+
+    /// Several ranks: the same windows. Per window one allgather carries each rank's next event
+    /// time (its queues and the messages it sends: delivery schedules nothing earlier), its
+    /// stop flag, the records it holds and its message counts per rank; an alltoallv then
+    /// carries the messages, if any cross ranks. Records reach rank 0 every few windows.
+    Tick run_ranks(const RunHooks& hooks, RunOutcome& outcome) {
+        const auto k = static_cast<std::size_t>(ranks);
+        const auto me = static_cast<std::size_t>(rank);
+        constexpr std::size_t h_next = 0, h_stop = 1, h_buffered = 2, h_counts = 3;
+        const std::size_t stride = h_counts + k;
+        std::vector<std::int64_t> mine(stride, 0);
+        auto local_flags = [&](Tick next, std::size_t buffered) {
+            mine[h_next] = next;
+            mine[h_stop] = hooks.stop != nullptr && hooks.stop->load() ? 1 : 0;
+            mine[h_buffered] = static_cast<std::int64_t>(buffered);
+        };
+        Tick next = engine::never;
+        for (std::size_t i = lp_begin; i < lp_end; ++i)
+            next = std::min(next, lps[i].queue.next_time());
+        local_flags(next, 0);
+        std::vector<std::int64_t> all = world->allgather(mine);
+
+        RecordBuffer buffer;
+        std::vector<std::vector<Message>> send(k);
+        std::vector<std::size_t> recv_counts(k);
+        for (;;) {
+            next = engine::never;
+            bool stop = false;
+            std::size_t buffered = 0;
+            for (std::size_t r = 0; r < k; ++r) {
+                next = std::min(next, all[r * stride + h_next]);
+                stop = stop || all[r * stride + h_stop] != 0;
+                buffered =
+                    std::max(buffered, static_cast<std::size_t>(all[r * stride + h_buffered]));
+            }
+            if (next < end && !stop && outcome.windows > 0 &&
+                (buffered >= flush_records || buffer.counts.size() >= 2 * flush_windows))
+                flush(buffer, hooks);
+            if (next >= end || stop) {
+                flush(buffer, hooks);
+                if (next >= end)
+                    return end;
+                outcome.interrupted = true;
+                return next;
+            }
+            const Tick window_end = std::min(end, next + lookahead);
+            process_own(window_end);
+            ++outcome.windows;
+            const std::size_t t0 = buffer.tickets.size();
+            const std::size_t e0 = buffer.events.size();
+            take_records(buffer.tickets, buffer.events);
+            buffer.counts.push_back(buffer.tickets.size() - t0);
+            buffer.counts.push_back(buffer.events.size() - e0);
+
+            Tick local_next = engine::never;
+            for (auto& s : send)
+                s.clear();
+            for (std::size_t i = lp_begin; i < lp_end; ++i) {
+                local_next = std::min(local_next, lps[i].queue.next_time());
+                for (const Message& m : lps[i].outbox) {
+                    local_next = std::min(local_next, m.event.time);
+                    const auto to =
+                        static_cast<std::size_t>(lp_rank[static_cast<std::size_t>(m.to_lp)]);
+                    if (to != me)
+                        send[to].push_back(m);
+                }
+            }
+            local_flags(local_next, buffer.tickets.size() + buffer.events.size());
+            for (std::size_t r = 0; r < k; ++r)
+                mine[h_counts + r] = static_cast<std::int64_t>(send[r].size());
+            all = world->allgather(mine);
+
+            bool crossing = false;
+            for (std::size_t r = 0; r < k; ++r) {
+                recv_counts[r] = static_cast<std::size_t>(all[r * stride + h_counts + me]);
+                for (std::size_t q = 0; q < k; ++q)
+                    crossing = crossing || (q != r && all[r * stride + h_counts + q] != 0);
+            }
+            std::vector<std::vector<Message>> received(k);
+            if (crossing)
+                received = world->alltoallv(send, recv_counts);
+            // Blocks ascend with the rank, so rank order is source-LP order.
+            for (std::size_t r = 0; r < k; ++r) {
+                if (r != me) {
+                    for (const Message& m : received[r])
+                        deliver(m);
+                    continue;
+                }
+                for (std::size_t i = lp_begin; i < lp_end; ++i) {
+                    for (const Message& m : lps[i].outbox) {
+                        if (lp_rank[static_cast<std::size_t>(m.to_lp)] == rank)
+                            deliver(m);
+                    }
+                    lps[i].outbox.clear();
+                }
+            }
+            if (rank == 0 && hooks.on_progress)
+                hooks.on_progress(to_hours(window_end));
+        }
+    }
+
+    /// Gathers the buffered windows' records on rank 0 and hands them on window by window, each
+    /// window's records in LP order (rank by rank) and then sorted, as in one process.
+    void flush(RecordBuffer& buffer, const RunHooks& hooks) {
+        const std::size_t windows = buffer.counts.size() / 2;  // the same on every rank
+        if (windows == 0)
+            return;
+        const std::vector<std::uint64_t> counts = world->gatherv(buffer.counts);
+        const std::vector<TicketRecord> all_tickets = world->gatherv(buffer.tickets);
+        std::vector<EventRecord> all_events;
+        if (trace_events)
+            all_events = world->gatherv(buffer.events);
+        buffer.tickets.clear();
+        buffer.events.clear();
+        buffer.counts.clear();
+        if (rank != 0)
+            return;
+        const auto k = static_cast<std::size_t>(ranks);
+        // Where each rank's part starts in the gathered vectors.
+        std::vector<std::size_t> t_at(k, 0), e_at(k, 0);
+        for (std::size_t r = 0; r + 1 < k; ++r) {
+            t_at[r + 1] = t_at[r];
+            e_at[r + 1] = e_at[r];
+            for (std::size_t w = 0; w < windows; ++w) {
+                t_at[r + 1] += counts[(r * windows + w) * 2];
+                e_at[r + 1] += counts[(r * windows + w) * 2 + 1];
+            }
+        }
+        std::vector<TicketRecord> tickets;
+        std::vector<EventRecord> events;
+        for (std::size_t w = 0; w < windows; ++w) {
+            for (std::size_t r = 0; r < k; ++r) {
+                const std::size_t nt = counts[(r * windows + w) * 2];
+                const std::size_t ne = counts[(r * windows + w) * 2 + 1];
+                const auto t = all_tickets.begin() + static_cast<std::ptrdiff_t>(t_at[r]);
+                tickets.insert(tickets.end(), t, t + static_cast<std::ptrdiff_t>(nt));
+                t_at[r] += nt;
+                if (ne > 0) {
+                    const auto e = all_events.begin() + static_cast<std::ptrdiff_t>(e_at[r]);
+                    events.insert(events.end(), e, e + static_cast<std::ptrdiff_t>(ne));
+                    e_at[r] += ne;
+                }
+            }
+            sort_records(tickets, events);
+            if (hooks.on_records)
+                hooks.on_records(tickets, events);
+            tickets.clear();
+            events.clear();
+        }
     }
 
     /// The /series rows up to `reached`: every LP's counts, summed over this rank's LPs and

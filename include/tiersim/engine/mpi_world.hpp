@@ -65,20 +65,45 @@ public:
         return all;
     }
 
+    /// Every rank's `local` (the same length on every rank), concatenated in rank order, on
+    /// every rank.
+    template <class T>
+    [[nodiscard]] std::vector<T> allgather(const std::vector<T>& local) const {
+        static_assert(std::is_trivially_copyable_v<T>);
+        if (size_ == 1)
+            return local;
+        std::vector<T> all(local.size() * static_cast<std::size_t>(size_));
+        allgather_bytes(local.data(), local.size(), sizeof(T), all.data());
+        return all;
+    }
+
     /// Personalised all-to-all: `send[r]` goes to rank r; returns, by source rank, what each
     /// rank sent here (the rank's own part is copied).
     template <class T>
     [[nodiscard]] std::vector<std::vector<T>> alltoallv(
         const std::vector<std::vector<T>>& send) const {
+        check_parts(send.size());
+        std::vector<std::size_t> send_counts(send.size());
+        for (std::size_t r = 0; r < send.size(); ++r)
+            send_counts[r] = send[r].size();
+        return alltoallv(send, exchange_counts(send_counts));
+    }
+
+    /// The same when every rank already knows how many elements each rank sends it
+    /// (`recv_counts[r]` from rank r), which saves exchanging the counts.
+    template <class T>
+    [[nodiscard]] std::vector<std::vector<T>> alltoallv(
+        const std::vector<std::vector<T>>& send,
+        const std::vector<std::size_t>& recv_counts) const {
         static_assert(std::is_trivially_copyable_v<T>);
         check_parts(send.size());
+        check_parts(recv_counts.size());
         std::vector<std::size_t> send_counts(send.size());
         std::vector<T> flat;
         for (std::size_t r = 0; r < send.size(); ++r) {
             send_counts[r] = send[r].size();
             flat.insert(flat.end(), send[r].begin(), send[r].end());
         }
-        const std::vector<std::size_t> recv_counts = exchange_counts(send_counts);
         std::size_t total = 0;
         for (std::size_t n : recv_counts)
             total += n;
@@ -103,6 +128,10 @@ private:
                        std::size_t element,
                        void* all,
                        const std::vector<std::size_t>& counts) const;
+    void allgather_bytes(const void* local,
+                         std::size_t count,
+                         std::size_t element,
+                         void* all) const;
     void check_parts(std::size_t parts) const;
     [[nodiscard]] std::vector<std::size_t> exchange_counts(
         const std::vector<std::size_t>& send_counts) const;
