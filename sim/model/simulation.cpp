@@ -22,15 +22,18 @@
 // or when it reaches the head of a queue.
 //
 // MPI (DESIGN §3, `mpirun -n K tiersim run`): every rank builds the whole model, then keeps a
-// contiguous block of LPs, balanced by their arrival rate (owned_lps), and frees the rest. Each
-// window the ranks agree on the next event time (allreduce_min) and on stopping (allreduce_or),
-// advance their own LPs with oneTBB, and swap the messages bound for other ranks' LPs
-// (alltoallv). A receiving LP must allocate slots and chase timers in the one-process order
-// (source LP, then outbox order): the buffers arrive by source rank, the blocks ascend with the
-// rank, so taking them in rank order (this rank's own outboxes at its turn) is that order.
-// Closed tickets and events are gathered on rank 0 in rank order, which is again LP order, so
-// the sorts of collect() see the one-process sequence; the series counters are summed over
-// ranks (integers: exact). Only rank 0 sees the records and the progress.
+// contiguous block of LPs, balanced by arrival rate (partition_lps), and frees the rest. The
+// ranks run the same windows as one process (run_ranks). After a window, one allgather carries
+// each rank's next event time (its queues and the messages it sends: delivery schedules nothing
+// earlier than a message's time), its stop flag, its buffered records and its message count per
+// rank, so that every rank knows the next window, whether to stop and what it will receive;
+// an alltoallv then carries the messages that cross ranks. A receiving LP must allocate slots
+// and chase timers in the one-process order (source LP, then outbox order): the buffers arrive
+// by source rank and the blocks ascend with the rank, so taking them in rank order (this rank's
+// own outboxes at its turn) is that order. Every few windows the records are gathered on rank 0
+// rank by rank, which is again LP order, and each window's are sorted as in one process
+// (flush); the series counters are summed over ranks (integers: exact). Only rank 0 sees the
+// records and the progress.
 #include "tiersim/model/simulation.hpp"
 
 #include "tiersim/engine/event_queue.hpp"
