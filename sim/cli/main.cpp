@@ -3,6 +3,12 @@
 //
 // Exit codes: 0 ok; 1 internal error; 2 bad usage or bad scenario; 3 runtime or I/O failure;
 // 130 interrupted (SIGINT/SIGTERM: the run stops at the next window and the file is complete).
+//
+// Under `mpirun -n K`, every rank parses the same arguments and scenario (so bad input fails
+// with 2 on every rank alike) and runs its block of LPs; rank 0 alone opens the output, prints
+// and writes. A failure on one rank once the ranks depend on each other (I/O on rank 0 during
+// the run) ends the whole job through MPI_Abort with its exit code.
+#include "tiersim/engine/mpi_world.hpp"
 #include "tiersim/io/embedded_scenarios.hpp"
 #include "tiersim/io/run_writer.hpp"
 #include "tiersim/io/scenario_loader.hpp"
@@ -89,43 +95,66 @@ std::string default_output(const model::ScenarioSpec& spec) {
     return name + ".h5";
 }
 
-int command_run(const CommonOptions& common, const RunOptions& options) {
+/// Set once the ranks of an MPI job wait on each other: a failure of one rank must then end all.
+bool ranks_coupled = false;
+
+int command_run(const CommonOptions& common,
+                const RunOptions& options,
+                const engine::MpiWorld& world) {
     const model::ScenarioSpec spec =
         io::load_scenario(common.scenario, all_overrides(common, options));
     const model::Organisation org = model::Organisation::build(spec);
     const io::TraceLevel trace = parse_trace(options.trace);
-    model::Simulation simulation(spec, org, trace == io::TraceLevel::events);
+    model::Simulation simulation(spec, org, trace == io::TraceLevel::events, &world);
 
     const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
     tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
                               static_cast<std::size_t>(threads));
 
+    // Rank 0 alone opens the output; if it cannot, every rank stops with the I/O error's code.
     const std::string output = options.output.empty() ? default_output(spec) : options.output;
-    io::RunWriter writer(output, trace, spec, org);
+    std::optional<io::RunWriter> writer;
+    bool open_failed = false;
+    if (world.is_root()) {
+        try {
+            writer.emplace(output, trace, spec, org);
+        } catch (const IoError& e) {
+            std::cerr << "tiersim: error: " << e.what() << '\n';
+            open_failed = true;
+        }
+    }
+    if (world.allreduce_or(open_failed))
+        return exit_runtime;
+    ranks_coupled = world.size() > 1;
 
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
 
-    cli::Progress progress(spec.days * 24.0, options.quiet);
+    cli::Progress progress(spec.days * 24.0, options.quiet || !world.is_root());
     std::int64_t closed = 0;
     model::RunHooks hooks;
     hooks.stop = &stop_requested;
-    hooks.on_records = [&](std::vector<model::TicketRecord>& tickets,
-                           std::vector<model::EventRecord>& events) {
-        closed += static_cast<std::int64_t>(tickets.size());
-        io::RecordBatch batch = writer.acquire_batch();
-        batch.tickets.swap(tickets);
-        batch.events.swap(events);
-        writer.submit(std::move(batch));
-    };
-    hooks.on_progress = [&](double t_h) {
-        progress.update(t_h, closed);
-    };
+    if (writer) {
+        hooks.on_records = [&](std::vector<model::TicketRecord>& tickets,
+                               std::vector<model::EventRecord>& events) {
+            closed += static_cast<std::int64_t>(tickets.size());
+            io::RecordBatch batch = writer->acquire_batch();
+            batch.tickets.swap(tickets);
+            batch.events.swap(events);
+            writer->submit(std::move(batch));
+        };
+        hooks.on_progress = [&](double t_h) {
+            progress.update(t_h, closed);
+        };
+    }
 
     const auto started = std::chrono::steady_clock::now();
     const model::RunOutcome outcome = simulation.run(hooks);
     const double wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    ranks_coupled = false;  // the ranks are done with each other
+    if (!world.is_root())
+        return outcome.interrupted ? exit_interrupted : exit_ok;
     progress.finish(outcome.interrupted);
 
     io::RunInfo info;
@@ -134,12 +163,12 @@ int command_run(const CommonOptions& common, const RunOptions& options) {
     info.days = spec.days;
     info.end_h = outcome.end_h;
     info.threads = threads;
-    info.ranks = 1;
+    info.ranks = world.size();
     info.created_utc = cli::utc_now();
     info.wall_seconds = wall;
     info.events = outcome.events;
     info.interrupted = outcome.interrupted;
-    const model::Summary summary = writer.finish(outcome.series, info);
+    const model::Summary summary = writer->finish(outcome.series, info);
 
     if (common.json) {
         std::cout << io::summary_json(summary, info, spec.name, output) << '\n';
@@ -149,11 +178,13 @@ int command_run(const CommonOptions& common, const RunOptions& options) {
     return outcome.interrupted ? exit_interrupted : exit_ok;
 }
 
-int command_check(const CommonOptions& common) {
+int command_check(const CommonOptions& common, const engine::MpiWorld& world) {
     const model::ScenarioSpec spec = io::load_scenario(common.scenario, common.overrides);
     const model::Organisation org = model::Organisation::build(spec);
     const model::Simulation engine_check(spec, org, false);  // validates the lookahead
     const model::TrafficReport report = model::analyse_traffic(spec, org);
+    if (!world.is_root())
+        return exit_ok;
     if (common.json) {
         std::cout << cli::check_json(report) << '\n';
     } else {
@@ -189,9 +220,14 @@ int command_list(bool json) {
     return exit_ok;
 }
 
-}  // namespace
+/// Reports an error; in an MPI job whose ranks depend on each other, ends them all with `code`.
+int fail(const engine::MpiWorld& world, int code) {
+    if (ranks_coupled)
+        world.abort(code);
+    return code;
+}
 
-int main(int argc, char** argv) {
+int run_main(int argc, char** argv, const engine::MpiWorld& world) {
     CLI::App app{"tiersim: simulate demand tickets through China's four-tier digital government"};
     app.set_version_flag("--version", std::string("tiersim ") + tiersim::version);
     app.require_subcommand(0, 1);
@@ -282,27 +318,48 @@ int main(int argc, char** argv) {
 
     try {
         if (*check_cmd)
-            return command_check(common);
+            return command_check(common, world);
         if (*list_cmd)
-            return command_list(list_json);
+            return world.is_root() ? command_list(list_json) : exit_ok;
         if (*sweep_cmd) {
             std::signal(SIGINT, on_signal);
             std::signal(SIGTERM, on_signal);
-            return cli::command_sweep(sweep, cli::SweepRanks{}, stop_requested);
+            cli::SweepRanks ranks;
+            ranks.rank = world.rank();
+            ranks.size = world.size();
+            ranks.barrier = [&world] {
+                world.barrier();
+            };
+            ranks.broadcast = [&world](std::string& value) {
+                world.broadcast(value);
+            };
+            return cli::command_sweep(sweep, ranks, stop_requested);
         }
-        return command_run(common, run);  // `tiersim` alone runs the default scenario
+        return command_run(common, run, world);  // `tiersim` alone runs the default scenario
     } catch (const ScenarioError& e) {
-        for (const auto& d : e.diagnostics())
-            std::cerr << d.str() << '\n';
-        return exit_usage;
+        // Every rank reads the same scenario and finds the same problems: rank 0 tells them.
+        if (world.is_root()) {
+            for (const auto& d : e.diagnostics())
+                std::cerr << d.str() << '\n';
+        }
+        return fail(world, exit_usage);
     } catch (const IoError& e) {
         std::cerr << "tiersim: error: " << e.what() << '\n';
-        return exit_runtime;
+        return fail(world, exit_runtime);
     } catch (const InternalError& e) {
         std::cerr << "tiersim: " << e.what() << '\n';
-        return exit_internal;
+        return fail(world, exit_internal);
     } catch (const std::exception& e) {
         std::cerr << "tiersim: error: " << e.what() << '\n';
-        return exit_runtime;
+        return fail(world, exit_runtime);
     }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // Before parsing: MPI may take its own arguments out of argv. Without a launcher, and in
+    // a build without MPI, this is a world of one process that never calls MPI.
+    const engine::MpiWorld world(argc, argv);
+    return run_main(argc, argv, world);
 }

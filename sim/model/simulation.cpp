@@ -20,9 +20,24 @@
 // the arrival if the time has passed in transit); a stale timer left behind finds its slot free
 // or holding another ticket and does nothing. An abandoned ticket is dropped at its next event
 // or when it reaches the head of a queue.
+//
+// MPI (DESIGN §3, `mpirun -n K tiersim run`): every rank builds the whole model, then keeps a
+// contiguous block of LPs, balanced by arrival rate (partition_lps), and frees the rest. The
+// ranks run the same windows as one process (run_ranks). After a window, one allgather carries
+// each rank's next event time (its queues and the messages it sends: delivery schedules nothing
+// earlier than a message's time), its stop flag, its buffered records and its message count per
+// rank, so that every rank knows the next window, whether to stop and what it will receive;
+// an alltoallv then carries the messages that cross ranks. A receiving LP must allocate slots
+// and chase timers in the one-process order (source LP, then outbox order): the buffers arrive
+// by source rank and the blocks ascend with the rank, so taking them in rank order (this rank's
+// own outboxes at its turn) is that order. Every few windows the records are gathered on rank 0
+// rank by rank, which is again LP order, and each window's are sorted as in one process
+// (flush); the series counters are summed over ranks (integers: exact). Only rank 0 sees the
+// records and the progress.
 #include "tiersim/model/simulation.hpp"
 
 #include "tiersim/engine/event_queue.hpp"
+#include "tiersim/engine/mpi_world.hpp"
 #include "tiersim/engine/random_stream.hpp"
 #include "tiersim/model/arrival_variants.hpp"
 #include "tiersim/model/calendar.hpp"
@@ -123,6 +138,8 @@ struct Message {
     std::int32_t to_lp = 0;
 };
 
+static_assert(std::is_trivially_copyable_v<Message>, "messages travel between MPI ranks as bytes");
+
 /// Per-bucket counts of one LP: the /series columns, by tier.
 enum Counter : std::uint8_t {
     c_arrivals,
@@ -198,17 +215,26 @@ struct Simulation::Impl {
     StationIndex index;
     std::vector<Station> stations;
     std::vector<LpState> lps;
+    const engine::MpiWorld* world = nullptr;  // null: one process
+    int rank = 0;
+    int ranks = 1;
+    std::size_t lp_begin = 0;  // this rank's LPs: [lp_begin, lp_end)
+    std::size_t lp_end = 0;
+    std::vector<int> lp_rank;  // owning rank of each LP
     std::uint64_t generator_count = 0;
     Tick lookahead = 0;
     Tick end = 0;
     Tick bucket = 0;
     std::size_t bucket_count = 0;
 
-    Impl(const ScenarioSpec& s, const Organisation& o, bool trace)
+    Impl(const ScenarioSpec& s, const Organisation& o, bool trace, const engine::MpiWorld* w)
         : spec(s),
           org(o),
           trace_events(trace),
-          index(s, o) {}
+          index(s, o),
+          world(w),
+          rank(w == nullptr ? 0 : w->rank()),
+          ranks(w == nullptr ? 1 : w->size()) {}
 
     // ---- set-up ------------------------------------------------------------------------
 
@@ -252,6 +278,41 @@ struct Simulation::Impl {
         }
         build_stations();
         build_lps();
+        partition_lps();
+    }
+
+    /// Contiguous blocks of LPs, one per rank, of about equal arrival rate (plus one ticket an
+    /// hour per LP, so that LPs without generators count too). Deterministic; it does not
+    /// change the results, only the balance. Other ranks' LPs are freed here.
+    void partition_lps() {
+        lp_rank.assign(lps.size(), 0);
+        lp_begin = 0;
+        lp_end = lps.size();
+        if (ranks == 1)
+            return;
+        std::vector<double> weight(lps.size(), 1.0);
+        double total = 0.0;
+        for (std::size_t i = 0; i < lps.size(); ++i) {
+            for (const Generator& g : lps[i].generators)
+                weight[i] += g.base_per_hour;
+            total += weight[i];
+        }
+        // LP i goes to the rank whose share of the total holds the middle of its weight.
+        double before = 0.0;
+        for (std::size_t i = 0; i < lps.size(); ++i) {
+            const double middle = before + weight[i] / 2.0;
+            before += weight[i];
+            const auto r = static_cast<int>(middle / total * ranks);
+            lp_rank[i] = std::clamp(r, i == 0 ? 0 : lp_rank[i - 1], ranks - 1);
+        }
+        lp_begin = static_cast<std::size_t>(std::lower_bound(lp_rank.begin(), lp_rank.end(), rank) -
+                                            lp_rank.begin());
+        lp_end = static_cast<std::size_t>(std::upper_bound(lp_rank.begin(), lp_rank.end(), rank) -
+                                          lp_rank.begin());
+        for (std::size_t i = 0; i < lps.size(); ++i) {
+            if (lp_rank[i] != rank)
+                lps[i] = LpState{};
+        }
     }
 
     void build_stations() {
@@ -1359,28 +1420,29 @@ struct Simulation::Impl {
         snapshot_until(lp, window_end);
     }
 
-    /// Delivers every outbox message to its LP (the order of delivery does not matter: the
-    /// event order is total). A ticket whose citizen has not chased yet gets its timer again.
+    /// Delivers every outbox message to its LP, in the order of source LPs and then of each
+    /// outbox: slots and chase timers depend on it (the event order itself is total). A ticket
+    /// whose citizen has not chased yet gets its timer again.
     void exchange() {
         for (auto& from : lps) {
-            for (const Message& m : from.outbox) {
-                LpState& to = lps[static_cast<std::size_t>(m.to_lp)];
-                Event e = m.event;
-                e.slot = to.allocate(m.ticket);
-                to.queue.push(e);
-                schedule_chase(to, e.slot, e.time);
-            }
+            for (const Message& m : from.outbox)
+                deliver(m);
             from.outbox.clear();
         }
     }
 
-    void collect(std::vector<TicketRecord>& tickets, std::vector<EventRecord>& events) {
-        for (auto& lp : lps) {
-            tickets.insert(tickets.end(), lp.closed.begin(), lp.closed.end());
-            lp.closed.clear();
-            events.insert(events.end(), lp.events.begin(), lp.events.end());
-            lp.events.clear();
-        }
+    /// Nothing it schedules is earlier than m.event.time (the ranks agree on the next window
+    /// from the message times before delivering).
+    void deliver(const Message& m) {
+        LpState& to = lps[static_cast<std::size_t>(m.to_lp)];
+        Event e = m.event;
+        e.slot = to.allocate(m.ticket);
+        to.queue.push(e);
+        schedule_chase(to, e.slot, e.time);
+    }
+
+    /// Sorts one window's records into the canonical order of the output.
+    static void sort_records(std::vector<TicketRecord>& tickets, std::vector<EventRecord>& events) {
         std::sort(tickets.begin(), tickets.end(), [](const TicketRecord& a, const TicketRecord& b) {
             return a.closed_h != b.closed_h ? a.closed_h < b.closed_h : a.id < b.id;
         });
@@ -1391,10 +1453,27 @@ struct Simulation::Impl {
             });
     }
 
-    /// Every ticket still in the system, by id (a citizen who gave up counts as abandoned).
+    /// Appends this rank's LPs' records of the window, in LP order.
+    void take_records(std::vector<TicketRecord>& tickets, std::vector<EventRecord>& events) {
+        for (std::size_t i = lp_begin; i < lp_end; ++i) {
+            LpState& lp = lps[i];
+            tickets.insert(tickets.end(), lp.closed.begin(), lp.closed.end());
+            lp.closed.clear();
+            events.insert(events.end(), lp.events.begin(), lp.events.end());
+            lp.events.clear();
+        }
+    }
+
+    void collect(std::vector<TicketRecord>& tickets, std::vector<EventRecord>& events) {
+        take_records(tickets, events);
+        sort_records(tickets, events);
+    }
+
+    /// Every ticket still in the system, by id (a citizen who gave up counts as abandoned); with
+    /// several ranks, all of them on rank 0.
     void collect_open(std::vector<TicketRecord>& tickets) {
-        for (auto& lp : lps) {
-            for (const Ticket& t : lp.tickets) {
+        for (std::size_t i = lp_begin; i < lp_end; ++i) {
+            for (const Ticket& t : lps[i].tickets) {
                 if (t.id == free_id || t.has(flag_shadow))
                     continue;
                 TicketRecord r = record_of(t);
@@ -1406,6 +1485,8 @@ struct Simulation::Impl {
                 tickets.push_back(r);
             }
         }
+        if (ranks > 1)
+            tickets = world->gatherv(tickets);
         std::sort(tickets.begin(), tickets.end(), [](const TicketRecord& a, const TicketRecord& b) {
             return a.id < b.id;
         });
@@ -1413,31 +1494,53 @@ struct Simulation::Impl {
 
     RunOutcome run(const RunHooks& hooks) {
         RunOutcome outcome;
+        const Tick reached = ranks == 1 ? run_windows(hooks, outcome) : run_ranks(hooks, outcome);
         std::vector<TicketRecord> tickets;
         std::vector<EventRecord> events;
-        Tick reached = 0;
+        for (std::size_t i = lp_begin; i < lp_end; ++i)
+            snapshot_until(lps[i], reached);
+        collect_open(tickets);
+        if (rank == 0 && hooks.on_records)
+            hooks.on_records(tickets, events);
+
+        outcome.end_h = to_hours(reached);
+        std::int64_t processed = 0;
+        for (std::size_t i = lp_begin; i < lp_end; ++i)
+            processed += static_cast<std::int64_t>(lps[i].processed);
+        if (ranks > 1)
+            world->allreduce_sum(std::span<std::int64_t>(&processed, 1));
+        outcome.events = static_cast<std::uint64_t>(processed);
+        outcome.series = series_rows(reached);
+        return outcome;
+    }
+
+    void process_own(Tick window_end) {
+        tbb::parallel_for(
+            tbb::blocked_range<std::size_t>(lp_begin, lp_end, 1),
+            [&](const tbb::blocked_range<std::size_t>& r) {
+                for (std::size_t i = r.begin(); i != r.end(); ++i) {
+                    process_window(static_cast<std::int32_t>(i), window_end);
+                }
+            },
+            tbb::simple_partitioner());
+    }
+
+    /// One process: the windows up to the end or a stop; returns the time reached.
+    Tick run_windows(const RunHooks& hooks, RunOutcome& outcome) {
+        std::vector<TicketRecord> tickets;
+        std::vector<EventRecord> events;
         for (;;) {
             Tick next = engine::never;
             for (const auto& lp : lps)
                 next = std::min(next, lp.queue.next_time());
-            if (next >= end) {
-                reached = end;
-                break;
-            }
+            if (next >= end)
+                return end;
             if (hooks.stop != nullptr && hooks.stop->load()) {
-                reached = next;
                 outcome.interrupted = true;
-                break;
+                return next;
             }
             const Tick window_end = std::min(end, next + lookahead);
-            tbb::parallel_for(
-                tbb::blocked_range<std::size_t>(0, lps.size(), 1),
-                [&](const tbb::blocked_range<std::size_t>& r) {
-                    for (std::size_t i = r.begin(); i != r.end(); ++i) {
-                        process_window(static_cast<std::int32_t>(i), window_end);
-                    }
-                },
-                tbb::simple_partitioner());
+            process_own(window_end);
             exchange();
             ++outcome.windows;
             collect(tickets, events);
@@ -1445,61 +1548,238 @@ struct Simulation::Impl {
                 hooks.on_records(tickets, events);
             tickets.clear();
             events.clear();
-            reached = window_end;
             if (hooks.on_progress)
-                hooks.on_progress(to_hours(reached));
+                hooks.on_progress(to_hours(window_end));
         }
-        for (auto& lp : lps)
-            snapshot_until(lp, reached);
-        collect_open(tickets);
-        if (hooks.on_records)
-            hooks.on_records(tickets, events);
+    }
 
-        outcome.end_h = to_hours(reached);
-        for (const auto& lp : lps)
-            outcome.events += lp.processed;
+    /// This rank's records of the windows since the last flush, with each window's counts.
+    struct RecordBuffer {
+        std::vector<TicketRecord> tickets;
+        std::vector<EventRecord> events;
+        std::vector<std::uint64_t> counts;  // per window: tickets, events
+    };
+
+    // A flush costs a few collectives: gather the records of several windows at once.
+    static constexpr std::size_t flush_records = std::size_t{1} << 15;
+    static constexpr std::size_t flush_windows = 64;
+
+    /// Several ranks: the same windows. Per window one allgather carries each rank's next event
+    /// time (its queues and the messages it sends: delivery schedules nothing earlier), its
+    /// stop flag, the records it holds and its message counts per rank; an alltoallv then
+    /// carries the messages, if any cross ranks. Records reach rank 0 every few windows.
+    Tick run_ranks(const RunHooks& hooks, RunOutcome& outcome) {
+        const auto k = static_cast<std::size_t>(ranks);
+        const auto me = static_cast<std::size_t>(rank);
+        constexpr std::size_t h_next = 0, h_stop = 1, h_buffered = 2, h_counts = 3;
+        const std::size_t stride = h_counts + k;
+        std::vector<std::int64_t> mine(stride, 0);
+        auto local_flags = [&](Tick next, std::size_t buffered) {
+            mine[h_next] = next;
+            mine[h_stop] = hooks.stop != nullptr && hooks.stop->load() ? 1 : 0;
+            mine[h_buffered] = static_cast<std::int64_t>(buffered);
+        };
+        Tick next = engine::never;
+        for (std::size_t i = lp_begin; i < lp_end; ++i)
+            next = std::min(next, lps[i].queue.next_time());
+        local_flags(next, 0);
+        std::vector<std::int64_t> all = world->allgather(mine);
+
+        RecordBuffer buffer;
+        std::vector<std::vector<Message>> send(k);
+        std::vector<std::size_t> recv_counts(k);
+        for (;;) {
+            next = engine::never;
+            bool stop = false;
+            std::size_t buffered = 0;
+            for (std::size_t r = 0; r < k; ++r) {
+                next = std::min(next, all[r * stride + h_next]);
+                stop = stop || all[r * stride + h_stop] != 0;
+                buffered =
+                    std::max(buffered, static_cast<std::size_t>(all[r * stride + h_buffered]));
+            }
+            if (next < end && !stop && outcome.windows > 0 &&
+                (buffered >= flush_records || buffer.counts.size() >= 2 * flush_windows))
+                flush(buffer, hooks);
+            if (next >= end || stop) {
+                flush(buffer, hooks);
+                if (next >= end)
+                    return end;
+                outcome.interrupted = true;
+                return next;
+            }
+            const Tick window_end = std::min(end, next + lookahead);
+            process_own(window_end);
+            ++outcome.windows;
+            const std::size_t t0 = buffer.tickets.size();
+            const std::size_t e0 = buffer.events.size();
+            take_records(buffer.tickets, buffer.events);
+            buffer.counts.push_back(buffer.tickets.size() - t0);
+            buffer.counts.push_back(buffer.events.size() - e0);
+
+            Tick local_next = engine::never;
+            for (auto& s : send)
+                s.clear();
+            for (std::size_t i = lp_begin; i < lp_end; ++i) {
+                local_next = std::min(local_next, lps[i].queue.next_time());
+                for (const Message& m : lps[i].outbox) {
+                    local_next = std::min(local_next, m.event.time);
+                    const auto to =
+                        static_cast<std::size_t>(lp_rank[static_cast<std::size_t>(m.to_lp)]);
+                    if (to != me)
+                        send[to].push_back(m);
+                }
+            }
+            local_flags(local_next, buffer.tickets.size() + buffer.events.size());
+            for (std::size_t r = 0; r < k; ++r)
+                mine[h_counts + r] = static_cast<std::int64_t>(send[r].size());
+            all = world->allgather(mine);
+
+            bool crossing = false;
+            for (std::size_t r = 0; r < k; ++r) {
+                recv_counts[r] = static_cast<std::size_t>(all[r * stride + h_counts + me]);
+                for (std::size_t q = 0; q < k; ++q)
+                    crossing = crossing || (q != r && all[r * stride + h_counts + q] != 0);
+            }
+            std::vector<std::vector<Message>> received(k);
+            if (crossing)
+                received = world->alltoallv(send, recv_counts);
+            // Blocks ascend with the rank, so rank order is source-LP order.
+            for (std::size_t r = 0; r < k; ++r) {
+                if (r != me) {
+                    for (const Message& m : received[r])
+                        deliver(m);
+                    continue;
+                }
+                for (std::size_t i = lp_begin; i < lp_end; ++i) {
+                    for (const Message& m : lps[i].outbox) {
+                        if (lp_rank[static_cast<std::size_t>(m.to_lp)] == rank)
+                            deliver(m);
+                    }
+                    lps[i].outbox.clear();
+                }
+            }
+            if (rank == 0 && hooks.on_progress)
+                hooks.on_progress(to_hours(window_end));
+        }
+    }
+
+    /// Gathers the buffered windows' records on rank 0 and hands them on window by window, each
+    /// window's records in LP order (rank by rank) and then sorted, as in one process.
+    void flush(RecordBuffer& buffer, const RunHooks& hooks) {
+        const std::size_t windows = buffer.counts.size() / 2;  // the same on every rank
+        if (windows == 0)
+            return;
+        const std::vector<std::uint64_t> counts = world->gatherv(buffer.counts);
+        const std::vector<TicketRecord> all_tickets = world->gatherv(buffer.tickets);
+        std::vector<EventRecord> all_events;
+        if (trace_events)
+            all_events = world->gatherv(buffer.events);
+        buffer.tickets.clear();
+        buffer.events.clear();
+        buffer.counts.clear();
+        if (rank != 0)
+            return;
+        const auto k = static_cast<std::size_t>(ranks);
+        // Where each rank's part starts in the gathered vectors.
+        std::vector<std::size_t> t_at(k, 0), e_at(k, 0);
+        for (std::size_t r = 0; r + 1 < k; ++r) {
+            t_at[r + 1] = t_at[r];
+            e_at[r + 1] = e_at[r];
+            for (std::size_t w = 0; w < windows; ++w) {
+                t_at[r + 1] += counts[(r * windows + w) * 2];
+                e_at[r + 1] += counts[(r * windows + w) * 2 + 1];
+            }
+        }
+        std::vector<TicketRecord> tickets;
+        std::vector<EventRecord> events;
+        for (std::size_t w = 0; w < windows; ++w) {
+            for (std::size_t r = 0; r < k; ++r) {
+                const std::size_t nt = counts[(r * windows + w) * 2];
+                const std::size_t ne = counts[(r * windows + w) * 2 + 1];
+                const auto t = all_tickets.begin() + static_cast<std::ptrdiff_t>(t_at[r]);
+                tickets.insert(tickets.end(), t, t + static_cast<std::ptrdiff_t>(nt));
+                t_at[r] += nt;
+                if (ne > 0) {
+                    const auto e = all_events.begin() + static_cast<std::ptrdiff_t>(e_at[r]);
+                    events.insert(events.end(), e, e + static_cast<std::ptrdiff_t>(ne));
+                    e_at[r] += ne;
+                }
+            }
+            sort_records(tickets, events);
+            if (hooks.on_records)
+                hooks.on_records(tickets, events);
+            tickets.clear();
+            events.clear();
+        }
+    }
+
+    /// The /series rows up to `reached`: every LP's counts, summed over this rank's LPs and
+    /// then over the ranks (integers, so the sum does not depend on the split).
+    std::vector<SeriesRow> series_rows(Tick reached) const {
         const std::size_t buckets =
             std::min(bucket_count, static_cast<std::size_t>((reached + bucket - 1) / bucket));
+        // Per bucket and tier: the counters, the costs by kind, queue_len, busy_staff.
+        constexpr std::size_t fields = counter_count + cost_kind_count + 2;
+        constexpr std::size_t f_cost = counter_count;
+        constexpr std::size_t f_queue = counter_count + cost_kind_count;
+        constexpr std::size_t f_busy = f_queue + 1;
+        std::vector<std::int64_t> sum(buckets * tier_count * fields, 0);
+        for (std::size_t i = lp_begin; i < lp_end; ++i) {
+            const LpState& lp = lps[i];
+            for (std::size_t b = 0; b < buckets; ++b) {
+                for (std::size_t tier = 0; tier < tier_count; ++tier) {
+                    std::int64_t* f = &sum[(b * tier_count + tier) * fields];
+                    for (std::size_t c = 0; c < counter_count; ++c)
+                        f[c] += lp.counts[b].n[c][tier];
+                    for (std::size_t k = 0; k < cost_kind_count; ++k)
+                        f[f_cost + k] += lp.counts[b].cost[k][tier];
+                    f[f_queue] += lp.queue_len[b].v[tier];
+                    f[f_busy] += lp.busy[b].v[tier];
+                }
+            }
+        }
+        if (ranks > 1)
+            world->allreduce_sum(sum);
+
+        std::vector<SeriesRow> series;
+        series.reserve(buckets * tier_count);
         for (std::size_t b = 0; b < buckets; ++b) {
             for (std::size_t tier = 0; tier < tier_count; ++tier) {
+                const std::int64_t* f = &sum[(b * tier_count + tier) * fields];
                 SeriesRow p;
                 p.t_h = to_hours(std::min(end, static_cast<Tick>(b + 1) * bucket));
                 p.tier = static_cast<std::int8_t>(tier);
-                std::array<std::int64_t, counter_count> n{};
-                std::array<Tick, cost_kind_count> cost{};
-                for (const auto& lp : lps) {
-                    for (std::size_t c = 0; c < counter_count; ++c)
-                        n[c] += lp.counts[b].n[c][tier];
-                    for (std::size_t k = 0; k < cost_kind_count; ++k)
-                        cost[k] += lp.counts[b].cost[k][tier];
-                    p.queue_len += lp.queue_len[b].v[tier];
-                    p.busy_staff += lp.busy[b].v[tier];
-                }
-                p.arrivals = n[c_arrivals];
-                p.closed = n[c_closed];
-                p.returns = n[c_returns];
-                p.escalations = n[c_escalations];
-                p.leader = n[c_leader];
-                p.materials_requested = n[c_materials];
-                p.visits = n[c_visits];
-                p.repeat_calls = n[c_repeat_calls];
-                p.abandoned = n[c_abandoned];
-                p.data_applied = n[c_data_applied];
+                p.arrivals = f[c_arrivals];
+                p.closed = f[c_closed];
+                p.returns = f[c_returns];
+                p.escalations = f[c_escalations];
+                p.leader = f[c_leader];
+                p.materials_requested = f[c_materials];
+                p.visits = f[c_visits];
+                p.repeat_calls = f[c_repeat_calls];
+                p.abandoned = f[c_abandoned];
+                p.data_applied = f[c_data_applied];
+                p.queue_len = f[f_queue];
+                p.busy_staff = f[f_busy];
                 Tick total = 0;
                 for (std::size_t k = 0; k < cost_kind_count; ++k) {
-                    p.coord_by_kind_h[k] = to_hours(cost[k]);
-                    total += cost[k];
+                    p.coord_by_kind_h[k] = to_hours(f[f_cost + k]);
+                    total += f[f_cost + k];
                 }
                 p.coord_cost_h = to_hours(total);
-                outcome.series.push_back(p);
+                series.push_back(p);
             }
         }
-        return outcome;
+        return series;
     }
 };
 
-Simulation::Simulation(const ScenarioSpec& spec, const Organisation& org, bool trace_events)
-    : impl_(std::make_unique<Impl>(spec, org, trace_events)) {
+Simulation::Simulation(const ScenarioSpec& spec,
+                       const Organisation& org,
+                       bool trace_events,
+                       const engine::MpiWorld* world)
+    : impl_(std::make_unique<Impl>(spec, org, trace_events, world)) {
     impl_->build();
 }
 
@@ -1507,6 +1787,10 @@ Simulation::~Simulation() = default;
 
 RunOutcome Simulation::run(const RunHooks& hooks) {
     return impl_->run(hooks);
+}
+
+std::pair<std::size_t, std::size_t> Simulation::owned_lps() const {
+    return {impl_->lp_begin, impl_->lp_end};
 }
 
 double Simulation::lookahead_h() const {
