@@ -314,7 +314,7 @@ void print_text(const io::SweepPlan& plan,
     text << "sweep " << info.scenario_name << ": " << plan.point_count() << " points x "
          << plan.replications() << " replications, seed " << plan.base_seed()
          << (plan.common_random_numbers() ? " (common random numbers)" : " (independent seeds)")
-         << ", " << info.threads << " threads x " << info.ranks << " ranks, "
+         << ", threads " << info.threads << ", ranks " << info.ranks << ", "
          << format_value(info.wall_seconds) << " s\n";
     text << "point";
     for (const auto& axis : plan.axes())
