@@ -12,6 +12,7 @@
 #include "tiersim/model/traffic.hpp"
 #include "tiersim/version.hpp"
 
+#include "bench_command.hpp"
 #include "check_report.hpp"
 #include "progress.hpp"
 
@@ -238,6 +239,8 @@ int main(int argc, char** argv) {
     CLI::App* list_cmd = app.add_subcommand("list", "list the scenarios embedded in the binary");
     list_cmd->add_flag("--json", list_json, "print a JSON array");
 
+    cli::BenchCommand bench(app);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -250,6 +253,8 @@ int main(int argc, char** argv) {
             return command_check(common);
         if (*list_cmd)
             return command_list(list_json);
+        if (bench.chosen())
+            return bench.run();
         return command_run(common, run);  // `tiersim` alone runs the default scenario
     } catch (const ScenarioError& e) {
         for (const auto& d : e.diagnostics())

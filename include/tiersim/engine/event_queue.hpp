@@ -42,6 +42,14 @@ public:
 
     void reserve(std::size_t n) { heap_.reserve(n); }
 
+    /// Hints the cache to load the earliest events (and their children in the heap).
+    void prefetch() const {
+        if (!heap_.empty()) {
+            __builtin_prefetch(heap_.data());
+            __builtin_prefetch(heap_.data() + 2);
+        }
+    }
+
     void push(const Event& e) {
         heap_.push_back(e);
         sift_up(heap_.size() - 1);
