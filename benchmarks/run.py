@@ -35,19 +35,21 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# name -> (scenario, trace, full-length --days or None, quick --days)
+# name -> (scenario, trace, --days by mode: None = the scenario's own length)
 WORKLOADS = {
-    "mmc": ("bench/mmc", "none", None, 13020.8333),  # 10^7 tickets; quick 10^6
-    "mmc+tickets": ("bench/mmc", "tickets", None, 13020.8333),
-    "tandem": ("bench/tandem", "none", None, 2604.1667),  # 10^6 tickets; quick 10^5
-    "tandem+tickets": ("bench/tandem", "tickets", None, 2604.1667),
-    "province": ("bench/province", "none", None, 3.0),  # 30 days; quick 3
-    "national": ("bench/national", "tickets", None, 0.5),  # 7 days; quick half a day
+    "mmc": ("bench/mmc", "none", {"full": None, "quick": 13020.8333, "smoke": 100.0}),
+    "mmc+tickets": ("bench/mmc", "tickets", {"full": None, "quick": 13020.8333, "smoke": 100.0}),
+    "tandem": ("bench/tandem", "none", {"full": None, "quick": 2604.1667, "smoke": 100.0}),
+    "tandem+tickets": ("bench/tandem", "tickets",
+                       {"full": None, "quick": 2604.1667, "smoke": 100.0}),
+    "province": ("bench/province", "none", {"full": None, "quick": 3.0, "smoke": 0.25}),
+    "national": ("bench/national", "tickets", {"full": None, "quick": 0.5, "smoke": 0.02}),
 }
 PHOLD = {"lps": 1024, "events_per_lp": 16, "remote": 0.25, "lookahead": 0.1, "mean": 1.0}
-PHOLD_END = {"full": 2000.0, "quick": 200.0}
-# Horizon doubling: workload -> (D full, D quick) in days; 2D is run as well.
-MEMORY = {"tandem": (13020.8333, 1302.0833), "mmc": (65104.1667, 6510.4167)}
+PHOLD_END = {"full": 2000.0, "quick": 200.0, "smoke": 5.0}
+# Horizon doubling: workload -> D in days by mode; 2D is run as well.
+MEMORY = {"tandem": {"full": 13020.8333, "quick": 1302.0833, "smoke": 50.0},
+          "mmc": {"full": 65104.1667, "quick": 6510.4167, "smoke": 50.0}}
 BASELINE_DAYS = 0.01  # a few simulated minutes: the set-up's memory
 
 
@@ -140,6 +142,8 @@ def main():
     parser.add_argument("--repeat", type=int, default=None,
                         help="runs per workload and thread count (default 3, --quick 1)")
     parser.add_argument("--quick", action="store_true", help="small versions of every workload")
+    parser.add_argument("--smoke", action="store_true",
+                        help="tiny versions, to check that everything runs (the CTest bench-smoke)")
     parser.add_argument("--workloads", default=",".join(list(WORKLOADS) + ["phold"]),
                         help="comma-separated subset of: " + ", ".join(list(WORKLOADS) + ["phold"]))
     parser.add_argument("--no-memory", action="store_true", help="skip the horizon-doubling check")
@@ -155,14 +159,14 @@ def main():
         sys.exit("run.py: error: --threads needs positive integers, e.g. 1,2,4")
     if 1 not in threads:
         threads = [1] + threads  # the speed-up needs one thread
-    repeat = args.repeat if args.repeat is not None else (1 if args.quick else 3)
+    mode = "smoke" if args.smoke else "quick" if args.quick else "full"
+    repeat = args.repeat if args.repeat is not None else (3 if mode == "full" else 1)
     if repeat < 1:
         sys.exit("run.py: error: --repeat must be >= 1")
     workloads = [w for w in args.workloads.split(",") if w]
     for w in workloads:
         if w not in WORKLOADS and w != "phold":
             sys.exit(f"run.py: error: unknown workload '{w}'")
-    mode = "quick" if args.quick else "full"
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     machine_start = machine_line()
@@ -173,8 +177,8 @@ def main():
         for w in workloads:
             baseline = None
             if w != "phold":
-                scenario, trace, full_days, quick_days = WORKLOADS[w]
-                days = quick_days if args.quick else full_days
+                scenario, trace, days_by_mode = WORKLOADS[w]
+                days = days_by_mode[mode]
                 baseline = tiersim_run(exe, scenario, "none", BASELINE_DAYS, 1, work)["rss"]
             for t in threads:
                 runs = []
@@ -213,11 +217,11 @@ def main():
 
         memory = []
         if not args.no_memory:
-            for w, (full_d, quick_d) in MEMORY.items():
+            for w, d_by_mode in MEMORY.items():
                 if w not in workloads:
                     continue
-                scenario, _, _, _ = WORKLOADS[w]
-                d = quick_d if args.quick else full_d
+                scenario = WORKLOADS[w][0]
+                d = d_by_mode[mode]
                 a = tiersim_run(exe, scenario, "none", d, 1, work)
                 b = tiersim_run(exe, scenario, "none", 2 * d, 1, work)
                 memory.append({"workload": w, "days": d, "rss_d_bytes": a["rss"],
