@@ -151,7 +151,7 @@ private:
             if (l + 1 < last)
                 lps_[static_cast<std::size_t>(l + 1)].queue.prefetch();  // hides its cache miss
             while (!lp.queue.empty() && lp.queue.top().time < window_end) {
-                const Event e = lp.queue.pop();
+                const Event e = lp.queue.top();
                 ++lp.committed;
                 lp.hash = mix64(lp.hash ^ mix64(static_cast<std::uint64_t>(e.time) ^
                                                 mix64(e.entity + (std::uint64_t{e.seq} << 40))));
@@ -167,12 +167,15 @@ private:
                 }
                 if (to != l)
                     ++lp.remote;
-                if (at >= end_)
+                if (at >= end_) {
+                    lp.queue.pop();
                     continue;  // never committed: the chain ends here
+                }
                 const Event child{at, e.entity, e.seq + 1, 0, 0, 0};
                 if (to == l) {
-                    lp.queue.push(child);
+                    lp.queue.replace_top(child);  // pop and push in one sift
                 } else {
+                    lp.queue.pop();
                     box(parity, b, to / block_lps)
                         .push_back(Message{child, static_cast<std::uint32_t>(to)});
                     next = std::min(next, at);

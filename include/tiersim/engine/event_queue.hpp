@@ -66,6 +66,13 @@ public:
         return result;
     }
 
+    /// Pops the earliest event and pushes `e` in one sift (the hold model's step: an event that
+    /// schedules one successor). The queue must not be empty.
+    void replace_top(const Event& e) {
+        heap_.front() = e;
+        sift_down(0);
+    }
+
     void clear() { heap_.clear(); }
 
 private:
