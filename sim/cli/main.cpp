@@ -18,6 +18,7 @@
 #include "tiersim/model/traffic.hpp"
 #include "tiersim/version.hpp"
 
+#include "bench_command.hpp"
 #include "check_report.hpp"
 #include "progress.hpp"
 #include "sweep_command.hpp"
@@ -309,6 +310,8 @@ int run_main(int argc, char** argv, const engine::MpiWorld& world) {
     CLI::App* list_cmd = app.add_subcommand("list", "list the scenarios embedded in the binary");
     list_cmd->add_flag("--json", list_json, "print a JSON array");
 
+    cli::BenchCommand bench(app);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -335,6 +338,8 @@ int run_main(int argc, char** argv, const engine::MpiWorld& world) {
             };
             return cli::command_sweep(sweep, ranks, stop_requested);
         }
+        if (bench.chosen())
+            return world.is_root() ? bench.run() : exit_ok;  // PHOLD runs in one process
         return command_run(common, run, world);  // `tiersim` alone runs the default scenario
     } catch (const ScenarioError& e) {
         // Every rank reads the same scenario and finds the same problems: rank 0 tells them.

@@ -23,6 +23,10 @@ namespace {
 
 /// Batches in flight between the simulation and the writer: submit() blocks beyond this.
 constexpr std::ptrdiff_t queue_capacity = 8;
+/// Records gathered from small windows before they go to the writer thread as one batch: a
+/// hand-over wakes the writer (a futex call each side), which cost more than the window's work
+/// on small models with short windows (issue 5). The order of the records is kept.
+constexpr std::size_t coalesce_records = 512;
 /// Rows buffered per column before one HDF5 append: one chunk, so appends are chunk-aligned.
 constexpr std::size_t flush_rows = column_chunk_rows;
 
@@ -366,6 +370,7 @@ struct RunWriter::Impl {
     std::atomic<bool> aborting{false};
     std::exception_ptr error;  // set by the writer thread before `failed`
     bool finished = false;
+    RecordBatch pending;  // submitted records not yet handed to the writer thread
 
     Impl(const model::ScenarioSpec& spec, const model::Organisation& org)
         : accumulator(spec, org) {}
@@ -425,6 +430,18 @@ struct RunWriter::Impl {
             error = std::current_exception();
             failed.store(true);
         }
+    }
+
+    /// Hands the pending records to the writer thread.
+    void flush_pending() {
+        if (pending.tickets.empty() && pending.events.empty()) {
+            return;
+        }
+        Message message;
+        message.batch = std::move(pending);
+        pending = RecordBatch{};
+        free_batches.try_pop(pending);
+        full_batches.push(std::move(message));
     }
 
     void stop_writer() {
@@ -549,14 +566,23 @@ void RunWriter::submit(RecordBatch&& batch) {
         w.recycle(std::move(batch));
         return;
     }
-    Message message;
-    message.batch = std::move(batch);
-    w.full_batches.push(std::move(message));
+    if (w.pending.tickets.empty() && w.pending.events.empty()) {
+        std::swap(w.pending, batch);
+    } else {
+        w.pending.tickets.insert(
+            w.pending.tickets.end(), batch.tickets.begin(), batch.tickets.end());
+        w.pending.events.insert(w.pending.events.end(), batch.events.begin(), batch.events.end());
+    }
+    w.recycle(std::move(batch));
+    if (w.pending.tickets.size() + w.pending.events.size() >= coalesce_records) {
+        w.flush_pending();
+    }
 }
 
 model::Summary RunWriter::finish(const std::vector<SeriesRow>& series, const RunInfo& info) {
     Impl& w = *impl_;
     TIERSIM_CHECK(!w.finished, "finish() called twice");
+    w.flush_pending();
     w.stop_writer();
     w.rethrow_if_failed();
     model::Summary summary = w.accumulator.finish();

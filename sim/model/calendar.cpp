@@ -93,6 +93,14 @@ Calendar::Tick Calendar::working_day_deadline(Tick created, double working_days)
         std::any_of(working_days_.begin(), working_days_.end(), [](bool b) { return b; });
     if (!any_working_day)
         return engine::never;
+    // Whole weeks first (each holds the same working days), keeping at least one day to count:
+    // the same day as counting one by one, in O(1) for long limits.
+    const long per_week = std::count(working_days_.begin(), working_days_.end(), true);
+    if (remaining > per_week) {
+        const long weeks = (remaining - 1) / per_week;
+        day_start += weeks * ticks_per_week;
+        remaining -= weeks * per_week;
+    }
     while (remaining > 0) {
         day_start += ticks_per_day;
         if (is_working_day(day_start))

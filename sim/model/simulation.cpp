@@ -1204,8 +1204,11 @@ struct Simulation::Impl {
         const TicketTypeSpec& type = type_of(t);
         const Levers& lv = lever(t.unit);
         RandomStream rng(spec.seed, t.id, t.draws);
-        const double p_solved = type.solve_probability *
-                                std::pow(lv.return_solve_factor, static_cast<double>(t.returns));
+        // pow(x, 0) is exactly 1: skip the call for the common ticket without returns.
+        const double p_solved =
+            type.solve_probability *
+            (t.returns == 0 ? 1.0
+                            : std::pow(lv.return_solve_factor, static_cast<double>(t.returns)));
         const bool solved = rng.bernoulli(p_solved);
         if (!solved && type.route == Route::dispatch && !type.departments.empty() &&
             t.rehandles < lv.max_rehandles && lv.rehandle > 0.0 && rng.bernoulli(lv.rehandle)) {
@@ -1223,18 +1226,21 @@ struct Simulation::Impl {
             return;
         }
         int satisfied = -1;
+        const Tick deadline = deadline_of(t);
         if (t.channel != Channel::grid) {
             // Working days are those of the authority tier's calendar.
             double p =
                 solved ? spec.citizens.satisfied_if_solved : spec.citizens.satisfied_if_unsolved;
-            if (now > deadline_of(t))
+            if (now > deadline)
                 p *= spec.citizens.late_factor;
-            p *= std::pow(spec.citizens.visit_factor, std::max(0, t.visits - 1));
-            p *= std::pow(spec.citizens.return_factor, static_cast<double>(t.returns));
+            if (t.visits > 1)
+                p *= std::pow(spec.citizens.visit_factor, t.visits - 1);
+            if (t.returns != 0)
+                p *= std::pow(spec.citizens.return_factor, static_cast<double>(t.returns));
             satisfied = rng.bernoulli(p) ? 1 : 0;
         }
         t.draws = rng.draws();
-        finish_record(lp, slot, now, solved, satisfied);
+        finish_record(lp, slot, now, solved, satisfied, deadline);
     }
 
     [[nodiscard]] Tick deadline_of(const Ticket& t) const {
@@ -1245,6 +1251,11 @@ struct Simulation::Impl {
     }
 
     void finish_record(LpState& lp, std::uint32_t slot, Tick now, bool solved, int satisfied) {
+        finish_record(lp, slot, now, solved, satisfied, deadline_of(lp.tickets[slot]));
+    }
+
+    void finish_record(
+        LpState& lp, std::uint32_t slot, Tick now, bool solved, int satisfied, Tick deadline) {
         Ticket& t = lp.tickets[slot];
         const std::size_t tier = tier_at(t.unit);
         bump(lp, c_closed, now, tier);
@@ -1256,7 +1267,7 @@ struct Simulation::Impl {
         r.outcome = Outcome::resolved;
         r.solved = solved ? 1 : 0;
         r.satisfied = static_cast<std::int8_t>(satisfied);
-        r.resolved_in_time = now <= deadline_of(t) ? 1 : 0;
+        r.resolved_in_time = now <= deadline ? 1 : 0;
         lp.closed.push_back(r);
         lp.release(slot);
     }

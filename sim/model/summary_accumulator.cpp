@@ -44,9 +44,15 @@ void SummaryAccumulator::Group::add(const TicketRecord& record, const TypeInfo& 
     ++created;
     abandoned += record.outcome == Outcome::abandoned ? 1 : 0;
     repeat_calls += record.parent >= 0 ? 1 : 0;
-    coord_cost_h += record.coord_cost_h;
+    // Most tickets cost no coordination: skip the long double adds of zeros (x + 0 == x
+    // bit for bit, as no sum is ever -0), the costliest part of a ticket here.
+    if (record.coord_cost_h != 0.0) {
+        coord_cost_h += record.coord_cost_h;
+    }
     for (std::size_t k = 0; k < coord_by_kind_h.size(); ++k) {
-        coord_by_kind_h[k] += record.coord_by_kind_h[k];
+        if (record.coord_by_kind_h[k] != 0.0) {
+            coord_by_kind_h[k] += record.coord_by_kind_h[k];
+        }
     }
     if (record.outcome != Outcome::resolved) {
         return;

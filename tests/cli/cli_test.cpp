@@ -237,3 +237,34 @@ TEST_CASE("every shipped scenario runs and conserves tickets", "[cli]") {
         require_conservation(nlohmann::json::parse(r.out));
     }
 }
+
+TEST_CASE("bench phold prints its committed events, the same for 1 and 2 threads", "[cli]") {
+    const std::vector<std::string> args = {
+        "bench", "phold", "--lps", "32", "--events-per-lp", "4", "--end", "20", "--json"};
+    std::vector<std::string> one = args;
+    one.insert(one.end(), {"--threads", "1"});
+    std::vector<std::string> two = args;
+    two.insert(two.end(), {"--threads", "2"});
+    const auto a = run_tiersim(one);
+    const auto b = run_tiersim(two);
+    REQUIRE(a.exit_code == 0);
+    REQUIRE(b.exit_code == 0);
+    const auto ja = nlohmann::json::parse(a.out);
+    const auto jb = nlohmann::json::parse(b.out);
+    CHECK(ja["benchmark"] == "phold");
+    CHECK(ja["committed"].get<std::int64_t>() > 1000);
+    CHECK(ja["committed"] == jb["committed"]);
+    CHECK(ja["checksum"] == jb["checksum"]);
+    CHECK(jb["threads"] == 2);
+
+    const auto text = run_tiersim({"bench", "phold", "--lps", "8", "--end", "5"});
+    REQUIRE(text.exit_code == 0);
+    CHECK_THAT(text.out, Catch::Contains("committed events"));
+}
+
+TEST_CASE("bench needs a benchmark and valid options", "[cli]") {
+    CHECK(run_tiersim({"bench"}).exit_code == 2);
+    CHECK(run_tiersim({"bench", "phold", "--lps", "0"}).exit_code == 2);
+    CHECK(run_tiersim({"bench", "phold", "--remote", "1.5"}).exit_code == 2);
+    CHECK(run_tiersim({"bench", "phold", "--lookahead", "0"}).exit_code == 2);
+}

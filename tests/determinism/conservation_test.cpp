@@ -49,8 +49,11 @@ TEST_CASE("every embedded scenario conserves tickets and coordination cost", "[d
     for (const auto& name : names) {
         INFO("scenario " << name);
         const auto out = dir.path() / "run.h5";
-        // Short runs: the largest (default) for a day, the rest for two weeks.
-        const std::string days = name == "default" ? "1" : "14";
+        // Short runs: the largest (default, the province benchmark) for a day, the whole
+        // country for a quarter of a day, the rest for two weeks.
+        const std::string days = name == "bench/national"                        ? "0.25"
+                                 : name == "default" || name == "bench/province" ? "1"
+                                                                                 : "14";
         const auto r = run_tiersim({"run",
                                     name,
                                     "--days",

@@ -94,6 +94,21 @@ TEST_CASE("every dataset is bit-identical for 1, 2, 3 and 4 threads: Jiangsu and
                                       "ticket_types.sectoral_complaint.escalate.district=0.5"});
 }
 
+TEST_CASE("every dataset is bit-identical for 1, 2, 3 and 4 threads: the benchmark workloads",
+          "[determinism]") {
+    // The fixed workloads of issue 5, briefly: the tandem's chain across two LPs, Jiangsu's 14
+    // LPs on the real codes, and the whole country's 373 LPs with 跨省通办 on every link.
+    require_identical_across_threads({"bench/tandem", "--days", "200", "--trace", "events"});
+    require_identical_across_threads({"bench/province",
+                                      "--days",
+                                      "1",
+                                      "--set",
+                                      "simulation.warmup_days=0",
+                                      "--trace",
+                                      "events"});
+    require_identical_across_threads({"bench/national", "--days", "0.1", "--trace", "events"});
+}
+
 TEST_CASE("every dataset is bit-identical for 1, 2, 3 and 4 threads: every named scenario",
           "[determinism]") {
     for (const char* name : {"s0-fragmented",

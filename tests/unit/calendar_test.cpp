@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 namespace {
 
 using tiersim::engine::from_hours;
@@ -86,4 +88,38 @@ TEST_CASE("working-day limits count from the next day, skipping closed days", "[
     REQUIRE(cal.working_day_deadline(at(4, 9.0), 0.5) == at(7, 12.0));
     // Every day counts on an always-open calendar.
     REQUIRE(Calendar().working_day_deadline(at(5, 1.0), 2.0) == at(8, 0.0));
+}
+
+TEST_CASE("working-day deadlines skip whole weeks exactly as counting day by day",
+          "[unit][calendar]") {
+    // The reference: count the working days one at a time (the definition).
+    const auto by_days = [](const Calendar& cal, Tick created, double wd) {
+        const double whole = std::floor(wd);
+        long remaining = static_cast<long>(whole);
+        Tick day = (created / ticks_per_day) * ticks_per_day;
+        while (remaining > 0) {
+            day += ticks_per_day;
+            if (cal.is_working_day(day))
+                --remaining;
+        }
+        Tick deadline = day + ticks_per_day;
+        if (wd - whole > 0.0) {
+            while (!cal.is_working_day(deadline))
+                deadline += ticks_per_day;
+            deadline += static_cast<Tick>(std::llround((wd - whole) * ticks_per_day));
+        }
+        return deadline;
+    };
+    CalendarSpec three;  // Tuesday, Thursday, Saturday
+    three.weekdays = {false, true, false, true, false, true, false};
+    three.hours = {{8.0, 12.0}};
+    for (const Calendar& cal : {office(), Calendar(three), Calendar{}}) {
+        for (int day = 0; day < 14; ++day) {
+            for (double wd : {0.5, 1.0, 2.5, 3.0, 5.0, 6.0, 7.0, 13.0, 20.0, 20.25, 61.0}) {
+                const Tick created = at(day, 10.5);
+                INFO("day " << day << ", " << wd << " working days");
+                CHECK(cal.working_day_deadline(created, wd) == by_days(cal, created, wd));
+            }
+        }
+    }
 }

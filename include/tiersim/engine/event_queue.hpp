@@ -42,6 +42,14 @@ public:
 
     void reserve(std::size_t n) { heap_.reserve(n); }
 
+    /// Hints the cache to load the earliest events (and their children in the heap).
+    void prefetch() const {
+        if (!heap_.empty()) {
+            __builtin_prefetch(heap_.data());
+            __builtin_prefetch(heap_.data() + 2);
+        }
+    }
+
     void push(const Event& e) {
         heap_.push_back(e);
         sift_up(heap_.size() - 1);
@@ -56,6 +64,13 @@ public:
             sift_down(0);
         }
         return result;
+    }
+
+    /// Pops the earliest event and pushes `e` in one sift (the hold model's step: an event that
+    /// schedules one successor). The queue must not be empty.
+    void replace_top(const Event& e) {
+        heap_.front() = e;
+        sift_down(0);
     }
 
     void clear() { heap_.clear(); }
