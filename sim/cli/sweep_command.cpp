@@ -498,7 +498,9 @@ int command_sweep(const SweepOptions& options,
     const fs::path identity_file = parts / "sweep.json";
     const auto me = identity(options, base, plan);
 
-    // Rank 0 prepares OUT.parts; every rank learns whether it may go on.
+    // Rank 0 prepares OUT.parts; every rank learns whether it may go on (an error prefixed
+    // with io_failure is an I/O failure, exit 3; any other a usage error, exit 2).
+    const std::string io_failure = "io:";
     std::string start_error;
     if (ranks.rank == 0) {
         std::error_code ec;
@@ -535,7 +537,7 @@ int command_sweep(const SweepOptions& options,
                 fs::create_directories(parts);
                 write_text_atomically(identity_file, me.dump(2) + "\n");
             } catch (const std::exception& e) {
-                start_error = std::string("cannot create ") + parts.string() + ": " + e.what();
+                start_error = io_failure + "cannot create " + parts.string() + ": " + e.what();
             }
         }
     }
@@ -545,6 +547,11 @@ int command_sweep(const SweepOptions& options,
             std::cerr << "tiersim: " << out.string()
                       << " is this sweep, complete: nothing to resume\n";
         return exit_ok;
+    }
+    if (start_error.rfind(io_failure, 0) == 0) {
+        if (ranks.rank == 0)
+            throw IoError(start_error.substr(io_failure.size()));
+        return exit_runtime;
     }
     if (!start_error.empty()) {
         if (ranks.rank == 0)

@@ -246,4 +246,16 @@ TEST_CASE("bad sweeps fail with exit 2 before writing anything", "[cli][sweep]")
     REQUIRE_THAT(nothing.err, Catch::Contains("nothing to resume"));
     REQUIRE(!fs::exists(out));
     REQUIRE(!fs::exists(dir.path() / "bad.h5.parts"));
+
+    // An output folder that cannot be made is an I/O failure: exit 3.
+    const auto plain = dir.write("plain", "not a folder");
+    const auto unwritable = run_tiersim({"sweep",
+                                         "s0-fragmented",
+                                         "--vary",
+                                         "technology.data_sharing=0.5",
+                                         "-q",
+                                         "-o",
+                                         (plain / "x.h5").string()});
+    REQUIRE(unwritable.exit_code == 3);
+    REQUIRE_THAT(unwritable.err, Catch::Contains("cannot create"));
 }
