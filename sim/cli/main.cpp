@@ -21,6 +21,7 @@
 #include "bench_command.hpp"
 #include "check_report.hpp"
 #include "progress.hpp"
+#include "run_options.hpp"
 #include "sweep_command.hpp"
 #include "utc_time.hpp"
 
@@ -69,43 +70,16 @@ struct RunOptions {
     bool quiet = false;
 };
 
-/// --days and --seed are overrides like any --set, so provenance records them.
-std::vector<std::string> all_overrides(const CommonOptions& common, const RunOptions& run) {
-    std::vector<std::string> overrides = common.overrides;
-    if (run.days)
-        overrides.push_back("simulation.days=" + std::to_string(*run.days));
-    if (run.seed)
-        overrides.push_back("simulation.seed=" + std::to_string(*run.seed));
-    return overrides;
-}
-
-io::TraceLevel parse_trace(const std::string& trace) {
-    if (trace == "none")
-        return io::TraceLevel::none;
-    if (trace == "events")
-        return io::TraceLevel::events;
-    return io::TraceLevel::tickets;
-}
-
-std::string default_output(const model::ScenarioSpec& spec) {
-    std::string name = spec.name;
-    for (char& c : name) {
-        if (c == '/')
-            c = '-';
-    }
-    return name + ".h5";
-}
-
 /// Set once the ranks of an MPI job wait on each other: a failure of one rank must then end all.
 bool ranks_coupled = false;
 
 int command_run(const CommonOptions& common,
                 const RunOptions& options,
                 const engine::MpiWorld& world) {
-    const model::ScenarioSpec spec =
-        io::load_scenario(common.scenario, all_overrides(common, options));
+    const model::ScenarioSpec spec = io::load_scenario(
+        common.scenario, cli::with_days_and_seed(common.overrides, options.days, options.seed));
     const model::Organisation org = model::Organisation::build(spec);
-    const io::TraceLevel trace = parse_trace(options.trace);
+    const io::TraceLevel trace = cli::parse_trace(options.trace);
     model::Simulation simulation(spec, org, trace == io::TraceLevel::events, &world);
 
     const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
@@ -113,7 +87,8 @@ int command_run(const CommonOptions& common,
                               static_cast<std::size_t>(threads));
 
     // Rank 0 alone opens the output; if it cannot, every rank stops with the I/O error's code.
-    const std::string output = options.output.empty() ? default_output(spec) : options.output;
+    const std::string output =
+        options.output.empty() ? cli::file_stem(spec.name) + ".h5" : options.output;
     std::optional<io::RunWriter> writer;
     bool open_failed = false;
     if (world.is_root()) {

@@ -8,6 +8,24 @@
 
 namespace tiersim::cli {
 
+namespace {
+
+/// A 30-character bar, '#' for the fraction done and '.' for the rest.
+std::string bar_of(double fraction) {
+    constexpr int width = 30;
+    const int filled = static_cast<int>(fraction * width);
+    std::string bar(static_cast<std::size_t>(filled), '#');
+    bar.append(static_cast<std::size_t>(width - filled), '.');
+    return bar;
+}
+
+/// Seconds left at the pace so far.
+double eta_of(double elapsed, double fraction) {
+    return fraction > 0 ? elapsed * (1.0 - fraction) / fraction : 0.0;
+}
+
+}  // namespace
+
 Progress::Progress(double total_h, bool quiet)
     : total_h_(total_h > 0 ? total_h : 1.0),
       quiet_(quiet),
@@ -21,15 +39,12 @@ void Progress::update(double t_h, std::int64_t closed) {
     const double fraction = std::clamp(t_h / total_h_, 0.0, 1.0);
     const auto now = Clock::now();
     const double elapsed = std::chrono::duration<double>(now - started_).count();
-    const double eta = fraction > 0 ? elapsed * (1.0 - fraction) / fraction : 0.0;
+    const double eta = eta_of(elapsed, fraction);
     if (terminal_) {
         if (now - last_draw_ < std::chrono::milliseconds(100) && fraction < 1.0)
             return;
         last_draw_ = now;
-        constexpr int width = 30;
-        const int filled = static_cast<int>(fraction * width);
-        std::string bar(static_cast<std::size_t>(filled), '#');
-        bar.append(static_cast<std::size_t>(width - filled), '.');
+        const std::string bar = bar_of(fraction);
         std::fprintf(
             stderr,
             "\r[%s] %5.1f%%  day %6.2f/%.0f  %lld tickets closed  %5.1fs elapsed, ETA %5.1fs ",
@@ -102,15 +117,12 @@ void SweepProgress::draw_locked(bool force) {
         std::clamp(total_reached_h_ / (hours_per_run_ * static_cast<double>(runs_)), 0.0, 1.0);
     const auto now = Clock::now();
     const double elapsed = std::chrono::duration<double>(now - started_).count();
-    const double eta = fraction > 0 ? elapsed * (1.0 - fraction) / fraction : 0.0;
+    const double eta = eta_of(elapsed, fraction);
     if (terminal_) {
         if (!force && now - last_draw_ < std::chrono::milliseconds(100))
             return;
         last_draw_ = now;
-        constexpr int width = 30;
-        const int filled = static_cast<int>(fraction * width);
-        std::string bar(static_cast<std::size_t>(filled), '#');
-        bar.append(static_cast<std::size_t>(width - filled), '.');
+        const std::string bar = bar_of(fraction);
         std::fprintf(
             stderr,
             "\r[%s] %5.1f%%  runs %lld/%lld done, %lld failed  %5.1fs elapsed, ETA %5.1fs ",

@@ -23,6 +23,7 @@
 #include "tiersim/version.hpp"
 
 #include "progress.hpp"
+#include "run_options.hpp"
 #include "utc_time.hpp"
 
 #include <nlohmann/json.hpp>
@@ -85,14 +86,6 @@ void write_text_atomically(const fs::path& path, const std::string& text) {
             throw IoError("cannot write " + partial.string());
     }
     fs::rename(partial, path);
-}
-
-io::TraceLevel trace_level(const std::string& trace) {
-    if (trace == "none")
-        return io::TraceLevel::none;
-    if (trace == "events")
-        return io::TraceLevel::events;
-    return io::TraceLevel::tickets;
 }
 
 /// What a sweep is, as --resume compares it: everything that changes a dataset.
@@ -196,7 +189,7 @@ std::string run_one(const SweepOptions& options,
         overrides.push_back("simulation.seed=" + std::to_string(seed));
         const model::ScenarioSpec spec = io::load_scenario(options.scenario, overrides);
         const model::Organisation org = model::Organisation::build(spec);
-        const io::TraceLevel trace = trace_level(options.trace);
+        const io::TraceLevel trace = parse_trace(options.trace);
         model::Simulation simulation(spec, org, trace == io::TraceLevel::events);
         io::RunWriter writer(out, trace, spec, org);
 
@@ -467,11 +460,8 @@ int command_sweep(const SweepOptions& options,
     for (const auto& v : options.vary)
         axes.push_back(io::parse_vary(v));
 
-    std::vector<std::string> base_overrides = options.overrides;
-    if (options.days)
-        base_overrides.push_back("simulation.days=" + std::to_string(*options.days));
-    if (options.seed)
-        base_overrides.push_back("simulation.seed=" + std::to_string(*options.seed));
+    const std::vector<std::string> base_overrides =
+        with_days_and_seed(options.overrides, options.days, options.seed);
     const model::ScenarioSpec base = io::load_scenario(options.scenario, base_overrides);
     const io::SweepPlan plan(
         std::move(axes), options.replications, base.seed, options.common_random_numbers);
@@ -486,13 +476,8 @@ int command_sweep(const SweepOptions& options,
     if (!any_runnable && !first_diagnostics.empty())
         throw ScenarioError(first_diagnostics);
 
-    std::string name = base.name;
-    for (char& c : name) {
-        if (c == '/')
-            c = '-';
-    }
-    const fs::path out =
-        options.output.empty() ? fs::path(name + "-sweep.h5") : fs::path(options.output);
+    const fs::path out = options.output.empty() ? fs::path(file_stem(base.name) + "-sweep.h5")
+                                                : fs::path(options.output);
     fs::path parts = out;
     parts += ".parts";
     const fs::path identity_file = parts / "sweep.json";

@@ -41,6 +41,14 @@ std::vector<const SweepRun*> complete_runs(const SweepPlan& plan,
     return out;
 }
 
+/// The first run that completed (its summary holds at least the overall table), or null.
+const SweepRun* first_complete(const std::vector<SweepRun>& runs) {
+    const auto it = std::find_if(runs.begin(), runs.end(), [](const SweepRun& r) {
+        return r.status == RunStatus::complete;
+    });
+    return it == runs.end() ? nullptr : &*it;
+}
+
 /// The value of (table, row, field) in one run's summary; NaN where the run lacks it.
 double lookup(const std::vector<SummaryTable>& summary,
               std::size_t table_index,
@@ -154,13 +162,7 @@ void write_replications(Hdf5File& file, const SweepPlan& plan, const std::vector
     file.write_column("/replications/events", events);
 
     // One column per overall metric, named as in a run's /summary attributes.
-    const SweepRun* first = nullptr;
-    for (const auto& r : runs) {
-        if (r.status == RunStatus::complete && !r.summary.empty()) {
-            first = &r;
-            break;
-        }
-    }
+    const SweepRun* first = first_complete(runs);
     if (first == nullptr)
         return;
     const SummaryTable& like = first->summary.front();
@@ -241,13 +243,7 @@ void write_metrics(Hdf5File& file, const MetricsColumns& m) {
 }
 
 void copy_traces(Hdf5File& file, const std::vector<SweepRun>& runs, bool trace) {
-    const SweepRun* first = nullptr;
-    for (const auto& r : runs) {
-        if (r.status == RunStatus::complete) {
-            first = &r;
-            break;
-        }
-    }
+    const SweepRun* first = first_complete(runs);
     if (first == nullptr)
         return;
     const auto first_groups = list_groups(first->run_file, "/");
