@@ -3,6 +3,7 @@
 // deadlines, routing queries (ancestors, path latencies, province indices, station indices) on
 // the default scenario's 1,702 streets of Jiangsu and Shanghai, and the station plan.
 #include "tiersim/engine/random_stream.hpp"
+#include "tiersim/io/division_reader.hpp"
 #include "tiersim/io/scenario_loader.hpp"
 #include "tiersim/model/calendar.hpp"
 #include "tiersim/model/organisation.hpp"
@@ -25,7 +26,7 @@ using tiersim::model::UnitId;
 /// The default scenario, loaded and built once for every benchmark of this file.
 struct World {
     ScenarioSpec spec = tiersim::io::load_scenario("default");
-    Organisation org = Organisation::build(spec);
+    Organisation org = tiersim::io::build_organisation(spec);
     std::vector<UnitId> streets = org.units_at(Tier::street);
 };
 

@@ -10,11 +10,10 @@
 // the run) ends the whole job through MPI_Abort with its exit code.
 #include "tiersim/engine/mpi_world.hpp"
 #include "tiersim/io/embedded_scenarios.hpp"
+#include "tiersim/io/run_pipeline.hpp"
 #include "tiersim/io/run_writer.hpp"
-#include "tiersim/io/scenario_loader.hpp"
 #include "tiersim/io/summary_report.hpp"
-#include "tiersim/model/organisation.hpp"
-#include "tiersim/model/simulation.hpp"
+#include "tiersim/model/compiled_model.hpp"
 #include "tiersim/model/traffic.hpp"
 #include "tiersim/version.hpp"
 
@@ -23,7 +22,6 @@
 #include "progress.hpp"
 #include "run_options.hpp"
 #include "sweep_command.hpp"
-#include "utc_time.hpp"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -31,7 +29,6 @@
 #include <tbb/info.h>
 
 #include <atomic>
-#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -67,6 +64,7 @@ struct RunOptions {
     std::optional<std::uint64_t> seed;
     int threads = 0;
     std::string trace = "tickets";
+    std::string scheduler = "windows";
     bool quiet = false;
 };
 
@@ -76,11 +74,17 @@ bool ranks_coupled = false;
 int command_run(const CommonOptions& common,
                 const RunOptions& options,
                 const engine::MpiWorld& world) {
-    const model::ScenarioSpec spec = io::load_scenario(
+    const model::CompiledModel model = io::compile_scenario(
         common.scenario, cli::with_days_and_seed(common.overrides, options.days, options.seed));
-    const model::Organisation org = model::Organisation::build(spec);
+    const model::ScenarioSpec& spec = model.spec();
     const io::TraceLevel trace = cli::parse_trace(options.trace);
-    model::Simulation simulation(spec, org, trace == io::TraceLevel::events, &world);
+    const auto scheduler = cli::parse_scheduler(options.scheduler);
+    if (scheduler == engine::SchedulerKind::sequential && world.size() > 1) {
+        if (world.is_root())
+            std::cerr << "tiersim: error: --scheduler sequential runs in one process, not under "
+                         "mpirun\n";
+        return exit_usage;
+    }
 
     const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
     tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
@@ -93,7 +97,7 @@ int command_run(const CommonOptions& common,
     bool open_failed = false;
     if (world.is_root()) {
         try {
-            writer.emplace(output, trace, spec, org);
+            writer.emplace(output, trace, spec, model.org());
         } catch (const IoError& e) {
             std::cerr << "tiersim: error: " << e.what() << '\n';
             open_failed = true;
@@ -107,65 +111,43 @@ int command_run(const CommonOptions& common,
     std::signal(SIGTERM, on_signal);
 
     cli::Progress progress(spec.days * 24.0, options.quiet || !world.is_root());
-    std::int64_t closed = 0;
-    model::RunHooks hooks;
-    hooks.stop = &stop_requested;
-    if (writer) {
-        hooks.on_records = [&](std::vector<model::TicketRecord>& tickets,
-                               std::vector<model::EventRecord>& events) {
-            closed += static_cast<std::int64_t>(tickets.size());
-            io::RecordBatch batch = writer->acquire_batch();
-            batch.tickets.swap(tickets);
-            batch.events.swap(events);
-            writer->submit(std::move(batch));
-        };
-        hooks.on_progress = [&](double t_h) {
-            progress.update(t_h, closed);
-        };
-    }
-
-    const auto started = std::chrono::steady_clock::now();
-    const model::RunOutcome outcome = simulation.run(hooks);
-    const double wall =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    io::RunRequest request;
+    request.trace_events = trace == io::TraceLevel::events;
+    request.scheduler = scheduler;
+    request.threads = threads;
+    request.world = &world;
+    request.stop = &stop_requested;
+    request.on_progress = [&progress](double t_h, std::int64_t closed) {
+        progress.update(t_h, closed);
+    };
+    const io::RunResult result = io::simulate_into(model, writer ? &*writer : nullptr, request);
     ranks_coupled = false;  // the ranks are done with each other
+    const bool interrupted = result.outcome.interrupted;
     if (!world.is_root())
-        return outcome.interrupted ? exit_interrupted : exit_ok;
-    progress.finish(outcome.interrupted);
-
-    io::RunInfo info;
-    info.tiersim_version = tiersim::version;
-    info.seed = spec.seed;
-    info.days = spec.days;
-    info.end_h = outcome.end_h;
-    info.threads = threads;
-    info.ranks = world.size();
-    info.created_utc = cli::utc_now();
-    info.wall_seconds = wall;
-    info.events = outcome.events;
-    info.interrupted = outcome.interrupted;
-    const model::Summary summary = writer->finish(outcome.series, info);
+        return interrupted ? exit_interrupted : exit_ok;
+    progress.finish(interrupted);
 
     if (common.json) {
-        std::cout << io::summary_json(summary, info, spec.name, output) << '\n';
+        std::cout << io::summary_json(*result.summary, result.info, spec.name, output) << '\n';
     } else {
-        std::cout << io::summary_text(summary, info, spec.name) << "output: " << output << '\n';
+        std::cout << io::summary_text(*result.summary, result.info, spec.name)
+                  << "output: " << output << '\n';
     }
-    return outcome.interrupted ? exit_interrupted : exit_ok;
+    return interrupted ? exit_interrupted : exit_ok;
 }
 
 int command_check(const CommonOptions& common, const engine::MpiWorld& world) {
-    const model::ScenarioSpec spec = io::load_scenario(common.scenario, common.overrides);
-    const model::Organisation org = model::Organisation::build(spec);
-    const model::Simulation engine_check(spec, org, false);  // validates the lookahead
-    const model::TrafficReport report = model::analyse_traffic(spec, org);
+    // Compiling validates everything a run needs, the lookahead included.
+    const model::CompiledModel model = io::compile_scenario(common.scenario, common.overrides);
+    const model::TrafficReport report = model::analyse_traffic(model);
     if (!world.is_root())
         return exit_ok;
     if (common.json) {
         std::cout << cli::check_json(report) << '\n';
     } else {
-        std::cout << "scenario " << spec.name << ": " << org.size() << " units, " << org.lp_count()
-                  << " logical processes, lookahead " << engine_check.lookahead_h() << " h\n"
+        std::cout << "scenario " << model.spec().name << ": " << model.org().size() << " units, "
+                  << model.org().lp_count() << " logical processes, lookahead "
+                  << model.lookahead_h() << " h\n"
                   << cli::check_text(report);
     }
     return exit_ok;
@@ -233,6 +215,12 @@ int run_main(int argc, char** argv, const engine::MpiWorld& world) {
         ->check(CLI::Range(1, 4096));
     run_cmd->add_option("--trace", run.trace, "what to write per ticket: none, tickets, events")
         ->check(CLI::IsMember({"none", "tickets", "events"}));
+    run_cmd
+        ->add_option("--scheduler",
+                     run.scheduler,
+                     "windows (parallel, the default) or sequential (the one-queue reference "
+                     "scheduler: the same output, one thread)")
+        ->check(CLI::IsMember({"windows", "sequential"}));
     run_cmd->add_flag("-q,--quiet", run.quiet, "no progress on stderr");
 
     cli::SweepOptions sweep;

@@ -13,6 +13,11 @@ io::TraceLevel parse_trace(const std::string& trace) {
     return io::TraceLevel::tickets;
 }
 
+engine::SchedulerKind parse_scheduler(const std::string& scheduler) {
+    return scheduler == "sequential" ? engine::SchedulerKind::sequential
+                                     : engine::SchedulerKind::windows;
+}
+
 std::vector<std::string> with_days_and_seed(std::vector<std::string> overrides,
                                             std::optional<double> days,
                                             std::optional<std::uint64_t> seed) {

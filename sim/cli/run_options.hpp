@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "tiersim/engine/model_concept.hpp"
 #include "tiersim/io/run_writer.hpp"
 
 #include <cstdint>
@@ -13,6 +14,9 @@ namespace tiersim::cli {
 
 /// `--trace none|tickets|events` (CLI11 has already checked the word).
 io::TraceLevel parse_trace(const std::string& trace);
+
+/// `--scheduler windows|sequential` (CLI11 has already checked the word).
+engine::SchedulerKind parse_scheduler(const std::string& scheduler);
 
 /// The --set overrides followed by --days and --seed, which are overrides like any --set, so
 /// that provenance records them.

@@ -12,11 +12,12 @@
 
 #include "tiersim/error.hpp"
 #include "tiersim/io/hdf5_file.hpp"
+#include "tiersim/io/run_pipeline.hpp"
 #include "tiersim/io/run_writer.hpp"
 #include "tiersim/io/scenario_loader.hpp"
 #include "tiersim/io/sweep_file.hpp"
 #include "tiersim/io/sweep_plan.hpp"
-#include "tiersim/model/organisation.hpp"
+#include "tiersim/io/utc_time.hpp"
 #include "tiersim/model/replication_stats.hpp"
 #include "tiersim/model/simulation.hpp"
 #include "tiersim/model/traffic.hpp"
@@ -24,7 +25,6 @@
 
 #include "progress.hpp"
 #include "run_options.hpp"
-#include "utc_time.hpp"
 
 #include <nlohmann/json.hpp>
 #include <tbb/blocked_range.h>
@@ -154,10 +154,10 @@ std::vector<PointSetup> set_up_points(const SweepOptions& options,
         for (auto& o : plan.overrides(p))
             setup.overrides.push_back(std::move(o));
         try {
-            const model::ScenarioSpec spec = io::load_scenario(options.scenario, setup.overrides);
+            const model::CompiledModel model =
+                io::compile_scenario(options.scenario, setup.overrides);
             if (!options.allow_unstable) {
-                const model::Organisation org = model::Organisation::build(spec);
-                const model::TrafficReport report = model::analyse_traffic(spec, org);
+                const model::TrafficReport report = model::analyse_traffic(model);
                 if (!report.unstable.empty())
                     setup.error = unstable_message(report);
             }
@@ -187,39 +187,18 @@ std::string run_one(const SweepOptions& options,
     try {
         std::vector<std::string> overrides = point.overrides;
         overrides.push_back("simulation.seed=" + std::to_string(seed));
-        const model::ScenarioSpec spec = io::load_scenario(options.scenario, overrides);
-        const model::Organisation org = model::Organisation::build(spec);
+        const model::CompiledModel model = io::compile_scenario(options.scenario, overrides);
         const io::TraceLevel trace = parse_trace(options.trace);
-        model::Simulation simulation(spec, org, trace == io::TraceLevel::events);
-        io::RunWriter writer(out, trace, spec, org);
-
-        model::RunHooks hooks;
-        hooks.stop = &stop_requested;
-        hooks.on_records = [&](std::vector<model::TicketRecord>& tickets,
-                               std::vector<model::EventRecord>& events) {
-            io::RecordBatch batch = writer.acquire_batch();
-            batch.tickets.swap(tickets);
-            batch.events.swap(events);
-            writer.submit(std::move(batch));
+        io::RunWriter writer(out, trace, model.spec(), model.org());
+        io::RunRequest request;
+        request.trace_events = trace == io::TraceLevel::events;
+        request.threads = threads;
+        request.stop = &stop_requested;
+        request.finish_when_interrupted = false;  // the writer's destructor removes its part
+        request.on_progress = [&on_progress](double t_h, std::int64_t /*closed*/) {
+            on_progress(t_h);
         };
-        hooks.on_progress = on_progress;
-        const auto started = std::chrono::steady_clock::now();
-        const model::RunOutcome outcome = simulation.run(hooks);
-        if (outcome.interrupted) {
-            interrupted = true;
-            return {};  // the writer's destructor removes its partial file
-        }
-        io::RunInfo info;
-        info.tiersim_version = tiersim::version;
-        info.seed = spec.seed;
-        info.days = spec.days;
-        info.end_h = outcome.end_h;
-        info.threads = threads;
-        info.created_utc = utc_now();
-        info.wall_seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        info.events = outcome.events;
-        writer.finish(outcome.series, info);
+        interrupted = io::simulate_into(model, &writer, request).outcome.interrupted;
         return {};
     } catch (const ScenarioError& e) {
         std::string message;
@@ -430,7 +409,7 @@ int assemble(const SweepOptions& options,
     info.scenario_name = base.name;
     info.scenario_toml = base.resolved_toml;
     info.trace = options.trace;
-    info.created_utc = utc_now();
+    info.created_utc = io::utc_now();
     info.days = base.days;
     info.threads = threads;
     info.ranks = rank_count;

@@ -8,22 +8,21 @@
 // the remote LP, lane 2 is the exponential delay. Nothing depends on the thread that processes
 // an event or on the order in which LPs run.
 //
-// Windows: every new event is at least `lookahead` after the one that made it, so in a window
-// [T, T + lookahead) an LP processes only events it held when the window began. LPs are grouped
-// in fixed blocks of block_lps (independent of the thread count); a block's remote events go to
-// an outbox per destination block, double-buffered by window parity, and the destination block
-// takes them into its LPs' queues at the start of the next window. One parallel_for per window.
+// It runs on the engine the governance model uses (window_scheduler.hpp): each LP's events in a
+// window [T, T + lookahead) are all events it held when the window began (every new event is at
+// least `lookahead` later), a local successor takes its parent's place at the top of the queue
+// in one sift, and remote ones travel as messages delivered after the window. The sequential
+// reference scheduler gives the same committed events and checksum.
 #include "tiersim/engine/phold.hpp"
 
 #include "tiersim/engine/event_queue.hpp"
+#include "tiersim/engine/lp_set.hpp"
+#include "tiersim/engine/partition.hpp"
 #include "tiersim/engine/random_stream.hpp"
-
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
-#include <tbb/partitioner.h>
+#include "tiersim/engine/sequential_scheduler.hpp"
+#include "tiersim/engine/window_scheduler.hpp"
 
 #include <algorithm>
-#include <array>
 #include <chrono>
 #include <cmath>
 #include <sstream>
@@ -51,34 +50,28 @@ Tick to_ticks(double units) {
     return static_cast<Tick>(std::llround(units * phold_ticks_per_unit));
 }
 
-struct Lp {
-    EventQueue queue;
+/// One LP's tally, on its own cache line (neighbouring LPs run on other threads).
+struct alignas(64) Tally {
     std::uint64_t hash = 0;
-    std::uint64_t committed = 0;
     std::uint64_t remote = 0;
 };
 
-struct Message {
-    Event event;
-    std::uint32_t lp = 0;
-};
-
+/// PHOLD as an engine::Model. A message is the new event itself, its `lp` the destination.
 class Phold {
 public:
+    using Message = Event;
+
     explicit Phold(const PholdConfig& c)
         : config_(c),
           n_(c.lps),
-          blocks_((c.lps + block_lps - 1) / block_lps),
           lookahead_(to_ticks(c.lookahead)),
           end_(to_ticks(c.end)),
           lps_(static_cast<std::size_t>(c.lps)),
-          block_next_(static_cast<std::size_t>(blocks_), never) {
-        for (auto& parity : outbox_)
-            parity.resize(static_cast<std::size_t>(blocks_ * blocks_));
+          tally_(static_cast<std::size_t>(c.lps)) {
         const auto e = static_cast<std::uint64_t>(c.events_per_lp);
         for (std::int64_t l = 0; l < n_; ++l) {
-            Lp& lp = lps_[static_cast<std::size_t>(l)];
-            lp.queue.reserve(static_cast<std::size_t>(c.events_per_lp) * 2);
+            const auto lp = static_cast<std::uint32_t>(l);
+            lps_.reserve(lp, static_cast<std::size_t>(c.events_per_lp) * 2);
             for (std::uint64_t k = 0; k < e; ++k) {
                 const std::uint64_t chain = static_cast<std::uint64_t>(l) * e + k;
                 RandomStream rng(config_.seed, chain, 0);
@@ -86,39 +79,94 @@ public:
                 rng.next_u64();
                 const Tick at = lookahead_ + delay_ticks(rng.uniform());
                 if (at < end_)
-                    lp.queue.push(Event{at, chain, 0, 0, 0, 0});
+                    lps_.schedule(lp, Event{at, chain, 0, 0, 0, 0});
             }
         }
     }
 
-    PholdResult run() {
+    // ---- engine::Model ------------------------------------------------------------------
+
+    LpSet<Event>& lps() { return lps_; }
+
+    void handle(std::uint32_t lp, const Event& e) {
+        Tally& tally = tally_[lp];
+        tally.hash = mix64(tally.hash ^ mix64(static_cast<std::uint64_t>(e.time) ^
+                                              mix64(e.entity + (std::uint64_t{e.seq} << 40))));
+        RandomStream rng(config_.seed, e.entity, (std::uint64_t{e.seq} + 1) * 4);
+        const double u_remote = rng.uniform();
+        const std::uint64_t u_lp = rng.next_u64();
+        const Tick at = e.time + lookahead_ + delay_ticks(rng.uniform());
+        std::int64_t to = lp;
+        if (u_remote < config_.remote) {
+            // floor(u × N) with u uniform on [0, 1) in 53 bits: exact in doubles.
+            to = static_cast<std::int64_t>(static_cast<double>(u_lp >> 11) * 0x1p-53 *
+                                           static_cast<double>(n_));
+        }
+        if (to != lp)
+            ++tally.remote;
+        if (at >= end_)
+            return;  // never committed: the chain ends here
+        Event child{at, e.entity, e.seq + 1, 0, 0, 0};
+        if (to == lp) {
+            lps_.schedule(lp, child);  // takes the parent's place at the top
+        } else {
+            child.lp = static_cast<std::uint32_t>(to);
+            lps_.send(lp, child);
+        }
+    }
+
+    void deliver(const Event& m) { lps_.schedule(m.lp, m); }
+
+    static std::size_t destination(const Event& m) { return m.lp; }
+
+    static Tick arrival(const Event& m) { return m.time; }
+
+    void end_window(Tick /*window_end*/) {}
+
+    [[nodiscard]] std::size_t buffered() const { return 0; }
+
+    void flush() {}
+
+    // ---- running ------------------------------------------------------------------------
+
+    PholdResult run(SchedulerKind scheduler, const MpiWorld* world) {
+        RunControl control;
+        control.lookahead = lookahead_;
+        control.end = end_;
+        control.lps_per_task = static_cast<std::size_t>(block_lps);
+        const int ranks = world == nullptr ? 1 : world->size();
+        const std::vector<double> weight(static_cast<std::size_t>(n_), 1.0);
+        const LpPartition partition =
+            partition_lps(weight, ranks, world == nullptr ? 0 : world->rank());
+        for (std::size_t l = 0; l < weight.size(); ++l) {
+            if (!partition.owns(l))
+                lps_.release(l);
+        }
         PholdResult result;
         const auto started = std::chrono::steady_clock::now();
-        Tick next = never;
-        for (const Lp& lp : lps_)
-            next = std::min(next, lp.queue.next_time());
-        unsigned parity = 0;
-        while (next < end_) {
-            const Tick window_end = std::min(end_, next + lookahead_);
-            tbb::parallel_for(
-                tbb::blocked_range<std::int64_t>(0, blocks_, 1),
-                [&](const tbb::blocked_range<std::int64_t>& r) {
-                    for (std::int64_t b = r.begin(); b != r.end(); ++b)
-                        run_block(b, window_end, parity);
-                },
-                tbb::simple_partitioner());
-            next = *std::min_element(block_next_.begin(), block_next_.end());
-            parity ^= 1U;
-            ++result.windows;
+        RunStats stats;
+        if (scheduler == SchedulerKind::sequential) {
+            TIERSIM_CHECK(ranks == 1, "the sequential scheduler runs in one process");
+            stats = SequentialScheduler<Phold>(*this, control).run();
+        } else {
+            stats = WindowScheduler<Phold>(*this, partition, world, control).run();
         }
         result.wall_seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        result.committed = stats.events;
+        result.windows = stats.windows;
+
+        // Every LP's tally, in LP order (rank order is LP order), on rank 0.
+        std::vector<std::uint64_t> own;
+        for (std::size_t l = partition.begin; l < partition.end; ++l) {
+            own.push_back(tally_[l].hash);
+            own.push_back(tally_[l].remote);
+        }
+        const std::vector<std::uint64_t> all = world == nullptr ? own : world->gatherv(own);
         std::uint64_t checksum = 0;
-        for (std::size_t l = 0; l < lps_.size(); ++l) {
-            const Lp& lp = lps_[l];
-            result.committed += lp.committed;
-            result.remote += lp.remote;
-            checksum = mix64(checksum ^ mix64(lp.hash + l));
+        for (std::size_t l = 0; l < all.size() / 2; ++l) {
+            result.remote += all[2 * l + 1];
+            checksum = mix64(checksum ^ mix64(all[2 * l] + l));
         }
         result.checksum = checksum;
         return result;
@@ -131,70 +179,15 @@ private:
         return static_cast<Tick>(x + 0.5);
     }
 
-    std::vector<Message>& box(unsigned parity, std::int64_t from, std::int64_t to) {
-        return outbox_[parity][static_cast<std::size_t>(from * blocks_ + to)];
-    }
-
-    void run_block(std::int64_t b, Tick window_end, unsigned parity) {
-        // Remote events sent to this block in the previous window.
-        for (std::int64_t from = 0; from < blocks_; ++from) {
-            auto& in = box(parity ^ 1U, from, b);
-            for (const Message& m : in)
-                lps_[m.lp].queue.push(m.event);
-            in.clear();
-        }
-        Tick next = never;
-        const std::int64_t first = b * block_lps;
-        const std::int64_t last = std::min(n_, first + block_lps);
-        for (std::int64_t l = first; l < last; ++l) {
-            Lp& lp = lps_[static_cast<std::size_t>(l)];
-            if (l + 1 < last)
-                lps_[static_cast<std::size_t>(l + 1)].queue.prefetch();  // hides its cache miss
-            while (!lp.queue.empty() && lp.queue.top().time < window_end) {
-                const Event e = lp.queue.top();
-                ++lp.committed;
-                lp.hash = mix64(lp.hash ^ mix64(static_cast<std::uint64_t>(e.time) ^
-                                                mix64(e.entity + (std::uint64_t{e.seq} << 40))));
-                RandomStream rng(config_.seed, e.entity, (std::uint64_t{e.seq} + 1) * 4);
-                const double u_remote = rng.uniform();
-                const std::uint64_t u_lp = rng.next_u64();
-                const Tick at = e.time + lookahead_ + delay_ticks(rng.uniform());
-                std::int64_t to = l;
-                if (u_remote < config_.remote) {
-                    // floor(u × N) with u uniform on [0, 1) in 53 bits: exact in doubles.
-                    to = static_cast<std::int64_t>(static_cast<double>(u_lp >> 11) * 0x1p-53 *
-                                                   static_cast<double>(n_));
-                }
-                if (to != l)
-                    ++lp.remote;
-                if (at >= end_) {
-                    lp.queue.pop();
-                    continue;  // never committed: the chain ends here
-                }
-                const Event child{at, e.entity, e.seq + 1, 0, 0, 0};
-                if (to == l) {
-                    lp.queue.replace_top(child);  // pop and push in one sift
-                } else {
-                    lp.queue.pop();
-                    box(parity, b, to / block_lps)
-                        .push_back(Message{child, static_cast<std::uint32_t>(to)});
-                    next = std::min(next, at);
-                }
-            }
-            next = std::min(next, lp.queue.next_time());
-        }
-        block_next_[static_cast<std::size_t>(b)] = next;
-    }
-
     PholdConfig config_;
     std::int64_t n_;
-    std::int64_t blocks_;
     Tick lookahead_;
     Tick end_;
-    std::vector<Lp> lps_;
-    std::vector<Tick> block_next_;
-    std::array<std::vector<std::vector<Message>>, 2> outbox_;
+    LpSet<Event> lps_;
+    std::vector<Tally> tally_;
 };
+
+static_assert(Model<Phold>);
 
 }  // namespace
 
@@ -216,12 +209,12 @@ std::string phold_config_error(const PholdConfig& c) {
     return out.str();
 }
 
-PholdResult run_phold(const PholdConfig& config) {
+PholdResult run_phold(const PholdConfig& config, SchedulerKind scheduler, const MpiWorld* world) {
     const std::string error = phold_config_error(config);
     if (!error.empty())
         throw std::invalid_argument(error);
     Phold phold(config);
-    return phold.run();
+    return phold.run(scheduler, world);
 }
 
 }  // namespace tiersim::engine

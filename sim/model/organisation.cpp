@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The unit tree and inter-provincial links. Units come from a synthetic generator (fan-outs
-// per tier) or from the real 2023 division codes (scenarios/data/divisions, DESIGN §2.1).
+// per tier) or from the real 2023 division codes (scenarios/data/divisions, DESIGN §2.1), whose
+// files the io layer reads (io/division_reader.hpp).
 // The Boost.Graph graph holds hierarchy and link edges; the partition into logical processes is
 // the connected components of the graph without the edges that must cross LPs.
 #include "tiersim/model/organisation.hpp"
@@ -10,8 +11,6 @@
 #include <boost/graph/filtered_graph.hpp>
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 #include <limits>
 #include <map>
 #include <set>
@@ -49,52 +48,6 @@ Organisation::Organisation(Organisation&&) noexcept = default;
 Organisation& Organisation::operator=(Organisation&&) noexcept = default;
 
 namespace {
-
-/// Splits one CSV line with optional double quotes (the division files quote names only).
-std::vector<std::string> split_csv(const std::string& line) {
-    std::vector<std::string> fields;
-    std::string field;
-    bool quoted = false;
-    for (char c : line) {
-        if (c == '"') {
-            quoted = !quoted;
-        } else if (c == ',' && !quoted) {
-            fields.push_back(field);
-            field.clear();
-        } else if (c != '\r') {
-            field.push_back(c);
-        }
-    }
-    fields.push_back(field);
-    return fields;
-}
-
-std::vector<std::vector<std::string>> read_csv(const std::filesystem::path& path,
-                                               const ScenarioSpec& spec,
-                                               std::size_t min_fields) {
-    std::ifstream in(path);
-    if (!in) {
-        throw ScenarioError(Diagnostic{spec.where("divisions.dir"),
-                                       "divisions.dir",
-                                       "divisions.dir: cannot read '" + path.string() + "'"});
-    }
-    std::vector<std::vector<std::string>> rows;
-    std::string line;
-    std::getline(in, line);  // header
-    while (std::getline(in, line)) {
-        if (line.empty())
-            continue;
-        auto fields = split_csv(line);
-        if (fields.size() < min_fields) {
-            throw ScenarioError(
-                Diagnostic{spec.where("divisions.dir"),
-                           "divisions.dir",
-                           "divisions.dir: malformed row in '" + path.string() + "': " + line});
-        }
-        rows.push_back(std::move(fields));
-    }
-    return rows;
-}
 
 /// Units in depth-first order (province, its first city, that city's first district, its
 /// streets, …), so that ids are canonical and each LP's units are contiguous.
@@ -142,12 +95,11 @@ void build_synthetic(const DivisionsSpec& d, TreeBuilder& tree) {
     }
 }
 
-void build_from_csv(const ScenarioSpec& spec, TreeBuilder& tree) {
-    const std::filesystem::path dir(spec.divisions.dir);
-    const auto provinces = read_csv(dir / "provinces.csv", spec, 2);
-    const auto cities = read_csv(dir / "cities.csv", spec, 3);
-    const auto areas = read_csv(dir / "areas.csv", spec, 4);
-    const auto streets = read_csv(dir / "streets.csv", spec, 5);
+void build_from_tables(const ScenarioSpec& spec, const DivisionTables& tables, TreeBuilder& tree) {
+    const auto& provinces = tables.provinces;
+    const auto& cities = tables.cities;
+    const auto& areas = tables.areas;
+    const auto& streets = tables.streets;
 
     std::set<std::string> wanted(spec.divisions.include.begin(), spec.divisions.include.end());
     std::set<std::string> known;
@@ -159,7 +111,7 @@ void build_from_csv(const ScenarioSpec& spec, TreeBuilder& tree) {
             problems.push_back({spec.where("divisions.include"),
                                 "divisions.include",
                                 "divisions.include: no province with code '" + code + "' in " +
-                                    (dir / "provinces.csv").string()});
+                                    tables.provinces_file});
         }
     }
     if (!problems.empty())
@@ -214,12 +166,15 @@ void build_from_csv(const ScenarioSpec& spec, TreeBuilder& tree) {
 
 }  // namespace
 
-Organisation Organisation::build(const ScenarioSpec& spec) {
+Organisation Organisation::build(const ScenarioSpec& spec, const DivisionTables* tables) {
     TreeBuilder tree;
     if (spec.divisions.source == DivisionsSpec::Source::synthetic) {
         build_synthetic(spec.divisions, tree);
     } else {
-        build_from_csv(spec, tree);
+        TIERSIM_CHECK(tables != nullptr,
+                      "a scenario on the real division codes needs its tables "
+                      "(io::read_division_tables)");
+        build_from_tables(spec, *tables, tree);
     }
 
     Organisation org;

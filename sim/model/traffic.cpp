@@ -68,7 +68,6 @@
 
 #include "tiersim/model/arrival_variants.hpp"
 #include "tiersim/model/calendar.hpp"
-#include "tiersim/model/province_levers.hpp"
 #include "tiersim/model/station_plan.hpp"
 #include "tiersim/text_format.hpp"
 
@@ -345,18 +344,20 @@ struct Station {
 
 }  // namespace
 
-TrafficReport analyse_traffic(const ScenarioSpec& spec, const Organisation& org) {
-    const std::vector<Levers> levers = levers_by_province(spec, org);
-    const std::vector<double> migration = migration_matrix(spec, org);
-    const StationIndex index(spec, org);
+TrafficReport analyse_traffic(const CompiledModel& model) {
+    const ScenarioSpec& spec = model.spec();
+    const Organisation& org = model.org();
+    const std::vector<Levers>& levers = model.levers();
+    const std::vector<double>& migration = model.migration();
+    const StationIndex& index = model.stations();
     const std::size_t n_units = org.size();
     const auto provinces = static_cast<std::size_t>(org.province_count());
 
     // The stations the simulation runs (station_plan.hpp), with their calendars' open share.
     std::vector<double> open_fraction;
-    for (const auto& c : spec.calendars)
-        open_fraction.push_back(Calendar(c).open_fraction());
-    const auto plan = plan_stations(spec, org, levers, index);
+    for (const Calendar& c : model.calendars())
+        open_fraction.push_back(c.open_fraction());
+    const auto& plan = model.station_plan();
     std::vector<Station> stations(plan.size());
     for (std::size_t i = 0; i < plan.size(); ++i) {
         stations[i].servers = plan[i].servers;

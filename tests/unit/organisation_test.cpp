@@ -2,6 +2,7 @@
 #include "tiersim/model/organisation.hpp"
 
 #include "tiersim/error.hpp"
+#include "tiersim/io/division_reader.hpp"
 
 #include "support/test_support.hpp"
 
@@ -80,7 +81,7 @@ TEST_CASE("the real division codes give Jiangsu's and Shanghai's units", "[unit]
     spec.divisions.source = DivisionsSpec::Source::csv;
     spec.divisions.dir = tiersim::test::source_path("scenarios/data/divisions").string();
     spec.divisions.include = {"31", "32"};
-    const Organisation org = Organisation::build(spec);
+    const Organisation org = tiersim::io::build_organisation(spec);  // reads the files
     REQUIRE(org.province_count() == 2);
     REQUIRE(org.unit(org.province_unit(0)).name == "上海市");
     REQUIRE(org.unit(org.province_unit(0)).code == 31);
@@ -112,7 +113,7 @@ TEST_CASE("a selection of unknown provinces is an error at divisions.include", "
     spec.divisions.include = {"99"};
     spec.locations["divisions.include"] = {"x.toml", 4, 11};
     try {
-        (void)Organisation::build(spec);
+        (void)tiersim::io::build_organisation(spec);
         FAIL("expected a ScenarioError");
     } catch (const tiersim::ScenarioError& e) {
         REQUIRE_THAT(std::string(e.what()),

@@ -15,6 +15,11 @@ namespace {
 
 using namespace tiersim::model;
 
+/// The traffic report of a scenario on the synthetic divisions, compiled as `check` does.
+TrafficReport analyse(const ScenarioSpec& spec) {
+    return analyse_traffic(CompiledModel(spec, Organisation::build(spec)));
+}
+
 /// One province × one city × one district × one street of 10,000 residents (so a type's rate
 /// is its arrivals per day at the street), departments "d" and "e", everything open 24/7.
 ScenarioSpec tiny_spec() {
@@ -93,7 +98,7 @@ TEST_CASE("traffic: an M/M/c intake gives offered load lambda/mu", "[traffic]") 
     spec.ticket_types = {type};
     const Organisation org = Organisation::build(spec);
 
-    TrafficReport report = analyse_traffic(spec, org);
+    TrafficReport report = analyse(spec);
     CHECK(report.tickets_per_day == Approx(48.0));
     const QueueLoad& q = queue(report, Tier::street, "intake:window");
     CHECK(q.units == 1);
@@ -111,7 +116,7 @@ TEST_CASE("traffic: an M/M/c intake gives offered load lambda/mu", "[traffic]") 
 
     SECTION("the open fraction of the calendar divides the capacity") {
         spec.channels[static_cast<std::size_t>(Channel::window)].calendar = 1;  // 35 h a week
-        report = analyse_traffic(spec, org);
+        report = analyse(spec);
         const QueueLoad& office = queue(report, Tier::street, "intake:window");
         CHECK(office.offered_load == Approx(1.0));
         CHECK(office.utilisation == Approx(1.0 / (2.0 * 35.0 / 168.0)));
@@ -130,7 +135,7 @@ TEST_CASE("traffic: a Jackson chain escalates lambda p^k to tier k", "[traffic]"
     type.close_at_intake = 0.25;
     spec.ticket_types = {type};
     const Organisation org = Organisation::build(spec);
-    const TrafficReport report = analyse_traffic(spec, org);
+    const TrafficReport report = analyse(spec);
 
     const double lambda = 1.0 * (1.0 - 0.25);
     const QueueLoad& intake = queue(report, Tier::city, "intake:hotline");
@@ -149,7 +154,7 @@ TEST_CASE("traffic: a Jackson chain escalates lambda p^k to tier k", "[traffic]"
     SECTION("a higher authority starts the chain there") {
         ScenarioSpec high = spec;
         high.ticket_types[0].authority = Tier::district;
-        const TrafficReport r = analyse_traffic(high, org);
+        const TrafficReport r = analyse(high);
         CHECK(queue(r, Tier::street, "dept:d").arrival_rate_per_h == 0.0);
         CHECK(queue(r, Tier::district, "dept:d").arrival_rate_per_h == Approx(lambda));
         CHECK(queue(r, Tier::city, "dept:d").arrival_rate_per_h == Approx(lambda * p));
@@ -159,7 +164,7 @@ TEST_CASE("traffic: a Jackson chain escalates lambda p^k to tier k", "[traffic]"
     SECTION("several departments are each visited once per unit") {
         ScenarioSpec two = spec;
         two.ticket_types[0].departments = {0, 1};
-        const TrafficReport r = analyse_traffic(two, org);
+        const TrafficReport r = analyse(two);
         for (int k = 0; k < tier_count; ++k) {
             const double expected = lambda * std::pow(p, k);
             CHECK(queue(r, static_cast<Tier>(k), "dept:d").arrival_rate_per_h == Approx(expected));
@@ -179,7 +184,7 @@ TEST_CASE("traffic: returns multiply the visits by the truncated geometric facto
     SECTION("one department, max_returns caps the returns") {
         for (int cap : {0, 1, 3, 7}) {
             spec.max_returns = cap;
-            const TrafficReport r = analyse_traffic(spec, org);
+            const TrafficReport r = analyse(spec);
             double expected = 0.0;
             for (int k = 0; k <= cap; ++k)
                 expected += std::pow(q, k);
@@ -191,14 +196,14 @@ TEST_CASE("traffic: returns multiply the visits by the truncated geometric facto
 
     SECTION("an unbounded cap gives the geometric series") {
         spec.max_returns = 1'000'000;
-        const TrafficReport r = analyse_traffic(spec, org);
+        const TrafficReport r = analyse(spec);
         CHECK(queue(r, Tier::street, "dept:d").arrival_rate_per_h == Approx(1.0 / (1.0 - q)));
     }
 
     SECTION("two departments: each pass restarts at the first") {
         spec.max_returns = 1'000'000;
         spec.ticket_types[0].departments = {0, 1};
-        const TrafficReport r = analyse_traffic(spec, org);
+        const TrafficReport r = analyse(spec);
         // A pass ends in a return with probability q + (1-q) q, so there are 1/(1-q)^2 passes;
         // each reaches the second department with probability 1-q.
         CHECK(queue(r, Tier::street, "dept:d").arrival_rate_per_h ==
@@ -211,7 +216,7 @@ TEST_CASE("traffic: returns multiply the visits by the truncated geometric facto
         const double p = 0.5;
         spec.ticket_types[0].authority = Tier::city;
         spec.ticket_types[0].escalate = {0.0, 0.0, p, 0.0};
-        const TrafficReport r = analyse_traffic(spec, org);
+        const TrafficReport r = analyse(spec);
         // v_city = 1 + q v_city + q v_prov, v_prov = (1-q) p v_city.
         const double v_city = 1.0 / (1.0 - q - q * (1.0 - q) * p);
         CHECK(queue(r, Tier::city, "dept:d").arrival_rate_per_h == Approx(v_city));
@@ -224,7 +229,7 @@ TEST_CASE("traffic: returns multiply the visits by the truncated geometric facto
         const double p = 0.5;
         spec.ticket_types[0].authority = Tier::city;
         spec.ticket_types[0].escalate = {0.0, 0.0, p, 0.0};
-        const TrafficReport r = analyse_traffic(spec, org);
+        const TrafficReport r = analyse(spec);
         // First pass: city 1, province (1-q)p; returned (mass q + (1-q)p q) for one more pass.
         const double again = q + (1.0 - q) * p * q;
         CHECK(queue(r, Tier::city, "dept:d").arrival_rate_per_h == Approx(1.0 + again));
@@ -244,7 +249,7 @@ TEST_CASE("traffic: too few staff is flagged with the unit and the department", 
     const Organisation org = Organisation::build(spec);
 
     // Each city: 3 streets × 1/h × 2 h = 6 erlangs on 5 servers.
-    TrafficReport report = analyse_traffic(spec, org);
+    TrafficReport report = analyse(spec);
     const QueueLoad& city = queue(report, Tier::city, "dept:d");
     CHECK(city.units == 2);
     CHECK(city.offered_load == Approx(12.0));
@@ -263,7 +268,7 @@ TEST_CASE("traffic: too few staff is flagged with the unit and the department", 
 
     SECTION("a department without servers that gets work is infinitely loaded") {
         spec.ticket_types[0].departments = {1};
-        report = analyse_traffic(spec, org);
+        report = analyse(spec);
         const QueueLoad& e = queue(report, Tier::city, "dept:e");
         CHECK(std::isinf(e.utilisation));
         CHECK(e.unstable);
@@ -274,7 +279,7 @@ TEST_CASE("traffic: too few staff is flagged with the unit and the department", 
     SECTION("scale_staff scales servers by population like the simulation") {
         spec.tiers[static_cast<std::size_t>(Tier::city)].staff = {10, 0};
         spec.tiers[static_cast<std::size_t>(Tier::city)].scale_staff = true;
-        report = analyse_traffic(spec, org);
+        report = analyse(spec);
         CHECK(queue(report, Tier::city, "dept:d").servers == 20.0);  // equal populations
         CHECK(report.unstable.empty());
     }
@@ -289,7 +294,7 @@ TEST_CASE("traffic: an approval bureau pools its departments' staff and work", "
     const Organisation org = Organisation::build(spec);
 
     SECTION("both departments merge: one queue with both staffs and both visits") {
-        const TrafficReport r = analyse_traffic(spec, org);
+        const TrafficReport r = analyse(spec);
         const QueueLoad& bureau = queue(r, Tier::street, "bureau");
         CHECK(bureau.units == 1);
         CHECK(bureau.servers == 20.0);
@@ -305,7 +310,7 @@ TEST_CASE("traffic: an approval bureau pools its departments' staff and work", "
 
     SECTION("a department without approval keeps its own queue") {
         spec.department_approval = {true, false};
-        const TrafficReport r = analyse_traffic(spec, org);
+        const TrafficReport r = analyse(spec);
         CHECK(queue(r, Tier::street, "bureau").servers == 10.0);
         CHECK(queue(r, Tier::street, "bureau").arrival_rate_per_h == Approx(1.0));
         CHECK(queue(r, Tier::street, "dept:e").arrival_rate_per_h == Approx(1.0));
@@ -320,7 +325,7 @@ TEST_CASE("traffic: an approval bureau pools its departments' staff and work", "
         spec.levers.data_sharing[static_cast<std::size_t>(Tier::street)] = 0.5;
         spec.levers.sharing_speedup = 0.4;
         spec.max_returns = 1'000'000;
-        const TrafficReport r = analyse_traffic(spec, org);
+        const TrafficReport r = analyse(spec);
         const QueueLoad& bureau = queue(r, Tier::street, "bureau");
         CHECK(bureau.arrival_rate_per_h == Approx(1.0 / (1.0 - 0.1)));
         CHECK(bureau.offered_load == Approx(2.0 * (1.0 - 0.4 * 0.5) / (1.0 - 0.1)));
@@ -343,7 +348,7 @@ TEST_CASE("traffic: split windows take each department's share of the window wor
     const Organisation org = Organisation::build(spec);
 
     SECTION("pooled generalist windows: one queue, slowed down") {
-        const TrafficReport r = analyse_traffic(spec, org);
+        const TrafficReport r = analyse(spec);
         const QueueLoad& pooled = queue(r, Tier::street, "intake:window");
         CHECK(pooled.servers == 3.0);
         CHECK(pooled.arrival_rate_per_h == Approx(3.0));
@@ -354,7 +359,7 @@ TEST_CASE("traffic: split windows take each department's share of the window wor
 
     SECTION("split windows: one queue per first department, staff by workload") {
         spec.levers.generalist_windows = false;
-        const TrafficReport r = analyse_traffic(spec, org);
+        const TrafficReport r = analyse(spec);
         const QueueLoad& d = queue(r, Tier::street, "window:d");
         const QueueLoad& e = queue(r, Tier::street, "window:e");
         CHECK(d.arrival_rate_per_h == Approx(1.0));
@@ -369,7 +374,7 @@ TEST_CASE("traffic: split windows take each department's share of the window wor
     SECTION("online_share moves an online-capable type's window arrivals online") {
         spec.ticket_types[0].online = true;
         spec.levers.online_share = 0.25;
-        const TrafficReport r = analyse_traffic(spec, org);
+        const TrafficReport r = analyse(spec);
         CHECK(queue(r, Tier::street, "intake:window").arrival_rate_per_h == Approx(2.75));
         CHECK(queue(r, Tier::city, "intake:online").arrival_rate_per_h == Approx(0.25));
         CHECK(queue(r, Tier::city, "intake:online").offered_load == Approx(0.025));
@@ -388,7 +393,7 @@ TEST_CASE("traffic: cross-province tickets pass the link to their home province"
     type.escalate = {0.5, 0.0, 0.0, 0.0};  // home tickets only
     spec.ticket_types = {type};
     const Organisation org = Organisation::build(spec);
-    const TrafficReport r = analyse_traffic(spec, org);
+    const TrafficReport r = analyse(spec);
 
     // Each street: 1/h, half of it cross-province, all homed in the other province.
     for (const char* name : {"link:P1→P2", "link:P2→P1"}) {
@@ -424,7 +429,7 @@ TEST_CASE("traffic: the K-th return goes to the leader, then one last pass", "[t
 
     SECTION("K = 1: every return goes to the city's leader") {
         spec.levers.escalate_after_returns = 1;
-        const TrafficReport r = analyse_traffic(spec, org);
+        const TrafficReport r = analyse(spec);
         const QueueLoad& leader = queue(r, Tier::city, "leader");
         CHECK(leader.arrival_rate_per_h == Approx(q));
         CHECK(leader.offered_load == Approx(q * 2.0));
@@ -435,14 +440,14 @@ TEST_CASE("traffic: the K-th return goes to the leader, then one last pass", "[t
 
     SECTION("K = 2: the second return") {
         spec.levers.escalate_after_returns = 2;
-        const TrafficReport r = analyse_traffic(spec, org);
+        const TrafficReport r = analyse(spec);
         CHECK(queue(r, Tier::city, "leader").arrival_rate_per_h == Approx(q * q));
         CHECK(queue(r, Tier::street, "dept:d").arrival_rate_per_h == Approx(1.0 + q + q * q));
     }
 
     SECTION("K beyond max_returns never reaches the leader") {
         spec.levers.escalate_after_returns = 4;
-        const TrafficReport r = analyse_traffic(spec, org);
+        const TrafficReport r = analyse(spec);
         CHECK_FALSE(has_queue(r, Tier::city, "leader"));
         CHECK(queue(r, Tier::street, "dept:d").arrival_rate_per_h ==
               Approx(1.0 + q + q * q + q * q * q));
@@ -451,7 +456,7 @@ TEST_CASE("traffic: the K-th return goes to the leader, then one last pass", "[t
     SECTION("handled at the province, the province's leader decides") {
         spec.levers.escalate_after_returns = 1;
         spec.ticket_types[0].authority = Tier::province;
-        const TrafficReport r = analyse_traffic(spec, org);
+        const TrafficReport r = analyse(spec);
         CHECK(queue(r, Tier::province, "leader").arrival_rate_per_h == Approx(q));
         CHECK_FALSE(has_queue(r, Tier::city, "leader"));
     }
@@ -460,7 +465,7 @@ TEST_CASE("traffic: the K-th return goes to the leader, then one last pass", "[t
         spec.levers.escalate_after_returns = 1;
         spec.ticket_types[0].escalate = {0.0, 0.0, 0.5, 0.0};
         spec.ticket_types[0].authority = Tier::city;
-        const TrafficReport r = analyse_traffic(spec, org);
+        const TrafficReport r = analyse(spec);
         // First pass: city 1, province (1-q)/2. Returns: q at the city, (1-q)/2 q at the
         // province; after the decision one pass at the city, no escalation.
         const double to_province = (1.0 - q) * 0.5;
@@ -484,7 +489,7 @@ TEST_CASE("traffic: a joint review visits each department once per pass", "[traf
     const Organisation org = Organisation::build(spec);
 
     SECTION("the meeting returns with q: 1/(1-q) passes") {
-        const TrafficReport r = analyse_traffic(spec, org);
+        const TrafficReport r = analyse(spec);
         CHECK(queue(r, Tier::street, "dept:d").arrival_rate_per_h == Approx(1.0 / (1.0 - q)));
         CHECK(queue(r, Tier::street, "dept:e").arrival_rate_per_h == Approx(1.0 / (1.0 - q)));
     }
@@ -492,7 +497,7 @@ TEST_CASE("traffic: a joint review visits each department once per pass", "[traf
     SECTION("three lists lower the meeting's returns") {
         spec.levers.three_lists = true;
         spec.levers.three_lists_factor = 0.25;
-        const TrafficReport r = analyse_traffic(spec, org);
+        const TrafficReport r = analyse(spec);
         CHECK(queue(r, Tier::street, "dept:d").arrival_rate_per_h == Approx(1.0 / 0.9));
         CHECK(queue(r, Tier::street, "dept:e").arrival_rate_per_h == Approx(1.0 / 0.9));
     }
@@ -501,7 +506,7 @@ TEST_CASE("traffic: a joint review visits each department once per pass", "[traf
         spec.levers.design[static_cast<std::size_t>(Tier::street)] = Design::fragmented;
         spec.levers.three_lists = true;
         spec.levers.three_lists_factor = 0.25;
-        const TrafficReport r = analyse_traffic(spec, org);
+        const TrafficReport r = analyse(spec);
         CHECK(queue(r, Tier::street, "dept:d").arrival_rate_per_h == Approx(1.0 / 0.9));
         CHECK(queue(r, Tier::street, "dept:e").arrival_rate_per_h == Approx(1.0));
     }
@@ -519,7 +524,7 @@ TEST_CASE("traffic: upward updates climb every tier, less the district's rejecti
     const Organisation org = Organisation::build(spec);
 
     SECTION("intake at the street") {
-        const TrafficReport r = analyse_traffic(spec, org);
+        const TrafficReport r = analyse(spec);
         CHECK(queue(r, Tier::street, "intake:grid").arrival_rate_per_h == Approx(1.0));
         CHECK(queue(r, Tier::street, "dept:d").arrival_rate_per_h == 0.0);
         CHECK(queue(r, Tier::district, "dept:d").arrival_rate_per_h == Approx(1.0));
@@ -530,7 +535,7 @@ TEST_CASE("traffic: upward updates climb every tier, less the district's rejecti
 
     SECTION("intake at the district: rejected there before climbing") {
         spec.channels[static_cast<std::size_t>(Channel::grid)].tier = Tier::district;
-        const TrafficReport r = analyse_traffic(spec, org);
+        const TrafficReport r = analyse(spec);
         CHECK(queue(r, Tier::district, "intake:grid").arrival_rate_per_h == Approx(1.0));
         CHECK(queue(r, Tier::district, "dept:d").arrival_rate_per_h == 0.0);
         CHECK(queue(r, Tier::city, "dept:d").arrival_rate_per_h == Approx(0.75));
@@ -547,7 +552,7 @@ TEST_CASE("traffic: re-handles add visits to the last step where the ticket clos
     spec.levers.rehandle = 0.5;
     spec.levers.max_rehandles = 2;
     const Organisation org = Organisation::build(spec);
-    const TrafficReport r = analyse_traffic(spec, org);
+    const TrafficReport r = analyse(spec);
     // P(unsolved) × rehandle = 0.2 per callback, at most twice: 0.2 + 0.04.
     CHECK(queue(r, Tier::street, "dept:d").arrival_rate_per_h == Approx(1.0));
     CHECK(queue(r, Tier::street, "dept:e").arrival_rate_per_h == Approx(1.24));
@@ -563,7 +568,7 @@ TEST_CASE("traffic: a re-handled step may be returned again", "[traffic]") {
     spec.levers.rehandle = 0.5;
     spec.levers.max_rehandles = 1;
     const Organisation org = Organisation::build(spec);
-    const TrafficReport r = analyse_traffic(spec, org);
+    const TrafficReport r = analyse(spec);
     // First pass 1, returned 0.5 for a last pass; each of the two closures (0.5 each) is
     // re-handled with 0.2: 0.1 + 0.1, and the one re-handled before its return is returned
     // with 0.5 into one more pass, 0.05.

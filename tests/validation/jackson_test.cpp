@@ -123,7 +123,7 @@ std::vector<JacksonSample> run_jackson(const JacksonCase& k) {
         const double from_h = k.warmup_days * 24.0;
         const double to_h = (k.days - k.drain_days) * 24.0;
         TierSojourns sojourns(org, from_h, to_h);
-        run_replication(spec, org, /*trace_events=*/true, sojourns);
+        run_replication(spec, /*trace_events=*/true, sojourns);
         JacksonSample s;
         for (std::size_t t = 0; t < tier_count; ++t) {
             s.w[t] = sojourns.mean(t);

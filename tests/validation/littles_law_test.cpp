@@ -163,7 +163,7 @@ std::vector<std::vector<LittleSample>> run_little(const std::string& scenario,
         private:
             std::vector<QueueTrace>& t_;
         } fan(traces);
-        run_replication(spec, org, /*trace_events=*/true, fan);
+        run_replication(spec, /*trace_events=*/true, fan);
         std::vector<LittleSample> out;
         for (const auto& t : traces)
             out.push_back({t.lq(), t.lambda() * t.wq(), t.censored()});

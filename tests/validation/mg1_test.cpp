@@ -46,9 +46,8 @@ Mg1Result run_mg1(double lambda,
     const auto samples = replicate(replications, [&](int r) {
         const auto spec =
             load_with_seed("validation/mmc", overrides, first_seed + static_cast<std::uint64_t>(r));
-        const auto org = tiersim::model::Organisation::build(spec);
         TicketWaits waits(warmup_days * 24.0, (days - drain_days) * 24.0);
-        run_replication(spec, org, /*trace_events=*/false, waits);
+        run_replication(spec, /*trace_events=*/false, waits);
         return Sample{waits.mean_wait(), waits.mean_sojourn(), waits.censored()};
     });
     std::vector<double> wq;

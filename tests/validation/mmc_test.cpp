@@ -49,9 +49,8 @@ std::vector<MmcSample> run_mmc(const MmcCase& k) {
              "simulation.days=" + toml_number(k.days),
              "simulation.warmup_days=" + toml_number(k.warmup_days)},
             k.first_seed + static_cast<std::uint64_t>(r));
-        const auto org = tiersim::model::Organisation::build(spec);
         TicketWaits waits(k.warmup_days * 24.0, (k.days - k.drain_days) * 24.0);
-        run_replication(spec, org, /*trace_events=*/false, waits);
+        run_replication(spec, /*trace_events=*/false, waits);
         return MmcSample{waits.mean_wait(), waits.mean_sojourn(), waits.count(), waits.censored()};
     });
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "tiersim/io/run_pipeline.hpp"
 #include "tiersim/io/scenario_loader.hpp"
-#include "tiersim/model/organisation.hpp"
 #include "tiersim/model/records.hpp"
 #include "tiersim/model/scenario_spec.hpp"
 #include "tiersim/model/simulation.hpp"
@@ -37,12 +37,13 @@ inline model::ScenarioSpec load_with_seed(const std::string& scenario,
     return io::load_scenario(scenario, overrides);
 }
 
-/// Runs one replication of `spec` on `org`, feeding its records to `consumer`.
+/// Runs one replication of `spec` through the run pipeline's compile step, feeding its
+/// records to `consumer`.
 inline void run_replication(const model::ScenarioSpec& spec,
-                            const model::Organisation& org,
                             bool trace_events,
                             RecordConsumer& consumer) {
-    model::Simulation sim(spec, org, trace_events);
+    const model::CompiledModel model = io::compile_scenario(spec);
+    model::Simulation sim(model, trace_events);
     model::RunHooks hooks;
     hooks.on_records = [&](std::vector<model::TicketRecord>& tickets,
                            std::vector<model::EventRecord>& events) {

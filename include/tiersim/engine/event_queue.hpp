@@ -17,7 +17,10 @@ struct Event {
     std::uint16_t kind = 0;
     std::uint16_t aux = 0;   ///< model data carried with the event (not part of the order)
     std::uint32_t slot = 0;  ///< index into the owning LP's pool (not part of the order)
+    std::uint32_t lp = 0;  ///< the LP that holds it, set by LpSet::schedule (not part of the order)
 };
+
+static_assert(sizeof(Event) == 32, "lp fills the padding: an event stays half a cache line");
 
 inline bool operator<(const Event& a, const Event& b) {
     if (a.time != b.time)

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "tiersim/engine/model_concept.hpp"
+#include "tiersim/engine/mpi_world.hpp"
+
 #include <cstdint>
 #include <string>
 
@@ -9,12 +12,12 @@
 /// new event `lookahead + Exp(mean)` later, at an LP drawn uniformly from all N with probability
 /// `remote`, else at the same LP. Events before `end` are committed.
 ///
-/// It runs on the engine's own pieces: a 4-ary EventQueue per LP, counter-based Philox streams
-/// (one stream per event chain, one Philox block per event, so the draws do not depend on where
-/// or when an event is processed), and conservative windows [T, T + lookahead) whose LPs are
-/// advanced in parallel with oneTBB, remote events travelling through per-block outboxes that
-/// are delivered at the start of the next window. The committed count and the checksum are the
-/// same for any thread count.
+/// It is a model of the engine the governance model runs on (model_concept.hpp): a 4-ary
+/// EventQueue per LP, counter-based Philox streams (one stream per event chain, one Philox block
+/// per event, so the draws do not depend on where or when an event is processed), and the
+/// conservative windows of window_scheduler.hpp, LPs advanced in parallel with oneTBB (16 to a
+/// task) and remote events delivered after each window. The committed count and the checksum
+/// are the same for any thread count, any number of MPI ranks and the sequential scheduler.
 namespace tiersim::engine {
 
 struct PholdConfig {
@@ -28,7 +31,7 @@ struct PholdConfig {
 };
 
 struct PholdResult {
-    std::uint64_t committed = 0;  ///< events processed (time < end)
+    std::uint64_t committed = 0;  ///< events processed (time < end), over every rank
     std::uint64_t remote = 0;     ///< of those, events whose new event went to another LP
     std::uint64_t windows = 0;    ///< conservative windows executed
     std::uint64_t checksum = 0;   ///< hash of every LP's committed events in its order
@@ -41,8 +44,12 @@ inline constexpr double phold_ticks_per_unit = 1e6;
 /// An empty string when `config` can run, else what is wrong with it (one line).
 std::string phold_config_error(const PholdConfig& config);
 
-/// Runs PHOLD on the calling thread's oneTBB arena (limit it with tbb::global_control).
+/// Runs PHOLD on the calling thread's oneTBB arena (limit it with tbb::global_control). With
+/// an MPI world of several ranks (collective; the window scheduler only) each rank advances a
+/// block of LPs, and rank 0's result holds the checksum and the remote count of every LP.
 /// @throws std::invalid_argument when phold_config_error(config) is not empty.
-PholdResult run_phold(const PholdConfig& config);
+PholdResult run_phold(const PholdConfig& config,
+                      SchedulerKind scheduler = SchedulerKind::windows,
+                      const MpiWorld* world = nullptr);
 
 }  // namespace tiersim::engine

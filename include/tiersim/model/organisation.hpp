@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "tiersim/model/division_tables.hpp"
 #include "tiersim/model/scenario_spec.hpp"
 
 #include <cstdint>
@@ -34,8 +35,10 @@ struct Link {
 
 class Organisation {
 public:
-    /// Builds from the scenario's [divisions]; throws ScenarioError (e.g. an empty selection).
-    static Organisation build(const ScenarioSpec& spec);
+    /// Builds from the scenario's [divisions]: synthetic fan-outs, or the real division codes
+    /// in `tables` (required when divisions.source = "csv"; io::read_division_tables reads
+    /// them). @throws ScenarioError (e.g. an empty selection).
+    static Organisation build(const ScenarioSpec& spec, const DivisionTables* tables = nullptr);
 
     Organisation();
     ~Organisation();

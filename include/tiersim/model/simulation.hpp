@@ -1,16 +1,14 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "tiersim/engine/model_concept.hpp"
 #include "tiersim/engine/mpi_world.hpp"
-#include "tiersim/model/organisation.hpp"
+#include "tiersim/model/compiled_model.hpp"
 #include "tiersim/model/records.hpp"
-#include "tiersim/model/scenario_spec.hpp"
 
 #include <atomic>
 #include <cstdint>
 #include <functional>
-#include <memory>
-#include <utility>
 #include <vector>
 
 namespace tiersim::model {
@@ -18,7 +16,7 @@ namespace tiersim::model {
 /// What a run reports; with MPI, the same on every rank.
 struct RunOutcome {
     std::uint64_t events = 0;   ///< events processed (over all ranks)
-    std::uint64_t windows = 0;  ///< conservative windows executed
+    std::uint64_t windows = 0;  ///< conservative windows executed (sequential: its epochs)
     double end_h = 0.0;         ///< simulated time reached
     bool interrupted = false;
     std::vector<SeriesRow> series;  ///< bucket-major, then tier
@@ -37,35 +35,33 @@ struct RunHooks {
     const std::atomic<bool>* stop = nullptr;
 };
 
-/// The four-tier ticket flow on the conservative-window engine (DESIGN §2.3–2.4, §3): one
+/// The four-tier ticket flow (sim/model/flow/) on the engine (DESIGN §2.3–2.4, §3): one
 /// logical process per city and per province unit, advanced in parallel with oneTBB through
-/// windows as long as the lookahead. Results are bit-identical for any thread count and, given
-/// an MPI world, any number of ranks (each rank advances a contiguous block of LPs).
+/// windows as long as the lookahead, or one event at a time by the sequential reference
+/// scheduler. Results are bit-identical for either scheduler, any thread count and, given an
+/// MPI world, any number of ranks (each rank advances a contiguous block of LPs).
 class Simulation {
 public:
-    /// `world` (optional, must outlive the Simulation): the ranks to split the LPs over; every
-    /// rank must construct the same Simulation and call run() (it is collective).
-    /// @throws ScenarioError when the cross-LP latency (lookahead) is 0.
-    Simulation(const ScenarioSpec& spec,
-               const Organisation& org,
-               bool trace_events,
-               const engine::MpiWorld* world = nullptr);
+    /// `model` and `world` (optional) must outlive the Simulation. With a world of several
+    /// ranks every rank must construct the same Simulation and call run() (it is collective);
+    /// the sequential scheduler runs in one process only.
+    explicit Simulation(const CompiledModel& model,
+                        bool trace_events,
+                        const engine::MpiWorld* world = nullptr,
+                        engine::SchedulerKind scheduler = engine::SchedulerKind::windows);
     ~Simulation();
     Simulation(const Simulation&) = delete;
     Simulation& operator=(const Simulation&) = delete;
 
-    /// Runs to spec.days (or until *hooks.stop), then reports every ticket still open.
+    /// Runs to spec.days (or until *hooks.stop), then reports every ticket still open. A
+    /// Simulation may run more than once; each run starts from the beginning.
     RunOutcome run(const RunHooks& hooks);
 
-    /// The LPs [first, second) that this rank advances (all of them without MPI).
-    [[nodiscard]] std::pair<std::size_t, std::size_t> owned_lps() const;
-
-    /// The lookahead, in hours.
-    [[nodiscard]] double lookahead_h() const;
-
 private:
-    struct Impl;
-    std::unique_ptr<Impl> impl_;
+    const CompiledModel& model_;
+    bool trace_events_;
+    const engine::MpiWorld* world_;
+    engine::SchedulerKind scheduler_;
 };
 
 }  // namespace tiersim::model

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "tiersim/model/organisation.hpp"
-#include "tiersim/model/scenario_spec.hpp"
+#include "tiersim/model/compiled_model.hpp"
 
 #include <string>
 #include <vector>
@@ -39,8 +38,8 @@ struct TrafficReport {
 /// the district's rejections, dispatch within the province or over a link to the home province
 /// of a cross-province ticket, department steps in queues, bureaus or joint reviews, returns up
 /// to max_returns, leader decisions, escalation and re-handling), and reports loads.
-/// Utilisation uses each queue's open fraction. @throws ScenarioError as levers_by_province and
-/// migration_matrix do.
-TrafficReport analyse_traffic(const ScenarioSpec& spec, const Organisation& org);
+/// Utilisation uses each queue's open fraction. Everything it routes by (levers, migration,
+/// stations, calendars) comes from the compiled model, as in the simulation.
+TrafficReport analyse_traffic(const CompiledModel& model);
 
 }  // namespace tiersim::model

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-#include "utc_time.hpp"
+#include "tiersim/io/utc_time.hpp"
 
 #include <ctime>
 
-namespace tiersim::cli {
+namespace tiersim::io {
 
 std::string utc_now() {
     const std::time_t now = std::time(nullptr);
@@ -14,4 +14,4 @@ std::string utc_now() {
     return buffer;
 }
 
-}  // namespace tiersim::cli
+}  // namespace tiersim::io

@@ -3,9 +3,9 @@
 
 #include <string>
 
-namespace tiersim::cli {
+namespace tiersim::io {
 
 /// The current time as ISO 8601 UTC ("2026-11-27T13:30:00Z"), for /provenance.
 std::string utc_now();
 
-}  // namespace tiersim::cli
+}  // namespace tiersim::io

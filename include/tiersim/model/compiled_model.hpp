@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "tiersim/engine/sim_time.hpp"
+#include "tiersim/model/calendar.hpp"
+#include "tiersim/model/organisation.hpp"
+#include "tiersim/model/scenario_spec.hpp"
+#include "tiersim/model/station_plan.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace tiersim::model {
+
+/// One Poisson stream of arrivals: a ticket type at a street, in one arrival variant
+/// (arrival_variants.hpp). It lives at the LP of its intake, so creation never crosses LPs.
+struct ArrivalStream {
+    std::uint64_t id = 0;  ///< global: (street ordinal × types + type) × variants + variant
+    UnitId street = no_unit;
+    UnitId intake = no_unit;
+    std::int32_t type = 0;
+    Channel channel = Channel::hotline;
+    CrossMode cross = CrossMode::none;
+    double base_per_hour = 0.0;  ///< mean arrivals per hour before the daily and weekly profiles
+};
+
+/// The scenario compiled once, between the spec and any run: the organisation, every
+/// province's levers, the migration weights of 跨省通办, the calendars, the station plan, the
+/// arrival streams of every logical process (LP) and the lookahead, derived and validated
+/// here and nowhere else. Immutable: `run`, `check` and `sweep` share it, and any number of
+/// simulations may run on one at once.
+class CompiledModel {
+public:
+    /// @throws ScenarioError for a [provinces.NAME] or migration weight that names no province,
+    /// cross-province tickets without a second province, or a zero cross-LP latency.
+    CompiledModel(ScenarioSpec spec, Organisation org);
+
+    [[nodiscard]] const ScenarioSpec& spec() const { return spec_; }
+
+    [[nodiscard]] const Organisation& org() const { return org_; }
+
+    /// Levers by province index.
+    [[nodiscard]] const std::vector<Levers>& levers() const { return levers_; }
+
+    [[nodiscard]] const Levers& levers_of(UnitId unit) const {
+        return levers_[static_cast<std::size_t>(org_.province_index(unit))];
+    }
+
+    /// P(home province j | origin province i), row-major by province index.
+    [[nodiscard]] const std::vector<double>& migration() const { return migration_; }
+
+    /// The streets of each province, and their cumulative population (a home street is drawn
+    /// in proportion to its residents).
+    [[nodiscard]] const std::vector<UnitId>& province_streets(std::size_t province) const {
+        return province_streets_[province];
+    }
+
+    [[nodiscard]] const std::vector<double>& province_street_cdf(std::size_t province) const {
+        return province_street_cdf_[province];
+    }
+
+    /// By ScenarioSpec::calendars index.
+    [[nodiscard]] const std::vector<Calendar>& calendars() const { return calendars_; }
+
+    [[nodiscard]] const StationIndex& stations() const { return index_; }
+
+    /// Servers and calendar of every station of stations().
+    [[nodiscard]] const std::vector<StationPlan>& station_plan() const { return plan_; }
+
+    /// The arrival streams of each LP, by LP.
+    [[nodiscard]] const std::vector<std::vector<ArrivalStream>>& arrivals() const {
+        return arrivals_;
+    }
+
+    /// All streams that could exist (streets × types × variants): the stride of ticket ids.
+    [[nodiscard]] std::uint64_t stream_count() const { return stream_count_; }
+
+    /// Each LP's share of the work for the MPI partition: 1 + its arrivals per hour.
+    [[nodiscard]] const std::vector<double>& lp_weight() const { return lp_weight_; }
+
+    [[nodiscard]] std::size_t lp_count() const { return arrivals_.size(); }
+
+    /// The least latency between LPs (the window length): more than the horizon when nothing
+    /// crosses.
+    [[nodiscard]] engine::Tick lookahead() const { return lookahead_; }
+
+    [[nodiscard]] double lookahead_h() const { return engine::to_hours(lookahead_); }
+
+    [[nodiscard]] engine::Tick end() const { return end_; }
+
+    /// The /series bucket length, and the number of buckets up to end().
+    [[nodiscard]] engine::Tick bucket() const { return bucket_; }
+
+    [[nodiscard]] std::size_t bucket_count() const { return bucket_count_; }
+
+private:
+    void compile_lookahead();
+    void compile_arrivals();
+
+    ScenarioSpec spec_;
+    Organisation org_;
+    std::vector<Calendar> calendars_;
+    std::vector<Levers> levers_;
+    std::vector<double> migration_;
+    std::vector<std::vector<UnitId>> province_streets_;
+    std::vector<std::vector<double>> province_street_cdf_;
+    StationIndex index_;
+    std::vector<StationPlan> plan_;
+    std::vector<std::vector<ArrivalStream>> arrivals_;
+    std::uint64_t stream_count_ = 0;
+    std::vector<double> lp_weight_;
+    engine::Tick lookahead_ = 0;
+    engine::Tick end_ = 0;
+    engine::Tick bucket_ = 0;
+    std::size_t bucket_count_ = 0;
+};
+
+}  // namespace tiersim::model

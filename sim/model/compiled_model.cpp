@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MIT
+#include "tiersim/model/compiled_model.hpp"
+
+#include "tiersim/model/arrival_variants.hpp"
+#include "tiersim/model/province_levers.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace tiersim::model {
+
+using engine::from_hours;
+using engine::Tick;
+
+CompiledModel::CompiledModel(ScenarioSpec spec, Organisation org)
+    : spec_(std::move(spec)),
+      org_(std::move(org)),
+      index_(spec_, org_) {
+    for (const auto& c : spec_.calendars)
+        calendars_.emplace_back(c);
+    levers_ = levers_by_province(spec_, org_);
+    migration_ = migration_matrix(spec_, org_);
+    compile_lookahead();
+    end_ = from_hours(spec_.days * 24.0);
+    bucket_ = std::max<Tick>(1, from_hours(spec_.bucket_hours));
+    bucket_count_ = static_cast<std::size_t>((end_ + bucket_ - 1) / bucket_);
+
+    province_streets_.resize(static_cast<std::size_t>(org_.province_count()));
+    province_street_cdf_.resize(province_streets_.size());
+    for (UnitId s : org_.units_at(Tier::street)) {
+        const auto p = static_cast<std::size_t>(org_.province_index(s));
+        const double before =
+            province_street_cdf_[p].empty() ? 0.0 : province_street_cdf_[p].back();
+        province_streets_[p].push_back(s);
+        province_street_cdf_[p].push_back(before + org_.unit(s).population);
+    }
+    plan_ = plan_stations(spec_, org_, levers_, index_);
+    compile_arrivals();
+}
+
+void CompiledModel::compile_lookahead() {
+    const double lookahead_h = org_.lookahead_h();
+    if (!(lookahead_h > 0.0) || from_hours(lookahead_h) <= 0) {
+        // Only two kinds of edge cross LPs: city–province hops and provincial links.
+        const std::string key =
+            spec_.tiers[static_cast<std::size_t>(Tier::city)].transfer_h == lookahead_h
+                ? "tiers.city.transfer_h"
+                : "technology.link_h";
+        std::ostringstream got;
+        got << lookahead_h;
+        throw ScenarioError(
+            Diagnostic{spec_.where(key),
+                       key,
+                       "zero cross-LP latency: " + key +
+                           " is the latency of edges between logical processes (each city with its "
+                           "districts and streets, each province unit), which must be at least one "
+                           "second so that the parallel windows have a length; got " +
+                           got.str() + " h"});
+    }
+    lookahead_ =
+        std::isinf(lookahead_h) ? from_hours(spec_.days * 24.0) + 1 : from_hours(lookahead_h);
+}
+
+void CompiledModel::compile_arrivals() {
+    arrivals_.resize(static_cast<std::size_t>(org_.lp_count()));
+    lp_weight_.assign(arrivals_.size(), 1.0);
+    const auto streets = org_.units_at(Tier::street);
+    const std::size_t types = spec_.ticket_types.size();
+    stream_count_ = streets.size() * types * arrival_variant_count;
+    for (std::size_t s = 0; s < streets.size(); ++s) {
+        const UnitId street = streets[s];
+        const Levers& lv = levers_of(street);
+        for (std::size_t t = 0; t < types; ++t) {
+            const TicketTypeSpec& type = spec_.ticket_types[t];
+            if (type.rate <= 0.0)
+                continue;
+            const double base = type.rate * org_.unit(street).population / 10'000.0 / 24.0;
+            const auto variants = arrival_variants(type, lv);
+            for (std::size_t v = 0; v < arrival_variant_count; ++v) {
+                if (!(variants[v].share > 0.0))
+                    continue;
+                ArrivalStream a;
+                a.id = (s * types + t) * arrival_variant_count + v;
+                a.street = street;
+                a.channel = variants[v].channel;
+                a.cross = variants[v].cross;
+                a.intake =
+                    org_.ancestor(street, spec_.channels[static_cast<std::size_t>(a.channel)].tier);
+                a.type = static_cast<std::int32_t>(t);
+                a.base_per_hour = base * variants[v].share;
+                const auto lp = static_cast<std::size_t>(org_.unit(a.intake).lp);
+                arrivals_[lp].push_back(a);
+                lp_weight_[lp] += a.base_per_hour;
+            }
+        }
+    }
+}
+
+}  // namespace tiersim::model

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+// Arrivals: non-homogeneous Poisson streams per street, type and variant (daily and weekly
+// profiles), and the home of a 跨省通办 ticket.
+#include "tiersim/model/calendar.hpp"
+
+#include "ticket_flow.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tiersim::model::flow {
+
+/// Next arrival after `from` by inverting the cumulative hazard of the hourly
+/// piecewise-constant rate rate × daily(hour) × weekly(day).
+void TicketFlow::schedule_next_arrival(LpState& lp, std::uint32_t gi, Tick from) {
+    Generator& g = lp.generators[gi];
+    const TicketTypeSpec& type = spec.ticket_types[static_cast<std::size_t>(g.type)];
+    RandomStream rng(spec.seed, g.id | generator_stream_bit, g.draws);
+    double hazard = rng.exponential(1.0);
+    g.draws = rng.draws();
+    double t_h = to_hours(from);
+    const double end_h = to_hours(end);
+    while (t_h < end_h) {
+        const double hour_index = std::floor(t_h);
+        const auto hour_of_week = static_cast<long>(hour_index) % 168;
+        const double rate = g.base_per_hour *
+                            type.daily_profile[static_cast<std::size_t>(hour_of_week % 24)] *
+                            type.weekly_profile[static_cast<std::size_t>(hour_of_week / 24)];
+        const double segment = hour_index + 1.0 - t_h;
+        if (rate > 0.0 && hazard <= rate * segment) {
+            t_h += hazard / rate;
+            const Tick at = std::max(from, from_hours(t_h));
+            if (at >= end)
+                return;
+            queues.schedule(
+                lp.index,
+                Event{at, g.id, static_cast<std::uint32_t>(g.count), kind_generate, 0, gi});
+            return;
+        }
+        hazard -= rate * segment;
+        t_h = hour_index + 1.0;
+    }
+}
+
+void TicketFlow::generate(LpState& lp, const Event& e) {
+    Generator& g = lp.generators[e.slot];
+    Ticket t;
+    t.id = g.count * generator_count + g.id;
+    t.created = e.time;
+    t.type = g.type;
+    t.origin = g.street;
+    t.home = g.street;
+    t.intake = g.intake;
+    t.unit = g.intake;
+    t.channel = g.channel;
+    t.cross = g.cross;
+    t.phase = Phase::intake;
+    t.visits = static_cast<std::int16_t>(g.channel == Channel::window ? 1 : 0);
+    ++g.count;
+    if (t.cross != CrossMode::none) {
+        // The home: another province by the migration matrix, then a street there by
+        // population.
+        RandomStream rng(spec.seed, t.id, t.draws);
+        const auto n = static_cast<std::size_t>(org.province_count());
+        const auto from = static_cast<std::size_t>(org.province_index(g.street));
+        double u = rng.uniform();
+        std::size_t home = from;
+        for (std::size_t j = 0; j < n; ++j) {
+            const double p = model.migration()[from * n + j];
+            if (!(p > 0.0))
+                continue;
+            home = j;  // the last possible home takes what rounding leaves of the row
+            if (u < p)
+                break;
+            u -= p;
+        }
+        const auto& cdf = model.province_street_cdf(home);
+        const double x = rng.uniform() * cdf.back();
+        const auto it = std::upper_bound(cdf.begin(), cdf.end(), x);
+        const auto k =
+            std::min<std::size_t>(static_cast<std::size_t>(it - cdf.begin()), cdf.size() - 1);
+        t.home = model.province_streets(home)[k];
+        t.draws = rng.draws();
+    }
+    start_patience(t, e.time);
+    const std::uint32_t slot = lp.allocate(t);
+    schedule_chase(lp, slot, e.time);
+    bump(lp, c_arrivals, e.time, tier_at(g.intake));
+    if (t.visits > 0)
+        bump(lp, c_visits, e.time, tier_at(g.intake));
+    trace(lp, lp.tickets[slot], e.time, g.intake, -1, EventKind::created);
+    enqueue(lp, slot, 0, e.time);
+    schedule_next_arrival(lp, e.slot, e.time);
+}
+
+}  // namespace tiersim::model::flow

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: MIT
+// Done at a unit: upward data updates, follow-up, escalation to the parent, then closing with
+// the callback (回访: solved? satisfied?) and re-handling (重办) of an unsolved ticket.
+#include "tiersim/model/distributions.hpp"
+
+#include "ticket_flow.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tiersim::model::flow {
+
+/// Done with the department steps at a unit: pass a data update up, escalate, or close.
+void TicketFlow::finish_at_unit(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now) {
+    Ticket& t = lp.tickets[slot];
+    const TicketTypeSpec& type = type_of(t);
+    const std::size_t tier = tier_at(t.unit);
+    const UnitId parent = org.unit(t.unit).parent;
+    if (type.route == Route::upward) {
+        if (org.unit(t.unit).tier == Tier::district && type.reject_probability > 0.0) {
+            RandomStream rng(spec.seed, t.id, t.draws);
+            const bool rejected = rng.bernoulli(type.reject_probability);
+            t.draws = rng.draws();
+            if (rejected) {
+                trace(lp, t, now, t.unit, -1, EventKind::rejected);
+                finish_record(lp, slot, now, false, -1);
+                return;
+            }
+        }
+        if (parent == no_unit) {
+            bump(lp, c_data_applied, now, tier);
+            finish_record(lp, slot, now, true, -1);
+            return;
+        }
+        ++t.hops;
+        t.phase = Phase::transfer;
+        send(lp, lp_index, slot, parent, now + from_hours(spec.tiers[tier].transfer_h));
+        return;
+    }
+    if (t.has(flag_shadow)) {
+        // The local part is done: its result goes to the home authority for the join.
+        const UnitId target = org.ancestor(t.home, type.authority);
+        t.phase = Phase::join_signal;
+        const double latency = travel_h(t.unit, target);
+        send(lp, lp_index, slot, target, now + from_hours(latency));
+        return;
+    }
+    if (type.followup.mean_h > 0.0 && t.phase != Phase::followup) {
+        RandomStream rng(spec.seed, t.id, t.draws);
+        const Tick delay = std::max<Tick>(0, from_hours(sample_hours(type.followup, rng)));
+        t.draws = rng.draws();
+        t.phase = Phase::followup;
+        schedule(lp, slot, now + delay);
+        return;
+    }
+    const bool can_escalate = parent != no_unit && t.cross == CrossMode::none &&
+                              !t.has(flag_leader_assigned) && type.escalate[tier] > 0.0;
+    if (can_escalate) {
+        RandomStream rng(spec.seed, t.id, t.draws);
+        const bool escalate = rng.bernoulli(type.escalate[tier]);
+        t.draws = rng.draws();
+        if (escalate) {
+            ++t.escalations;
+            ++t.hops;
+            bump(lp, c_escalations, now, tier);
+            t.phase = Phase::transfer;
+            t.step = 0;
+            trace(lp, t, now, parent, -1, EventKind::escalated);
+            send(lp, lp_index, slot, parent, now + from_hours(spec.tiers[tier].transfer_h));
+            return;
+        }
+    }
+    if (t.cross == CrossMode::joint) {
+        const auto early = lp.join_early.find(t.id);
+        if (early == lp.join_early.end()) {
+            t.phase = Phase::join_wait;
+            lp.join_waiting.emplace(t.id, slot);
+            return;
+        }
+        merge_local_cost(t, early->second);
+        lp.join_early.erase(early);
+        start_cross_join(lp, slot, now);
+        return;
+    }
+    close_or_wait(lp, lp_index, slot, now);
+}
+
+/// The callback (回访): solved? satisfied? An unsolved ticket may be handled again (重办).
+void TicketFlow::close_ticket(
+    LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now, bool at_intake) {
+    Ticket& t = lp.tickets[slot];
+    const TicketTypeSpec& type = type_of(t);
+    const Levers& lv = lever(t.unit);
+    RandomStream rng(spec.seed, t.id, t.draws);
+    // pow(x, 0) is exactly 1: skip the call for the common ticket without returns.
+    const double p_solved =
+        type.solve_probability *
+        (t.returns == 0 ? 1.0 : std::pow(lv.return_solve_factor, static_cast<double>(t.returns)));
+    const bool solved = rng.bernoulli(p_solved);
+    if (!solved && type.route == Route::dispatch && !type.departments.empty() &&
+        t.rehandles < lv.max_rehandles && lv.rehandle > 0.0 && rng.bernoulli(lv.rehandle)) {
+        // 重办: back to its last department, or, answered at intake, dispatched after all.
+        t.draws = rng.draws();
+        ++t.rehandles;
+        trace(lp, t, now, t.unit, -1, EventKind::rehandled);
+        if (at_intake) {
+            dispatch(lp, lp_index, slot, now);
+            return;
+        }
+        t.step = static_cast<std::int16_t>(type.departments.size() - 1);
+        t.phase = Phase::step;
+        enqueue(lp, slot, t.step, now);
+        return;
+    }
+    int satisfied = -1;
+    const Tick deadline = deadline_of(t);
+    if (t.channel != Channel::grid) {
+        // Working days are those of the authority tier's calendar.
+        double p = solved ? spec.citizens.satisfied_if_solved : spec.citizens.satisfied_if_unsolved;
+        if (now > deadline)
+            p *= spec.citizens.late_factor;
+        if (t.visits > 1)
+            p *= std::pow(spec.citizens.visit_factor, t.visits - 1);
+        if (t.returns != 0)
+            p *= std::pow(spec.citizens.return_factor, static_cast<double>(t.returns));
+        satisfied = rng.bernoulli(p) ? 1 : 0;
+    }
+    t.draws = rng.draws();
+    finish_record(lp, slot, now, solved, satisfied, deadline);
+}
+
+Tick TicketFlow::deadline_of(const Ticket& t) const {
+    const TicketTypeSpec& type = type_of(t);
+    const Calendar& working_days = model.calendars()[static_cast<std::size_t>(
+        spec.tiers[static_cast<std::size_t>(type.authority)].calendar)];
+    return working_days.working_day_deadline(t.created, type.resolve_wd);
+}
+
+void TicketFlow::finish_record(
+    LpState& lp, std::uint32_t slot, Tick now, bool solved, int satisfied) {
+    finish_record(lp, slot, now, solved, satisfied, deadline_of(lp.tickets[slot]));
+}
+
+void TicketFlow::finish_record(
+    LpState& lp, std::uint32_t slot, Tick now, bool solved, int satisfied, Tick deadline) {
+    Ticket& t = lp.tickets[slot];
+    const std::size_t tier = tier_at(t.unit);
+    bump(lp, c_closed, now, tier);
+    trace(lp, t, now, t.unit, -1, EventKind::closed);
+    TicketRecord r = record_of(t);
+    r.handler = t.unit;
+    r.closed_h = to_hours(now);
+    r.tier_resolved = static_cast<std::int8_t>(tier);
+    r.outcome = Outcome::resolved;
+    r.solved = solved ? 1 : 0;
+    r.satisfied = static_cast<std::int8_t>(satisfied);
+    r.resolved_in_time = now <= deadline ? 1 : 0;
+    lp.closed.push_back(r);
+    lp.release(slot);
+}
+
+}  // namespace tiersim::model::flow

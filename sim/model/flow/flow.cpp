@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: MIT
+// The ticket flow as an engine::Model: setting up this rank's LPs, taking messages in, and the
+// output of each window and of the end of the run.
+#include "ticket_flow.hpp"
+
+#include <algorithm>
+
+namespace tiersim::model::flow {
+
+TicketFlow::TicketFlow(const CompiledModel& compiled,
+                       bool trace,
+                       const engine::MpiWorld* mpi,
+                       const RunHooks& run_hooks)
+    : model(compiled),
+      spec(compiled.spec()),
+      org(compiled.org()),
+      index(compiled.stations()),
+      trace_events(trace),
+      world(mpi),
+      ranks(mpi == nullptr ? 1 : mpi->size()),
+      hooks(run_hooks),
+      generator_count(compiled.stream_count()),
+      end(compiled.end()),
+      bucket(compiled.bucket()),
+      bucket_count(compiled.bucket_count()),
+      part(engine::partition_lps(compiled.lp_weight(), ranks, mpi == nullptr ? 0 : mpi->rank())),
+      lp_begin(part.begin),
+      lp_end(part.end),
+      queues(compiled.lp_count()) {
+    const auto& plan = model.station_plan();
+    stations.resize(plan.size());
+    const auto province_tier = static_cast<std::int8_t>(Tier::province);
+    for (std::size_t i = 0; i < plan.size(); ++i) {
+        stations[i].servers = plan[i].servers;
+        stations[i].calendar = plan[i].calendar;
+        const UnitId u = index.unit_of(i);
+        stations[i].tier =
+            u == no_unit ? province_tier : static_cast<std::int8_t>(org.unit(u).tier);
+    }
+    set_up_lps();
+}
+
+/// This rank's LPs get their series and their arrival streams, each with its first arrival;
+/// the others stay empty (another rank advances them).
+void TicketFlow::set_up_lps() {
+    lp_states.resize(model.lp_count());
+    for (std::size_t i = 0; i < lp_states.size(); ++i)
+        lp_states[i].index = static_cast<std::uint32_t>(i);
+    for (std::size_t i = lp_begin; i < lp_end; ++i) {
+        LpState& lp = lp_states[i];
+        lp.counts.resize(bucket_count);
+        lp.queue_len.resize(bucket_count);
+        lp.busy.resize(bucket_count);
+        for (const ArrivalStream& stream : model.arrivals()[i]) {
+            Generator g;
+            static_cast<ArrivalStream&>(g) = stream;
+            lp.generators.push_back(g);
+            schedule_next_arrival(lp, static_cast<std::uint32_t>(lp.generators.size() - 1), 0);
+        }
+    }
+}
+
+/// Nothing it schedules is earlier than m.event.time (the ranks agree on the next window from
+/// the message times before delivering). A ticket whose citizen has not chased yet gets its
+/// timer again.
+void TicketFlow::deliver(const Message& m) {
+    LpState& to = lp_states[static_cast<std::size_t>(m.to_lp)];
+    Event e = m.event;
+    e.slot = to.allocate(m.ticket);
+    queues.schedule(to.index, e);
+    schedule_chase(to, e.slot, e.time);
+}
+
+void TicketFlow::end_window(Tick window_end) {
+    for (std::size_t i = lp_begin; i < lp_end; ++i)
+        snapshot_until(lp_states[i], window_end);
+    take_records();
+}
+
+/// Appends this rank's LPs' records of the window to the buffer, in LP order.
+void TicketFlow::take_records() {
+    const std::size_t t0 = buffer.tickets.size();
+    const std::size_t e0 = buffer.events.size();
+    for (std::size_t i = lp_begin; i < lp_end; ++i) {
+        LpState& lp = lp_states[i];
+        buffer.tickets.insert(buffer.tickets.end(), lp.closed.begin(), lp.closed.end());
+        lp.closed.clear();
+        buffer.events.insert(buffer.events.end(), lp.events.begin(), lp.events.end());
+        lp.events.clear();
+    }
+    buffer.counts.push_back(buffer.tickets.size() - t0);
+    buffer.counts.push_back(buffer.events.size() - e0);
+}
+
+/// Hands the buffered windows' records on, window by window, each window's records in LP
+/// order and then sorted. Under MPI they are gathered on rank 0 first, rank by rank (LP order).
+void TicketFlow::flush() {
+    const std::size_t windows = buffer.counts.size() / 2;  // the same on every rank
+    if (windows == 0)
+        return;
+    if (ranks == 1) {
+        // One process flushes every window.
+        TIERSIM_CHECK(windows == 1, "one process hands on its records window by window");
+        sort_records(buffer.tickets, buffer.events);
+        if (hooks.on_records)
+            hooks.on_records(buffer.tickets, buffer.events);
+        buffer.tickets.clear();
+        buffer.events.clear();
+        buffer.counts.clear();
+        return;
+    }
+    const std::vector<std::uint64_t> counts = world->gatherv(buffer.counts);
+    const std::vector<TicketRecord> all_tickets = world->gatherv(buffer.tickets);
+    std::vector<EventRecord> all_events;
+    if (trace_events)
+        all_events = world->gatherv(buffer.events);
+    buffer.tickets.clear();
+    buffer.events.clear();
+    buffer.counts.clear();
+    if (!world->is_root())
+        return;
+    const auto k = static_cast<std::size_t>(ranks);
+    // Where each rank's part starts in the gathered vectors.
+    std::vector<std::size_t> t_at(k, 0), e_at(k, 0);
+    for (std::size_t r = 0; r + 1 < k; ++r) {
+        t_at[r + 1] = t_at[r];
+        e_at[r + 1] = e_at[r];
+        for (std::size_t w = 0; w < windows; ++w) {
+            t_at[r + 1] += counts[(r * windows + w) * 2];
+            e_at[r + 1] += counts[(r * windows + w) * 2 + 1];
+        }
+    }
+    std::vector<TicketRecord> tickets;
+    std::vector<EventRecord> events;
+    for (std::size_t w = 0; w < windows; ++w) {
+        for (std::size_t r = 0; r < k; ++r) {
+            const std::size_t nt = counts[(r * windows + w) * 2];
+            const std::size_t ne = counts[(r * windows + w) * 2 + 1];
+            const auto t = all_tickets.begin() + static_cast<std::ptrdiff_t>(t_at[r]);
+            tickets.insert(tickets.end(), t, t + static_cast<std::ptrdiff_t>(nt));
+            t_at[r] += nt;
+            if (ne > 0) {
+                const auto e = all_events.begin() + static_cast<std::ptrdiff_t>(e_at[r]);
+                events.insert(events.end(), e, e + static_cast<std::ptrdiff_t>(ne));
+                e_at[r] += ne;
+            }
+        }
+        sort_records(tickets, events);
+        if (hooks.on_records)
+            hooks.on_records(tickets, events);
+        tickets.clear();
+        events.clear();
+    }
+}
+
+/// Every ticket still in the system, by id (a citizen who gave up counts as abandoned); with
+/// several ranks, all of them on rank 0.
+void TicketFlow::collect_open(std::vector<TicketRecord>& tickets) {
+    for (std::size_t i = lp_begin; i < lp_end; ++i) {
+        for (const Ticket& t : lp_states[i].tickets) {
+            if (t.id == free_id || t.has(flag_shadow))
+                continue;
+            TicketRecord r = record_of(t);
+            r.outcome = Outcome::open_at_end;
+            if (t.has(flag_abandoned)) {
+                r.outcome = Outcome::abandoned;
+                r.closed_h = to_hours(t.abandoned_at);
+            }
+            tickets.push_back(r);
+        }
+    }
+    if (ranks > 1)
+        tickets = world->gatherv(tickets);
+    std::sort(tickets.begin(), tickets.end(), [](const TicketRecord& a, const TicketRecord& b) {
+        return a.id < b.id;
+    });
+}
+
+std::vector<SeriesRow> TicketFlow::finish(Tick reached) {
+    for (std::size_t i = lp_begin; i < lp_end; ++i)
+        snapshot_until(lp_states[i], reached);
+    std::vector<TicketRecord> tickets;
+    std::vector<EventRecord> events;
+    collect_open(tickets);
+    if ((world == nullptr || world->is_root()) && hooks.on_records)
+        hooks.on_records(tickets, events);
+    return series_rows(reached);
+}
+
+}  // namespace tiersim::model::flow

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+// Observation: ticket and event records, coordination cost, the /series counters and the
+// queue snapshots at bucket ends.
+#include "ticket_flow.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace tiersim::model::flow {
+
+TicketRecord TicketFlow::record_of(const Ticket& t) const {
+    const TicketTypeSpec& type = type_of(t);
+    TicketRecord r;
+    r.id = static_cast<std::int64_t>(t.id);
+    r.type = t.type;
+    r.parent = t.parent;
+    r.origin = t.origin;
+    r.handler = t.phase == Phase::intake ? -1 : t.unit;
+    r.created_h = to_hours(t.created);
+    r.responded_h =
+        t.responded >= 0 ? to_hours(t.responded) : std::numeric_limits<double>::quiet_NaN();
+    r.closed_h = std::numeric_limits<double>::quiet_NaN();
+    r.hops = t.hops;
+    r.handoffs = t.handoffs;
+    r.returns = t.returns;
+    r.escalations = t.escalations;
+    r.leader = t.has(flag_leader_assigned) ? 1 : 0;
+    r.visits = t.visits;
+    r.materials_requested = t.materials_requested;
+    r.reworks = t.reworks;
+    r.rehandles = t.rehandles;
+    r.channel = static_cast<std::int8_t>(t.channel);
+    Tick total = 0;
+    for (std::size_t k = 0; k < t.cost.size(); ++k) {
+        r.coord_by_kind_h[k] = to_hours(t.cost[k]);
+        total += t.cost[k];
+    }
+    r.coord_cost_h = to_hours(total);
+    r.cross_mode = static_cast<std::int8_t>(t.cross);
+    r.home_province = t.cross == CrossMode::none
+                          ? std::int8_t{-1}
+                          : static_cast<std::int8_t>(org.province_index(t.home));
+    r.responded_in_time =
+        (t.responded >= 0 && t.responded - t.created <= from_hours(type.respond_h)) ? 1 : 0;
+    r.province = static_cast<std::int8_t>(org.province_index(t.origin));
+    return r;
+}
+
+void TicketFlow::trace(
+    LpState& lp, const Ticket& t, Tick at, UnitId unit, int dept, EventKind kind) {
+    if (!trace_events || t.has(flag_shadow))
+        return;
+    lp.events.push_back(EventRecord{static_cast<std::int64_t>(t.id),
+                                    to_hours(at),
+                                    unit,
+                                    static_cast<std::int16_t>(dept),
+                                    kind});
+}
+
+/// Records queue lengths and busy servers at every bucket end <= t.
+void TicketFlow::snapshot_until(LpState& lp, Tick t) const {
+    while (lp.next_bucket < bucket_count &&
+           std::min(end, static_cast<Tick>(lp.next_bucket + 1) * bucket) <= t) {
+        lp.queue_len[lp.next_bucket] = lp.waiting_now;
+        lp.busy[lp.next_bucket] = lp.busy_now;
+        ++lp.next_bucket;
+    }
+}
+
+void TicketFlow::add_cost(
+    LpState& lp, Ticket& t, Tick now, std::size_t tier, CostKind kind, double h) {
+    add_cost_ticks(lp, t, now, tier, kind, from_hours(h));
+}
+
+void TicketFlow::add_cost_ticks(
+    LpState& lp, Ticket& t, Tick now, std::size_t tier, CostKind kind, Tick c) {
+    t.cost[static_cast<std::size_t>(kind)] += c;
+    const std::size_t b = bucket_index(now);
+    if (b < bucket_count)
+        lp.counts[b].cost[static_cast<std::size_t>(kind)][tier] += c;
+}
+
+/// Sorts one window's records into the canonical order of the output.
+void TicketFlow::sort_records(std::vector<TicketRecord>& tickets,
+                              std::vector<EventRecord>& events) {
+    std::sort(tickets.begin(), tickets.end(), [](const TicketRecord& a, const TicketRecord& b) {
+        return a.closed_h != b.closed_h ? a.closed_h < b.closed_h : a.id < b.id;
+    });
+    // Stable: one ticket's events at one instant keep the order it made them in.
+    std::stable_sort(events.begin(), events.end(), [](const EventRecord& a, const EventRecord& b) {
+        return a.t_h != b.t_h ? a.t_h < b.t_h : a.ticket < b.ticket;
+    });
+}
+
+/// The /series rows up to `reached`: every LP's counts, summed over this rank's LPs and
+/// then over the ranks (integers, so the sum does not depend on the split).
+std::vector<SeriesRow> TicketFlow::series_rows(Tick reached) const {
+    const std::size_t buckets =
+        std::min(bucket_count, static_cast<std::size_t>((reached + bucket - 1) / bucket));
+    // Per bucket and tier: the counters, the costs by kind, queue_len, busy_staff.
+    constexpr std::size_t fields = counter_count + cost_kind_count + 2;
+    constexpr std::size_t f_cost = counter_count;
+    constexpr std::size_t f_queue = counter_count + cost_kind_count;
+    constexpr std::size_t f_busy = f_queue + 1;
+    std::vector<std::int64_t> sum(buckets * tier_count * fields, 0);
+    for (std::size_t i = lp_begin; i < lp_end; ++i) {
+        const LpState& lp = lp_states[i];
+        for (std::size_t b = 0; b < buckets; ++b) {
+            for (std::size_t tier = 0; tier < tier_count; ++tier) {
+                std::int64_t* f = &sum[(b * tier_count + tier) * fields];
+                for (std::size_t c = 0; c < counter_count; ++c)
+                    f[c] += lp.counts[b].n[c][tier];
+                for (std::size_t k = 0; k < cost_kind_count; ++k)
+                    f[f_cost + k] += lp.counts[b].cost[k][tier];
+                f[f_queue] += lp.queue_len[b].v[tier];
+                f[f_busy] += lp.busy[b].v[tier];
+            }
+        }
+    }
+    if (ranks > 1)
+        world->allreduce_sum(sum);
+
+    std::vector<SeriesRow> series;
+    series.reserve(buckets * tier_count);
+    for (std::size_t b = 0; b < buckets; ++b) {
+        for (std::size_t tier = 0; tier < tier_count; ++tier) {
+            const std::int64_t* f = &sum[(b * tier_count + tier) * fields];
+            SeriesRow p;
+            p.t_h = to_hours(std::min(end, static_cast<Tick>(b + 1) * bucket));
+            p.tier = static_cast<std::int8_t>(tier);
+            p.arrivals = f[c_arrivals];
+            p.closed = f[c_closed];
+            p.returns = f[c_returns];
+            p.escalations = f[c_escalations];
+            p.leader = f[c_leader];
+            p.materials_requested = f[c_materials];
+            p.visits = f[c_visits];
+            p.repeat_calls = f[c_repeat_calls];
+            p.abandoned = f[c_abandoned];
+            p.data_applied = f[c_data_applied];
+            p.queue_len = f[f_queue];
+            p.busy_staff = f[f_busy];
+            Tick total = 0;
+            for (std::size_t k = 0; k < cost_kind_count; ++k) {
+                p.coord_by_kind_h[k] = to_hours(f[f_cost + k]);
+                total += f[f_cost + k];
+            }
+            p.coord_cost_h = to_hours(total);
+            series.push_back(p);
+        }
+    }
+    return series;
+}
+
+}  // namespace tiersim::model::flow

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+// Returns (退单) back to dispatch, and after too many the leader (一把手) who assigns it.
+#include "ticket_flow.hpp"
+
+namespace tiersim::model::flow {
+
+/// 退单: back to dispatch, which reviews and re-dispatches it, or after too many returns
+/// to the leader (一把手) of its city or province.
+void TicketFlow::do_return(
+    LpState& lp, std::int32_t lp_index, std::uint32_t slot, int dept, Tick now) {
+    Ticket& t = lp.tickets[slot];
+    const Levers& lv = lever(t.unit);
+    const std::size_t tier = tier_at(t.unit);
+    ++t.returns;
+    t.step = 0;
+    bump(lp, c_returns, now, tier);
+    add_cost(lp, t, now, tier, CostKind::returned, lv.handoff_cost_h);
+    trace(lp, t, now, t.unit, dept, EventKind::returned);
+    if (lv.escalate_after_returns > 0 && t.returns >= lv.escalate_after_returns &&
+        !t.has(flag_leader_assigned)) {
+        const UnitId leader_unit =
+            org.unit(t.unit).tier == Tier::province ? t.unit : org.ancestor(t.unit, Tier::city);
+        t.hops = static_cast<std::int16_t>(t.hops + tier_distance(t.unit, leader_unit));
+        t.phase = Phase::leader;
+        send(lp,
+             lp_index,
+             slot,
+             leader_unit,
+             now + from_hours(org.path_latency_h(t.unit, leader_unit, spec)));
+        return;
+    }
+    t.phase = Phase::transfer;
+    if (t.cross != CrossMode::none) {
+        // The home province's dispatch reviews it where it is.
+        schedule(lp, slot, now + from_hours(spec.return_review_h));
+        return;
+    }
+    const UnitId authority = authority_of(t);
+    t.hops = static_cast<std::int16_t>(t.hops + tier_distance(t.unit, t.intake) +
+                                       tier_distance(t.intake, authority));
+    const double latency = org.path_latency_h(t.unit, t.intake, spec) + spec.return_review_h +
+                           org.path_latency_h(t.intake, authority, spec);
+    send(lp, lp_index, slot, authority, now + from_hours(latency));
+}
+
+void TicketFlow::leader_done(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now) {
+    Ticket& t = lp.tickets[slot];
+    const std::size_t tier = tier_at(t.unit);
+    t.set(flag_leader_assigned);
+    bump(lp, c_leader, now, tier);
+    add_cost_ticks(lp, t, now, tier, CostKind::leader, t.work);
+    trace(lp, t, now, t.unit, -1, EventKind::leader);
+    const UnitId authority = authority_of(t);
+    t.hops = static_cast<std::int16_t>(t.hops + tier_distance(t.unit, authority));
+    t.phase = Phase::transfer;
+    send(lp,
+         lp_index,
+         slot,
+         authority,
+         now + from_hours(org.path_latency_h(t.unit, authority, spec)));
+}
+
+}  // namespace tiersim::model::flow

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+// Stations: a ticket joins a queue, a server takes it on its calendar, a server frees.
+#include "ticket_flow.hpp"
+
+#include <algorithm>
+
+namespace tiersim::model::flow {
+
+bool TicketFlow::in_bureau(UnitId unit, int department) const {
+    const Levers& lv = lever(unit);
+    if (lv.design[tier_at(unit)] != Design::approval_bureau)
+        return false;
+    const auto d = static_cast<std::size_t>(department);
+    return d >= spec.department_approval.size() || spec.department_approval[d];
+}
+
+void TicketFlow::enqueue(LpState& lp, std::uint32_t slot, int step, Tick now) {
+    const std::size_t si = station_of(lp.tickets[slot], step);
+    Station& s = stations[si];
+    TIERSIM_CHECK(s.servers > 0, "a ticket reached a station without servers");
+    if (s.busy < s.servers) {
+        start_service(lp, s, slot, step, now);
+    } else {
+        s.push(entry_of(slot, step));
+        ++lp.waiting_now.v[static_cast<std::size_t>(s.tier)];
+    }
+}
+
+void TicketFlow::start_service(LpState& lp, Station& s, std::uint32_t slot, int step, Tick now) {
+    Ticket& t = lp.tickets[slot];
+    const TicketTypeSpec& type = type_of(t);
+    ++s.busy;
+    ++lp.busy_now.v[static_cast<std::size_t>(s.tier)];
+    RandomStream rng(spec.seed, t.id, t.draws);
+    const Tick work = std::max<Tick>(0, from_hours(work_hours(t, rng)));
+    t.draws = rng.draws();
+    t.work = work;
+    const Calendar& cal = model.calendars()[static_cast<std::size_t>(s.calendar)];
+    const Tick start = cal.next_open(now);
+    const bool is_step = t.phase == Phase::step || t.phase == Phase::fork;
+    // Response (受理/签收): a window or portal item is accepted when its intake begins; a
+    // hotline or grid ticket when a department first signs for it.
+    const bool accepted_at_intake = t.channel == Channel::window || t.channel == Channel::online;
+    if (t.responded < 0 && !t.has(flag_shadow) &&
+        (accepted_at_intake ? t.phase == Phase::intake : is_step))
+        t.responded = start;
+    if (t.phase == Phase::intake)
+        t.intake_started = start;
+    const int dept = is_step ? type.departments[static_cast<std::size_t>(step)] : -1;
+    trace(lp,
+          t,
+          start,
+          t.unit,
+          dept,
+          t.phase == Phase::intake ? EventKind::intake_start : EventKind::step_start);
+    queues.schedule(lp.index,
+                    Event{cal.advance(start, work),
+                          t.id,
+                          t.seq++,
+                          kind_service_done,
+                          static_cast<std::uint16_t>(step),
+                          slot});
+}
+
+void TicketFlow::finish_service(LpState& lp, Station& s, Tick now) {
+    --s.busy;
+    --lp.busy_now.v[static_cast<std::size_t>(s.tier)];
+    while (s.count > 0) {
+        --lp.waiting_now.v[static_cast<std::size_t>(s.tier)];
+        const std::uint64_t entry = s.pop();
+        const auto slot = static_cast<std::uint32_t>(entry & 0xffffffffU);
+        if (lp.tickets[slot].has(flag_abandoned)) {
+            drop_abandoned(lp, slot);
+            continue;
+        }
+        start_service(lp, s, slot, static_cast<int>(entry >> 32), now);
+        break;
+    }
+}
+
+}  // namespace tiersim::model::flow

@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: MIT
+// Private to the model: the ticket life cycle of DESIGN §2.4 as an engine::Model.
+//
+// Each logical process (LP) owns some units, their stations (see station_plan.hpp: intakes,
+// departments, split windows, an approval bureau, a leader queue; the province LPs also own the
+// links to other provinces), the tickets currently at them and the arrival streams of the
+// streets whose intake it holds. The engine (window_scheduler.hpp) advances the LPs in parallel
+// through conservative windows; a ticket that moves to another LP travels as a Message that
+// arrives no earlier than the lookahead later.
+//
+// The life cycle is split by stage, one file each under sim/model/flow/, all members of
+// TicketFlow over the per-LP state below. Every Phase transition is dispatched in phases.cpp
+// (station_of, work_hours, on_service_done, arrive): a new stage adds its Phase (ticket.hpp),
+// its rows there, and its file. The files are compiled as one unit (CMake UNITY_GROUP), so the
+// hot path inlines across them as it did in one file.
+//
+// A server that takes a ticket while its calendar is closed starts at the next opening, and
+// work that is under way at closing resumes at the next opening: Calendar::advance does both.
+//
+// Ticket ids: a generated ticket has id = count × streams + stream (< 2^56); a repeat call adds
+// 2^56 to the id of the ticket it chases (each ticket is chased at most once, so ids stay
+// unique); the local part of a 多地联办 ticket (a "shadow", never recorded) sets bit 62.
+//
+// A citizen's chase (催办) is a timer event at the LP that holds the ticket. A ticket that moves
+// to another LP takes its chase time with it and the receiving LP schedules the timer again (at
+// the arrival if the time has passed in transit); a stale timer left behind finds its slot free
+// or holding another ticket and does nothing. An abandoned ticket is dropped at its next event
+// or when it reaches the head of a queue.
+//
+// Output: each window's closed tickets and traced events are taken from the LPs in LP order
+// (end_window) and handed on sorted (flush). Under MPI the ranks buffer several windows and
+// flush gathers them on rank 0, rank by rank — which is LP order — and sorts each window as one
+// process would; the series counters are summed over ranks (integers: exact).
+#pragma once
+
+#include "tiersim/engine/event_queue.hpp"
+#include "tiersim/engine/lp_set.hpp"
+#include "tiersim/engine/mpi_world.hpp"
+#include "tiersim/engine/partition.hpp"
+#include "tiersim/engine/random_stream.hpp"
+#include "tiersim/model/compiled_model.hpp"
+#include "tiersim/model/records.hpp"
+#include "tiersim/model/simulation.hpp"
+#include "tiersim/model/ticket.hpp"
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+#include <unordered_map>
+#include <vector>
+
+namespace tiersim::model::flow {
+
+using engine::Event;
+using engine::from_hours;
+using engine::RandomStream;
+using engine::Tick;
+using engine::to_hours;
+
+// Event kinds, in their order among events at the same tick.
+inline constexpr std::uint16_t kind_service_done = 0;
+inline constexpr std::uint16_t kind_arrive = 1;
+inline constexpr std::uint16_t kind_chase = 2;
+inline constexpr std::uint16_t kind_generate = 3;
+
+// Generator streams live in their own half of the entity space, apart from ticket ids.
+inline constexpr std::uint64_t generator_stream_bit = std::uint64_t{1} << 63;
+inline constexpr std::uint64_t shadow_bit = std::uint64_t{1} << 62;
+inline constexpr int repeat_shift = 56;
+inline constexpr std::uint64_t max_repeat_depth = 63;
+inline constexpr std::uint64_t free_id = std::numeric_limits<std::uint64_t>::max();
+
+/// c servers and a FIFO of waiting (slot, step) entries of the owning LP's pool.
+struct Station {
+    std::int32_t servers = 0;
+    std::int32_t busy = 0;
+    std::int32_t calendar = 0;
+    std::int8_t tier = 0;
+    std::vector<std::uint64_t> ring;  // grows by doubling, never shrinks
+    std::uint32_t head = 0;
+    std::uint32_t count = 0;
+
+    void push(std::uint64_t entry) {
+        if (count == ring.size())
+            grow();
+        ring[(head + count) % ring.size()] = entry;
+        ++count;
+    }
+
+    std::uint64_t pop() {
+        const std::uint64_t entry = ring[head];
+        head = static_cast<std::uint32_t>((head + 1) % ring.size());
+        --count;
+        return entry;
+    }
+
+private:
+    void grow() {
+        std::vector<std::uint64_t> bigger(ring.empty() ? 16 : ring.size() * 2);
+        for (std::uint32_t i = 0; i < count; ++i)
+            bigger[i] = ring[(head + i) % ring.size()];
+        ring.swap(bigger);
+        head = 0;
+    }
+};
+
+inline std::uint64_t entry_of(std::uint32_t slot, int step) {
+    return (static_cast<std::uint64_t>(static_cast<std::uint16_t>(step)) << 32) | slot;
+}
+
+/// One arrival stream as it runs: the compiled stream and how far it has got.
+struct Generator : ArrivalStream {
+    std::uint64_t count = 0;  // tickets created so far
+    std::uint64_t draws = 0;
+};
+
+/// A ticket on its way to another LP.
+struct Message {
+    Event event;
+    Ticket ticket;
+    std::int32_t to_lp = 0;
+};
+
+static_assert(std::is_trivially_copyable_v<Message>, "messages travel between MPI ranks as bytes");
+
+/// Per-bucket counts of one LP: the /series columns, by tier.
+enum Counter : std::uint8_t {
+    c_arrivals,
+    c_closed,
+    c_returns,
+    c_escalations,
+    c_leader,
+    c_materials,
+    c_visits,
+    c_repeat_calls,
+    c_abandoned,
+    c_data_applied,
+    counter_count
+};
+
+struct BucketCounts {
+    std::array<std::array<std::int64_t, tier_count>, counter_count> n{};
+    std::array<std::array<Tick, tier_count>, cost_kind_count> cost{};
+};
+
+struct TierCounters {
+    std::array<std::int64_t, tier_count> v{};
+};
+
+/// The state of one LP (its events and outbox are in the engine's LpSet).
+struct LpState {
+    std::uint32_t index = 0;
+    std::vector<Ticket> tickets;
+    std::vector<std::uint32_t> free_slots;
+    std::vector<Generator> generators;
+    std::vector<TicketRecord> closed;
+    std::vector<EventRecord> events;
+    // 多地联办 at a home authority: main tickets waiting for their local part, and local parts
+    // that arrived first. Rare, so hash containers are fine here.
+    std::unordered_map<std::uint64_t, std::uint32_t> join_waiting;
+    std::unordered_map<std::uint64_t, std::array<std::int64_t, cost_kind_count>> join_early;
+
+    // Series: per bucket; snapshots per tier.
+    std::vector<BucketCounts> counts;
+    std::vector<TierCounters> queue_len, busy;
+    TierCounters waiting_now{}, busy_now{};
+    std::size_t next_bucket = 0;  // first bucket whose snapshot is still to be taken
+
+    std::uint32_t allocate(const Ticket& t) {
+        if (free_slots.empty()) {
+            tickets.push_back(t);
+            return static_cast<std::uint32_t>(tickets.size() - 1);
+        }
+        const std::uint32_t slot = free_slots.back();
+        free_slots.pop_back();
+        tickets[slot] = t;
+        return slot;
+    }
+
+    void release(std::uint32_t slot) {
+        tickets[slot].id = free_id;
+        free_slots.push_back(slot);
+    }
+};
+
+/// The output of the windows since the last flush, with each window's counts.
+struct RecordBuffer {
+    std::vector<TicketRecord> tickets;
+    std::vector<EventRecord> events;
+    std::vector<std::uint64_t> counts;  // per window: tickets, events
+};
+
+/// The ticket flow on one CompiledModel: the engine::Model that Simulation runs.
+class TicketFlow {
+public:
+    using Message = flow::Message;
+
+    /// Sets up this rank's LPs (all of them without MPI) and schedules the first arrivals.
+    TicketFlow(const CompiledModel& model,
+               bool trace_events,
+               const engine::MpiWorld* world,
+               const RunHooks& hooks);
+
+    // ---- engine::Model (handle in phases.cpp, the rest in flow.cpp) ----------------------
+    engine::LpSet<Message>& lps() { return queues; }
+
+    void handle(std::uint32_t lp_index, const Event& e);
+    void deliver(const Message& m);
+
+    static std::size_t destination(const Message& m) { return static_cast<std::size_t>(m.to_lp); }
+
+    static Tick arrival(const Message& m) { return m.event.time; }
+
+    void end_window(Tick window_end);
+
+    [[nodiscard]] std::size_t buffered() const {
+        return buffer.tickets.size() + buffer.events.size();
+    }
+
+    void flush();
+
+    /// After the run: the last snapshots, every open ticket handed on (rank 0), the series.
+    std::vector<SeriesRow> finish(Tick reached);
+
+    [[nodiscard]] const engine::LpPartition& partition() const { return part; }
+
+private:
+    // ---- small helpers -----------------------------------------------------------------
+    [[nodiscard]] const Levers& lever(UnitId unit) const { return model.levers_of(unit); }
+
+    [[nodiscard]] const TicketTypeSpec& type_of(const Ticket& t) const {
+        return spec.ticket_types[static_cast<std::size_t>(t.type)];
+    }
+
+    [[nodiscard]] std::size_t tier_at(UnitId unit) const {
+        return static_cast<std::size_t>(org.unit(unit).tier);
+    }
+
+    /// Hops between a unit and its ancestor or descendant.
+    [[nodiscard]] int tier_distance(UnitId a, UnitId b) const {
+        return std::abs(static_cast<int>(org.unit(a).tier) - static_cast<int>(org.unit(b).tier));
+    }
+
+    [[nodiscard]] bool is_ancestor(UnitId a, UnitId of) const {
+        return org.ancestor(of, org.unit(a).tier) == a;
+    }
+
+    [[nodiscard]] std::size_t bucket_index(Tick t) const {
+        return static_cast<std::size_t>(t / bucket);
+    }
+
+    void bump(LpState& lp, Counter c, Tick t, std::size_t tier) const {
+        bump_by(lp, c, t, tier, 1);
+    }
+
+    void bump_by(LpState& lp, Counter c, Tick t, std::size_t tier, std::int64_t n) const {
+        const std::size_t b = bucket_index(t);
+        if (b < bucket_count)
+            lp.counts[b].n[c][tier] += n;
+    }
+
+    // phases.cpp — the Phase table: which station serves a phase, its work, where a finished
+    // service or an arrival goes next
+    [[nodiscard]] std::size_t station_of(const Ticket& t, int step) const;
+    double work_hours(const Ticket& t, RandomStream& rng) const;
+    void on_service_done(LpState& lp, std::int32_t lp_index, const Event& e);
+    void arrive(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
+    // stations.cpp — queues and servers
+    [[nodiscard]] bool in_bureau(UnitId unit, int department) const;
+    void enqueue(LpState& lp, std::uint32_t slot, int step, Tick now);
+    void start_service(LpState& lp, Station& s, std::uint32_t slot, int step, Tick now);
+    void finish_service(LpState& lp, Station& s, Tick now);
+    // routing.cpp — moving tickets between units and LPs
+    void schedule(LpState& lp, std::uint32_t slot, Tick at);
+    void send(LpState& lp, std::int32_t lp_index, std::uint32_t slot, UnitId to, Tick at);
+    [[nodiscard]] double travel_h(UnitId from, UnitId to) const;
+    [[nodiscard]] UnitId authority_of(const Ticket& t) const;
+    // arrivals.cpp — non-homogeneous Poisson arrivals
+    void schedule_next_arrival(LpState& lp, std::uint32_t gi, Tick from);
+    void generate(LpState& lp, const Event& e);
+    // intake.cpp — intake and dispatch (派单)
+    void intake_done(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
+    void dispatch(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
+    void to_authority(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
+    // materials.cpp — cross-province standards and materials (补正, 容缺受理)
+    void at_handler(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
+    // steps.cpp — department steps by design (fragmented, approval bureau, joint review)
+    void enter_steps(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
+    [[nodiscard]] double return_probability(const Ticket& t, int step, bool in_meeting) const;
+    void step_done(LpState& lp, std::int32_t lp_index, std::uint32_t slot, int step, Tick now);
+    void task_done(LpState& lp, std::uint32_t slot, int step, Tick now);
+    void after_steps(
+        LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now, bool meeting);
+    // returns.cpp — returns (退单) and leaders (一把手)
+    void do_return(LpState& lp, std::int32_t lp_index, std::uint32_t slot, int dept, Tick now);
+    void leader_done(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
+    // cross_province.cpp — 跨省通办: the link, 多地联办 local parts, closing with the courier
+    void link_done(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
+    void spawn_local_part(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
+    static void merge_local_cost(Ticket& t, const std::array<std::int64_t, cost_kind_count>& cost);
+    void start_cross_join(LpState& lp, std::uint32_t slot, Tick now);
+    void local_part_arrived(LpState& lp, std::uint32_t slot, Tick now);
+    void close_or_wait(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
+    // citizens.cpp — citizens: patience, chases (催办), repeat calls, abandonment
+    void start_patience(Ticket& t, Tick now) const;
+    void schedule_chase(LpState& lp, std::uint32_t slot, Tick not_before);
+    void drop_abandoned(LpState& lp, std::uint32_t slot);
+    void on_chase(LpState& lp, std::int32_t lp_index, const Event& e);
+    void repeat_call(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
+    // closing.cpp — done at a unit: upward data, follow-up, escalation, closing and the callback
+    void finish_at_unit(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
+    void close_ticket(
+        LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now, bool at_intake);
+    [[nodiscard]] Tick deadline_of(const Ticket& t) const;
+    void finish_record(LpState& lp, std::uint32_t slot, Tick now, bool solved, int satisfied);
+    void finish_record(
+        LpState& lp, std::uint32_t slot, Tick now, bool solved, int satisfied, Tick deadline);
+    // observation.cpp — records, traces, series counters and snapshots
+    [[nodiscard]] TicketRecord record_of(const Ticket& t) const;
+    void trace(LpState& lp, const Ticket& t, Tick at, UnitId unit, int dept, EventKind kind);
+    void snapshot_until(LpState& lp, Tick t) const;
+    void add_cost(LpState& lp, Ticket& t, Tick now, std::size_t tier, CostKind kind, double h);
+    void add_cost_ticks(LpState& lp, Ticket& t, Tick now, std::size_t tier, CostKind kind, Tick c);
+    static void sort_records(std::vector<TicketRecord>& tickets, std::vector<EventRecord>& events);
+    std::vector<SeriesRow> series_rows(Tick reached) const;
+
+    // ---- set-up and output (flow.cpp) --------------------------------------------------
+    void set_up_lps();
+    void take_records();
+    void collect_open(std::vector<TicketRecord>& tickets);
+
+    const CompiledModel& model;
+    const ScenarioSpec& spec;
+    const Organisation& org;
+    const StationIndex& index;
+    const bool trace_events;
+    const engine::MpiWorld* world;  // null: one process
+    const int ranks;
+    const RunHooks& hooks;
+    const std::uint64_t generator_count;
+    const Tick end;
+    const Tick bucket;
+    const std::size_t bucket_count;
+    engine::LpPartition part;
+    std::size_t lp_begin = 0;  // this rank's LPs: [lp_begin, lp_end)
+    std::size_t lp_end = 0;
+    std::vector<Station> stations;
+    std::vector<LpState> lp_states;
+    engine::LpSet<Message> queues;
+    RecordBuffer buffer;
+};
+
+}  // namespace tiersim::model::flow
