@@ -12,7 +12,7 @@ namespace tiersim::model::flow {
 
 /// Next arrival after `from` by inverting the cumulative hazard of the hourly
 /// piecewise-constant rate rate × daily(hour) × weekly(day).
-void TicketFlow::schedule_next_arrival(LpState& lp, std::uint32_t gi, Tick from) {
+inline void TicketFlow::schedule_next_arrival(LpState& lp, std::uint32_t gi, Tick from) {
     Generator& g = lp.generators[gi];
     const TicketTypeSpec& type = spec.ticket_types[static_cast<std::size_t>(g.type)];
     RandomStream rng(spec.seed, g.id | generator_stream_bit, g.draws);
@@ -42,7 +42,7 @@ void TicketFlow::schedule_next_arrival(LpState& lp, std::uint32_t gi, Tick from)
     }
 }
 
-void TicketFlow::generate(LpState& lp, const Event& e) {
+inline void TicketFlow::generate(LpState& lp, const Event& e) {
     Generator& g = lp.generators[e.slot];
     Ticket t;
     t.id = g.count * generator_count + g.id;

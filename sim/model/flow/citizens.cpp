@@ -8,13 +8,13 @@
 
 namespace tiersim::model::flow {
 
-void TicketFlow::start_patience(Ticket& t, Tick now) const {
+inline void TicketFlow::start_patience(Ticket& t, Tick now) const {
     if (t.channel == Channel::grid || std::isinf(spec.citizens.patience_h))
         return;
     t.chase_at = now + from_hours(spec.citizens.patience_h);
 }
 
-void TicketFlow::schedule_chase(LpState& lp, std::uint32_t slot, Tick not_before) {
+inline void TicketFlow::schedule_chase(LpState& lp, std::uint32_t slot, Tick not_before) {
     Ticket& t = lp.tickets[slot];
     if (t.chase_at < 0 || t.chase_at >= end)
         return;
@@ -22,7 +22,7 @@ void TicketFlow::schedule_chase(LpState& lp, std::uint32_t slot, Tick not_before
                     Event{std::max(t.chase_at, not_before), t.id, t.seq++, kind_chase, 0, slot});
 }
 
-void TicketFlow::drop_abandoned(LpState& lp, std::uint32_t slot) {
+inline void TicketFlow::drop_abandoned(LpState& lp, std::uint32_t slot) {
     Ticket& t = lp.tickets[slot];
     bump(lp, c_abandoned, t.abandoned_at, tier_at(t.unit));
     trace(lp, t, t.abandoned_at, t.unit, -1, EventKind::abandoned);
@@ -34,7 +34,7 @@ void TicketFlow::drop_abandoned(LpState& lp, std::uint32_t slot) {
 }
 
 /// 催办: the citizen has had no response for patience_h.
-void TicketFlow::on_chase(LpState& lp, std::int32_t lp_index, const Event& e) {
+inline void TicketFlow::on_chase(LpState& lp, std::int32_t lp_index, const Event& e) {
     if (e.slot >= lp.tickets.size())
         return;
     Ticket& t = lp.tickets[e.slot];
@@ -56,7 +56,10 @@ void TicketFlow::on_chase(LpState& lp, std::int32_t lp_index, const Event& e) {
 }
 
 /// A repeat call: a new hotline ticket of the same type, linked to the one it chases.
-void TicketFlow::repeat_call(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now) {
+inline void TicketFlow::repeat_call(LpState& lp,
+                                    std::int32_t lp_index,
+                                    std::uint32_t slot,
+                                    Tick now) {
     const Ticket& first = lp.tickets[slot];
     if ((first.id >> repeat_shift & max_repeat_depth) >= max_repeat_depth)
         return;

@@ -11,7 +11,10 @@
 namespace tiersim::model::flow {
 
 /// Done with the department steps at a unit: pass a data update up, escalate, or close.
-void TicketFlow::finish_at_unit(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now) {
+inline void TicketFlow::finish_at_unit(LpState& lp,
+                                       std::int32_t lp_index,
+                                       std::uint32_t slot,
+                                       Tick now) {
     Ticket& t = lp.tickets[slot];
     const TicketTypeSpec& type = type_of(t);
     const std::size_t tier = tier_at(t.unit);
@@ -86,7 +89,7 @@ void TicketFlow::finish_at_unit(LpState& lp, std::int32_t lp_index, std::uint32_
 }
 
 /// The callback (回访): solved? satisfied? An unsolved ticket may be handled again (重办).
-void TicketFlow::close_ticket(
+inline void TicketFlow::close_ticket(
     LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now, bool at_intake) {
     Ticket& t = lp.tickets[slot];
     const TicketTypeSpec& type = type_of(t);
@@ -129,19 +132,19 @@ void TicketFlow::close_ticket(
     finish_record(lp, slot, now, solved, satisfied, deadline);
 }
 
-Tick TicketFlow::deadline_of(const Ticket& t) const {
+inline Tick TicketFlow::deadline_of(const Ticket& t) const {
     const TicketTypeSpec& type = type_of(t);
     const Calendar& working_days = model.calendars()[static_cast<std::size_t>(
         spec.tiers[static_cast<std::size_t>(type.authority)].calendar)];
     return working_days.working_day_deadline(t.created, type.resolve_wd);
 }
 
-void TicketFlow::finish_record(
+inline void TicketFlow::finish_record(
     LpState& lp, std::uint32_t slot, Tick now, bool solved, int satisfied) {
     finish_record(lp, slot, now, solved, satisfied, deadline_of(lp.tickets[slot]));
 }
 
-void TicketFlow::finish_record(
+inline void TicketFlow::finish_record(
     LpState& lp, std::uint32_t slot, Tick now, bool solved, int satisfied, Tick deadline) {
     Ticket& t = lp.tickets[slot];
     const std::size_t tier = tier_at(t.unit);

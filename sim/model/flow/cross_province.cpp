@@ -7,7 +7,10 @@
 
 namespace tiersim::model::flow {
 
-void TicketFlow::link_done(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now) {
+inline void TicketFlow::link_done(LpState& lp,
+                                  std::int32_t lp_index,
+                                  std::uint32_t slot,
+                                  Tick now) {
     Ticket& t = lp.tickets[slot];
     const UnitId authority = authority_of(t);
     const UnitId home_province = org.unit(t.home).province;
@@ -23,10 +26,10 @@ void TicketFlow::link_done(LpState& lp, std::int32_t lp_index, std::uint32_t slo
 }
 
 /// 多地联办: the local part, handled by the applicant's own authority in parallel.
-void TicketFlow::spawn_local_part(LpState& lp,
-                                  std::int32_t lp_index,
-                                  std::uint32_t slot,
-                                  Tick now) {
+inline void TicketFlow::spawn_local_part(LpState& lp,
+                                         std::int32_t lp_index,
+                                         std::uint32_t slot,
+                                         Tick now) {
     Ticket local = lp.tickets[slot];
     local.id |= shadow_bit;
     local.draws = 0;
@@ -38,13 +41,13 @@ void TicketFlow::spawn_local_part(LpState& lp,
     to_authority(lp, lp_index, lp.allocate(local), now);
 }
 
-void TicketFlow::merge_local_cost(Ticket& t,
-                                  const std::array<std::int64_t, cost_kind_count>& cost) {
+inline void TicketFlow::merge_local_cost(Ticket& t,
+                                         const std::array<std::int64_t, cost_kind_count>& cost) {
     for (std::size_t k = 0; k < cost.size(); ++k)
         t.cost[k] += cost[k];
 }
 
-void TicketFlow::start_cross_join(LpState& lp, std::uint32_t slot, Tick now) {
+inline void TicketFlow::start_cross_join(LpState& lp, std::uint32_t slot, Tick now) {
     Ticket& t = lp.tickets[slot];
     const Levers& lv = lever(t.unit);
     add_cost(lp, t, now, tier_at(t.unit), CostKind::cross, 2.0 * lv.join_cost_h);
@@ -53,7 +56,7 @@ void TicketFlow::start_cross_join(LpState& lp, std::uint32_t slot, Tick now) {
 }
 
 /// The local part of a 多地联办 ticket reaches the home authority.
-void TicketFlow::local_part_arrived(LpState& lp, std::uint32_t slot, Tick now) {
+inline void TicketFlow::local_part_arrived(LpState& lp, std::uint32_t slot, Tick now) {
     const Ticket local = lp.tickets[slot];
     lp.release(slot);
     const std::uint64_t main_id = local.id & ~shadow_bit;
@@ -70,7 +73,10 @@ void TicketFlow::local_part_arrived(LpState& lp, std::uint32_t slot, Tick now) {
 
 /// Closes now, or when the result has reached the applicant (代收代办: by courier) and the
 /// materials accepted as incomplete (容缺受理) are complete.
-void TicketFlow::close_or_wait(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now) {
+inline void TicketFlow::close_or_wait(LpState& lp,
+                                      std::int32_t lp_index,
+                                      std::uint32_t slot,
+                                      Tick now) {
     Ticket& t = lp.tickets[slot];
     Tick at = now;
     if (t.cross == CrossMode::proxy)

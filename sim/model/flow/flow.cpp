@@ -7,10 +7,10 @@
 
 namespace tiersim::model::flow {
 
-TicketFlow::TicketFlow(const CompiledModel& compiled,
-                       bool trace,
-                       const engine::MpiWorld* mpi,
-                       const RunHooks& run_hooks)
+inline TicketFlow::TicketFlow(const CompiledModel& compiled,
+                              bool trace,
+                              const engine::MpiWorld* mpi,
+                              const RunHooks& run_hooks)
     : model(compiled),
       spec(compiled.spec()),
       org(compiled.org()),
@@ -42,7 +42,7 @@ TicketFlow::TicketFlow(const CompiledModel& compiled,
 
 /// This rank's LPs get their series and their arrival streams, each with its first arrival;
 /// the others stay empty (another rank advances them).
-void TicketFlow::set_up_lps() {
+inline void TicketFlow::set_up_lps() {
     lp_states.resize(model.lp_count());
     for (std::size_t i = 0; i < lp_states.size(); ++i)
         lp_states[i].index = static_cast<std::uint32_t>(i);
@@ -63,7 +63,7 @@ void TicketFlow::set_up_lps() {
 /// Nothing it schedules is earlier than m.event.time (the ranks agree on the next window from
 /// the message times before delivering). A ticket whose citizen has not chased yet gets its
 /// timer again.
-void TicketFlow::deliver(const Message& m) {
+inline void TicketFlow::deliver(const Message& m) {
     LpState& to = lp_states[static_cast<std::size_t>(m.to_lp)];
     Event e = m.event;
     e.slot = to.allocate(m.ticket);
@@ -71,14 +71,14 @@ void TicketFlow::deliver(const Message& m) {
     schedule_chase(to, e.slot, e.time);
 }
 
-void TicketFlow::end_window(Tick window_end) {
+inline void TicketFlow::end_window(Tick window_end) {
     for (std::size_t i = lp_begin; i < lp_end; ++i)
         snapshot_until(lp_states[i], window_end);
     take_records();
 }
 
 /// Appends this rank's LPs' records of the window to the buffer, in LP order.
-void TicketFlow::take_records() {
+inline void TicketFlow::take_records() {
     const std::size_t t0 = buffer.tickets.size();
     const std::size_t e0 = buffer.events.size();
     for (std::size_t i = lp_begin; i < lp_end; ++i) {
@@ -94,7 +94,7 @@ void TicketFlow::take_records() {
 
 /// Hands the buffered windows' records on, window by window, each window's records in LP
 /// order and then sorted. Under MPI they are gathered on rank 0 first, rank by rank (LP order).
-void TicketFlow::flush() {
+inline void TicketFlow::flush() {
     const std::size_t windows = buffer.counts.size() / 2;  // the same on every rank
     if (windows == 0)
         return;
@@ -155,7 +155,7 @@ void TicketFlow::flush() {
 
 /// Every ticket still in the system, by id (a citizen who gave up counts as abandoned); with
 /// several ranks, all of them on rank 0.
-void TicketFlow::collect_open(std::vector<TicketRecord>& tickets) {
+inline void TicketFlow::collect_open(std::vector<TicketRecord>& tickets) {
     for (std::size_t i = lp_begin; i < lp_end; ++i) {
         for (const Ticket& t : lp_states[i].tickets) {
             if (t.id == free_id || t.has(flag_shadow))
@@ -176,7 +176,7 @@ void TicketFlow::collect_open(std::vector<TicketRecord>& tickets) {
     });
 }
 
-std::vector<SeriesRow> TicketFlow::finish(Tick reached) {
+inline std::vector<SeriesRow> TicketFlow::finish(Tick reached) {
     for (std::size_t i = lp_begin; i < lp_end; ++i)
         snapshot_until(lp_states[i], reached);
     std::vector<TicketRecord> tickets;

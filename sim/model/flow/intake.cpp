@@ -5,7 +5,10 @@
 
 namespace tiersim::model::flow {
 
-void TicketFlow::intake_done(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now) {
+inline void TicketFlow::intake_done(LpState& lp,
+                                    std::int32_t lp_index,
+                                    std::uint32_t slot,
+                                    Tick now) {
     Ticket& t = lp.tickets[slot];
     const TicketTypeSpec& type = type_of(t);
     trace(lp, t, now, t.unit, -1, EventKind::intake_done);
@@ -30,7 +33,7 @@ void TicketFlow::intake_done(LpState& lp, std::int32_t lp_index, std::uint32_t s
 
 /// 派单: from the intake unit to the unit with authority; 跨省通办 tickets go up to their
 /// province and through the link queue to the home province first.
-void TicketFlow::dispatch(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now) {
+inline void TicketFlow::dispatch(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now) {
     Ticket& t = lp.tickets[slot];
     const UnitId authority = authority_of(t);
     trace(lp, t, now, authority, -1, EventKind::dispatched);
@@ -49,7 +52,10 @@ void TicketFlow::dispatch(LpState& lp, std::int32_t lp_index, std::uint32_t slot
 }
 
 /// From the intake unit down (or up) to the unit with authority.
-void TicketFlow::to_authority(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now) {
+inline void TicketFlow::to_authority(LpState& lp,
+                                     std::int32_t lp_index,
+                                     std::uint32_t slot,
+                                     Tick now) {
     Ticket& t = lp.tickets[slot];
     const UnitId authority = authority_of(t);
     t.phase = Phase::transfer;

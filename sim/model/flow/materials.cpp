@@ -7,7 +7,10 @@ namespace tiersim::model::flow {
 
 /// A ticket at the unit that will handle it: cross-province standards, then materials, then
 /// the department steps.
-void TicketFlow::at_handler(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now) {
+inline void TicketFlow::at_handler(LpState& lp,
+                                   std::int32_t lp_index,
+                                   std::uint32_t slot,
+                                   Tick now) {
     Ticket& t = lp.tickets[slot];
     const TicketTypeSpec& type = type_of(t);
     if (type.route == Route::upward || t.has(flag_shadow)) {

@@ -8,7 +8,7 @@
 
 namespace tiersim::model::flow {
 
-TicketRecord TicketFlow::record_of(const Ticket& t) const {
+inline TicketRecord TicketFlow::record_of(const Ticket& t) const {
     const TicketTypeSpec& type = type_of(t);
     TicketRecord r;
     r.id = static_cast<std::int64_t>(t.id);
@@ -46,7 +46,7 @@ TicketRecord TicketFlow::record_of(const Ticket& t) const {
     return r;
 }
 
-void TicketFlow::trace(
+inline void TicketFlow::trace(
     LpState& lp, const Ticket& t, Tick at, UnitId unit, int dept, EventKind kind) {
     if (!trace_events || t.has(flag_shadow))
         return;
@@ -58,7 +58,7 @@ void TicketFlow::trace(
 }
 
 /// Records queue lengths and busy servers at every bucket end <= t.
-void TicketFlow::snapshot_until(LpState& lp, Tick t) const {
+inline void TicketFlow::snapshot_until(LpState& lp, Tick t) const {
     while (lp.next_bucket < bucket_count &&
            std::min(end, static_cast<Tick>(lp.next_bucket + 1) * bucket) <= t) {
         lp.queue_len[lp.next_bucket] = lp.waiting_now;
@@ -67,12 +67,12 @@ void TicketFlow::snapshot_until(LpState& lp, Tick t) const {
     }
 }
 
-void TicketFlow::add_cost(
+inline void TicketFlow::add_cost(
     LpState& lp, Ticket& t, Tick now, std::size_t tier, CostKind kind, double h) {
     add_cost_ticks(lp, t, now, tier, kind, from_hours(h));
 }
 
-void TicketFlow::add_cost_ticks(
+inline void TicketFlow::add_cost_ticks(
     LpState& lp, Ticket& t, Tick now, std::size_t tier, CostKind kind, Tick c) {
     t.cost[static_cast<std::size_t>(kind)] += c;
     const std::size_t b = bucket_index(now);
@@ -81,8 +81,8 @@ void TicketFlow::add_cost_ticks(
 }
 
 /// Sorts one window's records into the canonical order of the output.
-void TicketFlow::sort_records(std::vector<TicketRecord>& tickets,
-                              std::vector<EventRecord>& events) {
+inline void TicketFlow::sort_records(std::vector<TicketRecord>& tickets,
+                                     std::vector<EventRecord>& events) {
     std::sort(tickets.begin(), tickets.end(), [](const TicketRecord& a, const TicketRecord& b) {
         return a.closed_h != b.closed_h ? a.closed_h < b.closed_h : a.id < b.id;
     });
@@ -94,7 +94,7 @@ void TicketFlow::sort_records(std::vector<TicketRecord>& tickets,
 
 /// The /series rows up to `reached`: every LP's counts, summed over this rank's LPs and
 /// then over the ranks (integers, so the sum does not depend on the split).
-std::vector<SeriesRow> TicketFlow::series_rows(Tick reached) const {
+inline std::vector<SeriesRow> TicketFlow::series_rows(Tick reached) const {
     const std::size_t buckets =
         std::min(bucket_count, static_cast<std::size_t>((reached + bucket - 1) / bucket));
     // Per bucket and tier: the counters, the costs by kind, queue_len, busy_staff.

@@ -7,7 +7,7 @@
 
 namespace tiersim::model::flow {
 
-void TicketFlow::handle(std::uint32_t lp_index, const Event& e) {
+inline void TicketFlow::handle(std::uint32_t lp_index, const Event& e) {
     LpState& lp = lp_states[lp_index];
     const auto lp_id = static_cast<std::int32_t>(lp_index);
     snapshot_until(lp, e.time);
@@ -29,7 +29,7 @@ void TicketFlow::handle(std::uint32_t lp_index, const Event& e) {
     }
 }
 
-std::size_t TicketFlow::station_of(const Ticket& t, int step) const {
+inline std::size_t TicketFlow::station_of(const Ticket& t, int step) const {
     const TicketTypeSpec& type = type_of(t);
     switch (t.phase) {
         case Phase::intake:
@@ -49,7 +49,7 @@ std::size_t TicketFlow::station_of(const Ticket& t, int step) const {
 }
 
 /// The work of one service, in hours, by what the station does.
-double TicketFlow::work_hours(const Ticket& t, RandomStream& rng) const {
+inline double TicketFlow::work_hours(const Ticket& t, RandomStream& rng) const {
     const TicketTypeSpec& type = type_of(t);
     switch (t.phase) {
         case Phase::intake: {
@@ -76,7 +76,7 @@ double TicketFlow::work_hours(const Ticket& t, RandomStream& rng) const {
     }
 }
 
-void TicketFlow::on_service_done(LpState& lp, std::int32_t lp_index, const Event& e) {
+inline void TicketFlow::on_service_done(LpState& lp, std::int32_t lp_index, const Event& e) {
     const int step = e.aux;
     {
         Ticket& t = lp.tickets[e.slot];
@@ -109,7 +109,7 @@ void TicketFlow::on_service_done(LpState& lp, std::int32_t lp_index, const Event
     }
 }
 
-void TicketFlow::arrive(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now) {
+inline void TicketFlow::arrive(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now) {
     Ticket& t = lp.tickets[slot];
     if (t.has(flag_abandoned)) {
         drop_abandoned(lp, slot);

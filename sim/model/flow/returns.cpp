@@ -6,7 +6,7 @@ namespace tiersim::model::flow {
 
 /// 退单: back to dispatch, which reviews and re-dispatches it, or after too many returns
 /// to the leader (一把手) of its city or province.
-void TicketFlow::do_return(
+inline void TicketFlow::do_return(
     LpState& lp, std::int32_t lp_index, std::uint32_t slot, int dept, Tick now) {
     Ticket& t = lp.tickets[slot];
     const Levers& lv = lever(t.unit);
@@ -43,7 +43,10 @@ void TicketFlow::do_return(
     send(lp, lp_index, slot, authority, now + from_hours(latency));
 }
 
-void TicketFlow::leader_done(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now) {
+inline void TicketFlow::leader_done(LpState& lp,
+                                    std::int32_t lp_index,
+                                    std::uint32_t slot,
+                                    Tick now) {
     Ticket& t = lp.tickets[slot];
     const std::size_t tier = tier_at(t.unit);
     t.set(flag_leader_assigned);

@@ -5,13 +5,14 @@
 
 namespace tiersim::model::flow {
 
-void TicketFlow::schedule(LpState& lp, std::uint32_t slot, Tick at) {
+inline void TicketFlow::schedule(LpState& lp, std::uint32_t slot, Tick at) {
     Ticket& t = lp.tickets[slot];
     queues.schedule(lp.index, Event{at, t.id, t.seq++, kind_arrive, 0, slot});
 }
 
 /// Moves a ticket to `to`, arriving at `at`, through the outbox if `to` is another LP's.
-void TicketFlow::send(LpState& lp, std::int32_t lp_index, std::uint32_t slot, UnitId to, Tick at) {
+inline void TicketFlow::send(
+    LpState& lp, std::int32_t lp_index, std::uint32_t slot, UnitId to, Tick at) {
     Ticket& t = lp.tickets[slot];
     t.unit = to;
     const std::int32_t dest = org.unit(to).lp;
@@ -25,7 +26,7 @@ void TicketFlow::send(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Un
 
 /// Travel time between any two units: up to the lowest common ancestor and down again, or
 /// up to the province, over the link and down in the other province.
-double TicketFlow::travel_h(UnitId from, UnitId to) const {
+inline double TicketFlow::travel_h(UnitId from, UnitId to) const {
     double h = 0.0;
     UnitId a = from;
     while (!is_ancestor(a, to)) {
@@ -43,7 +44,7 @@ double TicketFlow::travel_h(UnitId from, UnitId to) const {
 
 /// The unit with authority for a ticket: in its home's chain (another province's for
 /// 跨省通办).
-UnitId TicketFlow::authority_of(const Ticket& t) const {
+inline UnitId TicketFlow::authority_of(const Ticket& t) const {
     // The local part of a 多地联办 ticket is handled where the applicant lives; it keeps
     // the home so that its result can find the main ticket.
     return org.ancestor(t.has(flag_shadow) ? t.origin : t.home, type_of(t).authority);

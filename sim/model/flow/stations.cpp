@@ -6,7 +6,7 @@
 
 namespace tiersim::model::flow {
 
-bool TicketFlow::in_bureau(UnitId unit, int department) const {
+inline bool TicketFlow::in_bureau(UnitId unit, int department) const {
     const Levers& lv = lever(unit);
     if (lv.design[tier_at(unit)] != Design::approval_bureau)
         return false;
@@ -14,7 +14,7 @@ bool TicketFlow::in_bureau(UnitId unit, int department) const {
     return d >= spec.department_approval.size() || spec.department_approval[d];
 }
 
-void TicketFlow::enqueue(LpState& lp, std::uint32_t slot, int step, Tick now) {
+inline void TicketFlow::enqueue(LpState& lp, std::uint32_t slot, int step, Tick now) {
     const std::size_t si = station_of(lp.tickets[slot], step);
     Station& s = stations[si];
     TIERSIM_CHECK(s.servers > 0, "a ticket reached a station without servers");
@@ -26,7 +26,8 @@ void TicketFlow::enqueue(LpState& lp, std::uint32_t slot, int step, Tick now) {
     }
 }
 
-void TicketFlow::start_service(LpState& lp, Station& s, std::uint32_t slot, int step, Tick now) {
+inline void TicketFlow::start_service(
+    LpState& lp, Station& s, std::uint32_t slot, int step, Tick now) {
     Ticket& t = lp.tickets[slot];
     const TicketTypeSpec& type = type_of(t);
     ++s.busy;
@@ -62,7 +63,7 @@ void TicketFlow::start_service(LpState& lp, Station& s, std::uint32_t slot, int 
                           slot});
 }
 
-void TicketFlow::finish_service(LpState& lp, Station& s, Tick now) {
+inline void TicketFlow::finish_service(LpState& lp, Station& s, Tick now) {
     --s.busy;
     --lp.busy_now.v[static_cast<std::size_t>(s.tier)];
     while (s.count > 0) {

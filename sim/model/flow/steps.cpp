@@ -5,7 +5,10 @@
 
 namespace tiersim::model::flow {
 
-void TicketFlow::enter_steps(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now) {
+inline void TicketFlow::enter_steps(LpState& lp,
+                                    std::int32_t lp_index,
+                                    std::uint32_t slot,
+                                    Tick now) {
     Ticket& t = lp.tickets[slot];
     const TicketTypeSpec& type = type_of(t);
     const auto n = static_cast<int>(type.departments.size());
@@ -27,7 +30,7 @@ void TicketFlow::enter_steps(LpState& lp, std::int32_t lp_index, std::uint32_t s
 }
 
 /// The return probability of one step (or of a joint review's meeting).
-double TicketFlow::return_probability(const Ticket& t, int step, bool in_meeting) const {
+inline double TicketFlow::return_probability(const Ticket& t, int step, bool in_meeting) const {
     const TicketTypeSpec& type = type_of(t);
     if (t.returns >= spec.max_returns || t.has(flag_leader_assigned) || t.has(flag_shadow) ||
         type.route == Route::upward)
@@ -45,7 +48,7 @@ double TicketFlow::return_probability(const Ticket& t, int step, bool in_meeting
     return p;
 }
 
-void TicketFlow::step_done(
+inline void TicketFlow::step_done(
     LpState& lp, std::int32_t lp_index, std::uint32_t slot, int step, Tick now) {
     Ticket& t = lp.tickets[slot];
     const TicketTypeSpec& type = type_of(t);
@@ -77,7 +80,7 @@ void TicketFlow::step_done(
     finish_at_unit(lp, lp_index, slot, now);
 }
 
-void TicketFlow::task_done(LpState& lp, std::uint32_t slot, int step, Tick now) {
+inline void TicketFlow::task_done(LpState& lp, std::uint32_t slot, int step, Tick now) {
     Ticket& t = lp.tickets[slot];
     const TicketTypeSpec& type = type_of(t);
     trace(
@@ -93,7 +96,7 @@ void TicketFlow::task_done(LpState& lp, std::uint32_t slot, int step, Tick now) 
 }
 
 /// After the steps at a unit (a joint review's meeting may still return the ticket).
-void TicketFlow::after_steps(
+inline void TicketFlow::after_steps(
     LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now, bool meeting) {
     Ticket& t = lp.tickets[slot];
     if (meeting) {

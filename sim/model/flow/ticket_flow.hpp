@@ -11,8 +11,10 @@
 // The life cycle is split by stage, one file each under sim/model/flow/, all members of
 // TicketFlow over the per-LP state below. Every Phase transition is dispatched in phases.cpp
 // (station_of, work_hours, on_service_done, arrive): a new stage adds its Phase (ticket.hpp),
-// its rows there, and its file. The files are compiled as one unit (CMake UNITY_GROUP), so the
-// hot path inlines across them as it did in one file.
+// its rows there, and its file. The files are compiled as one unit (CMake UNITY_GROUP
+// ticket_flow, with simulation.cpp, which runs the schedulers) and every member is defined
+// `inline`, so the hot path inlines across stages as it did in one class: those definitions
+// are visible to that one unit only, and nothing outside it may call TicketFlow.
 //
 // A server that takes a ticket while its calendar is closed starts at the next opening, and
 // work that is under way at closing resumes at the next opening: Calendar::advance does both.
