@@ -42,7 +42,7 @@ public:
     // ---- the model's side ---------------------------------------------------------------
 
     /// Schedules `e` at LP `lp` (it must not be earlier than the event being handled there).
-    void schedule(std::uint32_t lp, Event e) {
+    [[gnu::always_inline]] void schedule(std::uint32_t lp, Event e) {
         e.lp = lp;
         Lane& lane = *lane_of_[lp];
         if (lane.head_pending) {
