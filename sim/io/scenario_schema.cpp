@@ -63,8 +63,10 @@ struct Node {
 
     [[nodiscard]] bool has_children() const { return !children.empty() || placeholder; }
 
+    /// A placeholder matches its values, and its own name (so that a schema path finds itself).
     [[nodiscard]] bool matches(std::string_view segment) const {
-        return values.empty() || std::find(values.begin(), values.end(), segment) != values.end();
+        return values.empty() || segment == name ||
+               std::find(values.begin(), values.end(), segment) != values.end();
     }
 };
 

@@ -303,9 +303,10 @@ std::string to_json() {
 std::string to_text() {
     std::ostringstream os;
     for (const Key& key : keys()) {
-        os << key.path << "\n    " << type_name(key.type);
-        if (key.type != Type::table || !key.shape.empty())
-            os << ": " << plain(shape_text(key));
+        // "integer >= 1" says its type; "days, > 0" is a number's unit and range.
+        const std::string type(type_name(key.type));
+        const std::string shape = plain(shape_text(key));
+        os << key.path << "\n    " << (shape.starts_with(type) ? shape : type + ": " + shape);
         if (key.type != Type::table || key.default_kind != Default::none)
             os << "; default " << plain(default_text(key));
         if (key.has(per_province))
