@@ -21,6 +21,7 @@
 #include "check_report.hpp"
 #include "progress.hpp"
 #include "run_options.hpp"
+#include "schema_command.hpp"
 #include "sweep_command.hpp"
 
 #include <CLI/CLI.hpp>
@@ -274,6 +275,7 @@ int run_main(int argc, char** argv, const engine::MpiWorld& world) {
     list_cmd->add_flag("--json", list_json, "print a JSON array");
 
     cli::BenchCommand bench(app);
+    cli::SchemaCommand schema(app);
 
     try {
         app.parse(argc, argv);
@@ -303,6 +305,8 @@ int run_main(int argc, char** argv, const engine::MpiWorld& world) {
         }
         if (bench.chosen())
             return world.is_root() ? bench.run() : exit_ok;  // PHOLD runs in one process
+        if (schema.chosen())
+            return world.is_root() ? schema.run() : exit_ok;
         return command_run(common, run, world);  // `tiersim` alone runs the default scenario
     } catch (const ScenarioError& e) {
         // Every rank reads the same scenario and finds the same problems: rank 0 tells them.

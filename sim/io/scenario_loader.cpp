@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Finding a scenario (file or embedded), parsing it with toml++, following `base =`
-// inheritance and applying `--set` overrides. Validation is in scenario_builder.cpp.
+// inheritance and applying `--set` overrides. Validation is in scenario/*.cpp.
 #include "tiersim/io/scenario_loader.hpp"
 
 #include "tiersim/error.hpp"

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: MIT
+// The top level, [simulation] and [divisions].
+#include "io/scenario/builder.hpp"
+
+#include <filesystem>
+#include <limits>
+
+namespace tiersim::io::detail {
+
+namespace {
+
+constexpr std::array<std::string_view, 4> csv_files = {
+    "provinces.csv", "cities.csv", "areas.csv", "streets.csv"};
+
+}  // namespace
+
+void Builder::read_top(const toml::table& root) {
+    check_keys(root, "");
+    std::string description;
+    read_string(root, "", "description", description);
+    if (const toml::node* base = root.get("base")) {
+        // The loader consumes `base`; one left here came from somewhere it should not.
+        error_at(*base, "base", "base: inheritance is resolved before validation; remove it");
+    }
+}
+
+void Builder::read_simulation(const toml::table& root) {
+    const toml::table& t = table_or_empty(&root, "", "simulation");
+    const std::string path = "simulation";
+    check_keys(t, path);
+    read_number(t, path, "days", spec_.days);
+    const bool warmup_ok = read_number(t, path, "warmup_days", spec_.warmup_days);
+    auto seed = static_cast<std::int64_t>(spec_.seed);
+    read_int(t, path, "seed", seed);
+    spec_.seed = static_cast<std::uint64_t>(seed);
+    read_number(t, path, "bucket_hours", spec_.bucket_hours);
+    if (warmup_ok && spec_.warmup_days >= spec_.days) {
+        // Point at whichever of the two the file sets (warmup_days when both are set).
+        const bool warmup_set = t.get("warmup_days") != nullptr;
+        error(warmup_set ? "simulation.warmup_days" : "simulation.days",
+              "simulation.warmup_days: expected a number >= 0 and < simulation.days (" +
+                  number_text(spec_.days) + "), got " + number_text(spec_.warmup_days));
+    }
+}
+
+void Builder::read_divisions(const toml::table& root) {
+    auto& d = spec_.divisions;
+    const toml::table& t = table_or_empty(&root, "", "divisions");
+    const std::string path = "divisions";
+    check_keys(t, path);
+    if (int s = read_choice(t, path, "source"); s >= 0)
+        d.source = static_cast<model::DivisionsSpec::Source>(s);
+    read_int(t, path, "provinces", d.provinces);
+    read_int(t, path, "cities_per_province", d.cities_per_province);
+    read_int(t, path, "districts_per_city", d.districts_per_city);
+    read_int(t, path, "streets_per_district", d.streets_per_district);
+    read_number(t, path, "population_per_street", d.population_per_street);
+
+    // dir: relative to the folder of the file that set it (the scenario's own folder when
+    // defaulted; the working directory for --set).
+    std::string dir;
+    std::filesystem::path folder;
+    if (read_string(t, path, "dir", dir)) {
+        const SourceLocation where = spec_.where("divisions.dir");
+        if (auto it = merged_.folders.find(where.file); it != merged_.folders.end()) {
+            folder = it->second;
+        }
+    } else if (auto it = merged_.folders.find(merged_.file); it != merged_.folders.end()) {
+        folder = it->second;
+    }
+    if (folder.empty())
+        folder = std::filesystem::current_path();
+    std::filesystem::path resolved(dir);
+    if (resolved.is_relative())
+        resolved = folder / resolved;
+    d.dir = resolved.lexically_normal().string();
+    divisions_dir_ = d.dir;
+    if (d.source == model::DivisionsSpec::Source::csv) {
+        std::error_code ec;
+        if (!std::filesystem::is_directory(d.dir, ec)) {
+            error("divisions.dir", "divisions.dir: folder '" + d.dir + "' does not exist");
+        } else {
+            for (auto file : csv_files) {
+                if (!std::filesystem::is_regular_file(resolved / file, ec)) {
+                    error("divisions.dir",
+                          "divisions.dir: folder '" + d.dir + "' has no " + std::string(file));
+                }
+            }
+        }
+    }
+
+    if (const toml::node* n = t.get("include")) {
+        const std::string key = "divisions.include";
+        const auto* arr = n->as_array();
+        if (arr == nullptr) {
+            expected(*n, key, "an array of province codes (strings or integers)");
+            return;
+        }
+        for (const toml::node& e : *arr) {
+            if (const auto* s = e.as_string()) {
+                d.include.push_back(s->get());
+            } else if (const auto* i = e.as_integer()) {
+                d.include.push_back(std::to_string(i->get()));
+            } else {
+                expected(e, key, "province codes (strings or integers)");
+            }
+        }
+    }
+}
+
+}  // namespace tiersim::io::detail
