@@ -69,4 +69,20 @@ struct RunStats {
     bool interrupted = false;
 };
 
+/// Whether a run stops before the window that would start at `next` (the earliest pending
+/// event): it has reached control.end, or a stop was asked for. Sets stats.reached and
+/// stats.interrupted accordingly.
+inline bool run_is_over(Tick next, const RunControl& control, RunStats& stats) {
+    if (next >= control.end) {
+        stats.reached = control.end;
+        return true;
+    }
+    if (control.stop != nullptr && control.stop->load()) {
+        stats.interrupted = true;
+        stats.reached = next;
+        return true;
+    }
+    return false;
+}
+
 }  // namespace tiersim::engine

@@ -34,15 +34,8 @@ public:
         RunStats stats;
         for (;;) {
             const Tick next = queue.next_time();
-            if (next >= control_.end) {
-                stats.reached = control_.end;
+            if (run_is_over(next, control_, stats))
                 return stats;
-            }
-            if (control_.stop != nullptr && control_.stop->load()) {
-                stats.interrupted = true;
-                stats.reached = next;
-                return stats;
-            }
             const Tick epoch_end = std::min(control_.end, next + control_.lookahead);
             while (!queue.empty() && queue.top().time < epoch_end) {
                 const std::uint32_t lp = queue.top().lp;

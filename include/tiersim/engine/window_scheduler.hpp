@@ -110,15 +110,8 @@ private:
         RunStats stats;
         for (;;) {
             const Tick next = next_local();
-            if (next >= control_.end) {
-                stats.reached = control_.end;
+            if (run_is_over(next, control_, stats))
                 return stats;
-            }
-            if (control_.stop != nullptr && control_.stop->load()) {
-                stats.interrupted = true;
-                stats.reached = next;
-                return stats;
-            }
             const Tick window_end = std::min(control_.end, next + control_.lookahead);
             advance_owned(window_end);
             for (std::size_t i = partition_.begin; i < partition_.end; ++i) {
