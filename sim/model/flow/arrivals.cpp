@@ -14,8 +14,9 @@ namespace tiersim::model::flow {
 /// piecewise-constant rate rate × daily(hour) × weekly(day).
 inline void TicketFlow::schedule_next_arrival(LpState& lp, std::uint32_t gi, Tick from) {
     Generator& g = lp.generators[gi];
-    const TicketTypeSpec& type = spec.ticket_types[static_cast<std::size_t>(g.type)];
-    RandomStream rng(spec.seed, g.id | generator_stream_bit, g.draws);
+    const ArrivalStream& a = model.arrivals()[lp.index][gi];
+    const TicketTypeSpec& type = spec.ticket_types[static_cast<std::size_t>(a.type)];
+    RandomStream rng(spec.seed, a.id | generator_stream_bit, g.draws);
     double hazard = rng.exponential(1.0);
     g.draws = rng.draws();
     double t_h = to_hours(from);
@@ -23,7 +24,7 @@ inline void TicketFlow::schedule_next_arrival(LpState& lp, std::uint32_t gi, Tic
     while (t_h < end_h) {
         const double hour_index = std::floor(t_h);
         const auto hour_of_week = static_cast<long>(hour_index) % 168;
-        const double rate = g.base_per_hour *
+        const double rate = a.base_per_hour *
                             type.daily_profile[static_cast<std::size_t>(hour_of_week % 24)] *
                             type.weekly_profile[static_cast<std::size_t>(hour_of_week / 24)];
         const double segment = hour_index + 1.0 - t_h;
@@ -34,7 +35,7 @@ inline void TicketFlow::schedule_next_arrival(LpState& lp, std::uint32_t gi, Tic
                 return;
             queues.schedule(
                 lp.index,
-                Event{at, g.id, static_cast<std::uint32_t>(g.count), kind_generate, 0, gi});
+                Event{at, a.id, static_cast<std::uint32_t>(g.count), kind_generate, 0, gi});
             return;
         }
         hazard -= rate * segment;
@@ -44,25 +45,26 @@ inline void TicketFlow::schedule_next_arrival(LpState& lp, std::uint32_t gi, Tic
 
 inline void TicketFlow::generate(LpState& lp, const Event& e) {
     Generator& g = lp.generators[e.slot];
+    const ArrivalStream& a = model.arrivals()[lp.index][e.slot];
     Ticket t;
-    t.id = g.count * generator_count + g.id;
+    t.id = g.count * generator_count + a.id;
     t.created = e.time;
-    t.type = g.type;
-    t.origin = g.street;
-    t.home = g.street;
-    t.intake = g.intake;
-    t.unit = g.intake;
-    t.channel = g.channel;
-    t.cross = g.cross;
+    t.type = a.type;
+    t.origin = a.street;
+    t.home = a.street;
+    t.intake = a.intake;
+    t.unit = a.intake;
+    t.channel = a.channel;
+    t.cross = a.cross;
     t.phase = Phase::intake;
-    t.visits = static_cast<std::int16_t>(g.channel == Channel::window ? 1 : 0);
+    t.visits = static_cast<std::int16_t>(a.channel == Channel::window ? 1 : 0);
     ++g.count;
     if (t.cross != CrossMode::none) {
         // The home: another province by the migration matrix, then a street there by
         // population.
         RandomStream rng(spec.seed, t.id, t.draws);
         const auto n = static_cast<std::size_t>(org.province_count());
-        const auto from = static_cast<std::size_t>(org.province_index(g.street));
+        const auto from = static_cast<std::size_t>(org.province_index(a.street));
         double u = rng.uniform();
         std::size_t home = from;
         for (std::size_t j = 0; j < n; ++j) {
@@ -85,10 +87,10 @@ inline void TicketFlow::generate(LpState& lp, const Event& e) {
     start_patience(t, e.time);
     const std::uint32_t slot = lp.allocate(t);
     schedule_chase(lp, slot, e.time);
-    bump(lp, c_arrivals, e.time, tier_at(g.intake));
+    bump(lp, c_arrivals, e.time, tier_at(a.intake));
     if (t.visits > 0)
-        bump(lp, c_visits, e.time, tier_at(g.intake));
-    trace(lp, lp.tickets[slot], e.time, g.intake, -1, EventKind::created);
+        bump(lp, c_visits, e.time, tier_at(a.intake));
+    trace(lp, lp.tickets[slot], e.time, a.intake, -1, EventKind::created);
     enqueue(lp, slot, 0, e.time);
     schedule_next_arrival(lp, e.slot, e.time);
 }

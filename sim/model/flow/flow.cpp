@@ -51,12 +51,9 @@ inline void TicketFlow::set_up_lps() {
         lp.counts.resize(bucket_count);
         lp.queue_len.resize(bucket_count);
         lp.busy.resize(bucket_count);
-        for (const ArrivalStream& stream : model.arrivals()[i]) {
-            Generator g;
-            static_cast<ArrivalStream&>(g) = stream;
-            lp.generators.push_back(g);
-            schedule_next_arrival(lp, static_cast<std::uint32_t>(lp.generators.size() - 1), 0);
-        }
+        lp.generators.resize(model.arrivals()[i].size());
+        for (std::size_t g = 0; g < lp.generators.size(); ++g)
+            schedule_next_arrival(lp, static_cast<std::uint32_t>(g), 0);
     }
 }
 

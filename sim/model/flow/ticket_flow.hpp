@@ -111,8 +111,9 @@ inline std::uint64_t entry_of(std::uint32_t slot, int step) {
     return (static_cast<std::uint64_t>(static_cast<std::uint16_t>(step)) << 32) | slot;
 }
 
-/// One arrival stream as it runs: the compiled stream and how far it has got.
-struct Generator : ArrivalStream {
+/// How far one arrival stream has got; the stream itself is the compiled model's
+/// (CompiledModel::arrivals(), the same index in the LP).
+struct Generator {
     std::uint64_t count = 0;  // tickets created so far
     std::uint64_t draws = 0;
 };
