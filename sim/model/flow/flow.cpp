@@ -176,6 +176,10 @@ inline void TicketFlow::collect_open(std::vector<TicketRecord>& tickets) {
 inline std::vector<SeriesRow> TicketFlow::finish(Tick reached) {
     for (std::size_t i = lp_begin; i < lp_end; ++i)
         snapshot_until(lp_states[i], reached);
+    // Every window has been flushed: give the buffer's capacity back before the open tickets,
+    // often the largest batch of a run, are gathered.
+    TIERSIM_CHECK(buffered() == 0, "the scheduler flushes every window before the end");
+    buffer = RecordBuffer{};
     std::vector<TicketRecord> tickets;
     std::vector<EventRecord> events;
     collect_open(tickets);
