@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The analytic companion of DESIGN §3: the traffic equations of the flow that simulation.cpp
+// The analytic companion of DESIGN §3: the traffic equations of the flow that sim/model/flow/
 // simulates, solved with Eigen, and the offered load and utilisation of every station of
 // station_plan.hpp (intakes, department queues, split windows, approval bureaus, leaders and the
 // links between provinces).

@@ -33,9 +33,9 @@ struct TrafficReport {
     double tickets_per_day = 0;         ///< total arrival rate
 };
 
-/// Solves λ = γ + λ P per unit and queue, P being the routing of simulation.cpp with each
-/// province's levers (arrival variants, split or generalist windows, upward data updates with
-/// the district's rejections, dispatch within the province or over a link to the home province
+/// Solves λ = γ + λ P per unit and queue, P being the routing of the ticket flow (sim/model/flow/)
+/// with each province's levers (arrival variants, split or generalist windows, upward data updates
+/// with the district's rejections, dispatch within the province or over a link to the home province
 /// of a cross-province ticket, department steps in queues, bureaus or joint reviews, returns up
 /// to max_returns, leader decisions, escalation and re-handling), and reports loads.
 /// Utilisation uses each queue's open fraction. Everything it routes by (levers, migration,
