@@ -28,18 +28,25 @@ void Builder::read_simulation(const toml::table& root) {
     const toml::table& t = table_or_empty(&root, "", "simulation");
     const std::string path = "simulation";
     check_keys(t, path);
-    read_number(t, path, "days", spec_.days);
-    const bool warmup_ok = read_number(t, path, "warmup_days", spec_.warmup_days);
+    const bool days_ok = read_number(t, path, "days", spec_.days) || t.get("days") == nullptr;
+    const bool warmup_set = t.get("warmup_days") != nullptr;
+    const bool warmup_ok = read_number(t, path, "warmup_days", spec_.warmup_days) || !warmup_set;
     auto seed = static_cast<std::int64_t>(spec_.seed);
     read_int(t, path, "seed", seed);
     spec_.seed = static_cast<std::uint64_t>(seed);
     read_number(t, path, "bucket_hours", spec_.bucket_hours);
-    if (warmup_ok && spec_.warmup_days >= spec_.days) {
-        // Point at whichever of the two the file sets (warmup_days when both are set).
-        const bool warmup_set = t.get("warmup_days") != nullptr;
-        error(warmup_set ? "simulation.warmup_days" : "simulation.days",
-              "simulation.warmup_days: expected a number >= 0 and < simulation.days (" +
-                  number_text(spec_.days) + "), got " + number_text(spec_.warmup_days));
+    // The warm-up must leave part of the run to measure, whether it is set or defaulted.
+    if (days_ok && warmup_ok && spec_.warmup_days >= spec_.days) {
+        if (warmup_set) {
+            error("simulation.warmup_days",
+                  "simulation.warmup_days: expected a number >= 0 and < simulation.days (" +
+                      number_text(spec_.days) + "), got " + number_text(spec_.warmup_days));
+        } else {
+            error("simulation.days",
+                  "simulation.days: expected more than the warm-up, simulation.warmup_days (" +
+                      number_text(spec_.warmup_days) + " by default), got " +
+                      number_text(spec_.days) + "; set simulation.warmup_days below it");
+        }
     }
 }
 
