@@ -2,7 +2,8 @@
 // The tiersim command line (DESIGN §4.1): the only code that sees argv, stdout and exit codes.
 //
 // Exit codes: 0 ok; 1 internal error; 2 bad usage or bad scenario; 3 runtime or I/O failure;
-// 130 interrupted (SIGINT/SIGTERM: the run stops at the next window and the file is complete).
+// 130 interrupted (SIGINT/SIGTERM/SIGHUP: the run stops at the next window and the file is
+// complete).
 //
 // Under `mpirun -n K`, every rank parses the same arguments and scenario (so bad input fails
 // with 2 on every rank alike) and runs its block of LPs; rank 0 alone opens the output, prints
@@ -110,6 +111,7 @@ int command_run(const CommonOptions& common,
 
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
+    std::signal(SIGHUP, on_signal);  // a closed terminal stops the run as SIGTERM does
 
     cli::Progress progress(spec.days * 24.0, options.quiet || !world.is_root());
     io::RunRequest request;
@@ -292,6 +294,7 @@ int run_main(int argc, char** argv, const engine::MpiWorld& world) {
         if (*sweep_cmd) {
             std::signal(SIGINT, on_signal);
             std::signal(SIGTERM, on_signal);
+            std::signal(SIGHUP, on_signal);  // a closed terminal stops the run as SIGTERM does
             cli::SweepRanks ranks;
             ranks.rank = world.rank();
             ranks.size = world.size();

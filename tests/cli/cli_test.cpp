@@ -196,6 +196,20 @@ TEST_CASE("SIGINT stops the run at the next window: exit 130 and a valid file", 
     REQUIRE(tiersim::io::read_int_attribute(out, "/provenance", "interrupted") == 1);
 }
 
+TEST_CASE("SIGHUP (a closed terminal) stops the run as SIGTERM does: exit 130 and a valid file",
+          "[cli]") {
+    const TempDir dir;
+    const auto out = dir.path() / "hangup.h5";
+    const auto r = tiersim::test::run_tiersim_interrupted(
+        {"run", "default", "--days", "200", "--json", "-q", "-o", out.string()}, 3.0, SIGHUP);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 130);
+    REQUIRE(nlohmann::json::parse(r.out).at("interrupted").get<bool>());
+    const auto rows = static_cast<long>(tiersim::io::column_size(out, "/tickets/id"));
+    REQUIRE(rows == tiersim::io::read_int_attribute(out, "/summary", "created"));
+    REQUIRE(tiersim::io::read_int_attribute(out, "/provenance", "interrupted") == 1);
+}
+
 TEST_CASE("check names the overloaded queue", "[cli]") {
     // M/M/3 with λ = 3.2/h and mean service 1 h: ρ = 3.2 / 3 > 1 at the street's window.
     const auto r = run_tiersim({"check", "validation/mmc", "--set", "tiers.street.intake_staff=3"});
