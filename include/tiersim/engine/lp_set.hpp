@@ -83,6 +83,9 @@ public:
         }
     }
 
+    /// The one queue of share_one_queue().
+    [[nodiscard]] EventQueue& shared_queue() { return shared_.queue; }
+
     /// Moves every LP's events into one queue and makes every LP schedule there.
     void share_one_queue() {
         for (Lane& lane : lanes_) {

@@ -30,7 +30,7 @@ public:
 
     RunStats run() {
         lps_.share_one_queue();
-        EventQueue& queue = lps_.queue(0);
+        EventQueue& queue = lps_.shared_queue();
         RunStats stats;
         for (;;) {
             const Tick next = queue.next_time();
