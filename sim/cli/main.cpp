@@ -13,6 +13,7 @@
 #include "tiersim/io/embedded_scenarios.hpp"
 #include "tiersim/io/run_pipeline.hpp"
 #include "tiersim/io/run_writer.hpp"
+#include "tiersim/io/scenario_loader.hpp"
 #include "tiersim/io/summary_report.hpp"
 #include "tiersim/model/compiled_model.hpp"
 #include "tiersim/model/traffic.hpp"
@@ -95,6 +96,7 @@ int command_run(const CommonOptions& common,
     // Rank 0 alone opens the output; if it cannot, every rank stops with the I/O error's code.
     const std::string output =
         options.output.empty() ? cli::file_stem(spec.name) + ".h5" : options.output;
+    io::check_output_path(output, spec);  // every rank alike: exit 2 before anything is written
     std::optional<io::RunWriter> writer;
     bool open_failed = false;
     if (world.is_root()) {

@@ -457,6 +457,7 @@ int command_sweep(const SweepOptions& options,
 
     const fs::path out = options.output.empty() ? fs::path(file_stem(base.name) + "-sweep.h5")
                                                 : fs::path(options.output);
+    io::check_output_path(out, base);  // every rank alike: exit 2 before anything is written
     fs::path parts = out;
     parts += ".parts";
     const fs::path identity_file = parts / "sweep.json";

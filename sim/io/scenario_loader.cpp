@@ -286,7 +286,31 @@ model::ScenarioSpec load_scenario(const std::string& name_or_path,
     merged.table = load_tree(source, chain_ids, chain_paths, merged);
     merged.folders[std::string(command_line_file)] = fs::current_path();
     apply_overrides(merged, overrides);
-    return detail::build_scenario_spec(merged);
+    model::ScenarioSpec spec = detail::build_scenario_spec(merged);
+    std::error_code ec;
+    for (const auto& [path, folder] : merged.folders) {
+        if (!path.empty() && path.front() != '<' && fs::is_regular_file(path, ec))
+            spec.input_files.push_back(fs::absolute(path, ec).string());
+    }
+    if (spec.divisions.source == model::DivisionsSpec::Source::csv) {
+        for (const char* file : {"provinces.csv", "cities.csv", "areas.csv", "streets.csv"})
+            spec.input_files.push_back((fs::path(spec.divisions.dir) / file).string());
+    }
+    return spec;
+}
+
+void check_output_path(const std::filesystem::path& output, const model::ScenarioSpec& spec) {
+    std::error_code ec;
+    if (!fs::exists(output, ec))
+        return;  // a file that does not exist yet is no input
+    for (const std::string& input : spec.input_files) {
+        if (fs::equivalent(output, input, ec)) {
+            fail(command_line(),
+                 "-o",
+                 "-o: '" + output.string() + "' is an input of this run ('" + input +
+                     "'); writing there would destroy it: choose another output file");
+        }
+    }
 }
 
 }  // namespace tiersim::io

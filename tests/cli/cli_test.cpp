@@ -11,6 +11,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 namespace {
@@ -208,6 +209,36 @@ TEST_CASE("SIGHUP (a closed terminal) stops the run as SIGTERM does: exit 130 an
     const auto rows = static_cast<long>(tiersim::io::column_size(out, "/tickets/id"));
     REQUIRE(rows == tiersim::io::read_int_attribute(out, "/summary", "created"));
     REQUIRE(tiersim::io::read_int_attribute(out, "/provenance", "interrupted") == 1);
+}
+
+TEST_CASE("an output onto an input of the run (-o) is refused with exit 2 and the input kept",
+          "[cli]") {
+    const TempDir dir;
+    const auto base = dir.path() / "base.toml";
+    const auto scenario = dir.path() / "child.toml";
+    {
+        std::ofstream(base) << "base = \"validation/mmc\"\n";
+        std::ofstream(scenario) << "base = \"base.toml\"\n[simulation]\ndays = 30\n";
+    }
+    const auto size_of = [](const std::filesystem::path& p) {
+        return std::filesystem::file_size(p);
+    };
+    const auto base_size = size_of(base);
+    const auto scenario_size = size_of(scenario);
+    for (const auto& target : {scenario, base}) {
+        INFO(target);
+        for (const char* command : {"run", "sweep"}) {
+            std::vector<std::string> args{command, scenario.string(), "-q", "-o", target.string()};
+            if (std::string(command) == "sweep")
+                args.insert(args.end(), {"--vary", "simulation.bucket_hours=12,24"});
+            const auto r = tiersim::test::run_tiersim(args);
+            CHECK(r.exit_code == 2);
+            CHECK_THAT(r.err, Catch::Contains("is an input of this run"));
+        }
+    }
+    CHECK(size_of(base) == base_size);
+    CHECK(size_of(scenario) == scenario_size);
+    CHECK_FALSE(std::filesystem::exists(scenario.string() + ".partial"));
 }
 
 TEST_CASE("check names the overloaded queue", "[cli]") {

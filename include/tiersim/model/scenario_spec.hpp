@@ -187,6 +187,9 @@ struct CrossProvinceSpec {
 struct ScenarioSpec {
     std::string name;           ///< embedded name or file stem
     std::string resolved_toml;  ///< the fully resolved scenario, for /provenance
+    /// The files this scenario was read from: the scenario, its bases and, for the real
+    /// division codes, the division files (an output must never be one of them).
+    std::vector<std::string> input_files;
 
     // [simulation]
     double days = 28.0;
