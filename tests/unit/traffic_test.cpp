@@ -96,7 +96,6 @@ TEST_CASE("traffic: an M/M/c intake gives offered load lambda/mu", "[traffic]") 
     type.intake = {DistKind::exponential, 0.5, 1.0};
     type.close_at_intake = 1.0;
     spec.ticket_types = {type};
-    const Organisation org = Organisation::build(spec);
 
     TrafficReport report = analyse(spec);
     CHECK(report.tickets_per_day == Approx(48.0));
@@ -134,7 +133,6 @@ TEST_CASE("traffic: a Jackson chain escalates lambda p^k to tier k", "[traffic]"
     type.escalate = {p, p, p, 0.0};
     type.close_at_intake = 0.25;
     spec.ticket_types = {type};
-    const Organisation org = Organisation::build(spec);
     const TrafficReport report = analyse(spec);
 
     const double lambda = 1.0 * (1.0 - 0.25);
@@ -177,7 +175,6 @@ TEST_CASE("traffic: returns multiply the visits by the truncated geometric facto
     ScenarioSpec spec = tiny_spec();
     TicketTypeSpec type = type_named("permit");
     spec.ticket_types = {type};
-    const Organisation org = Organisation::build(spec);
     const double q = 0.4;
     spec.levers.return_probability = q;
 
@@ -246,7 +243,6 @@ TEST_CASE("traffic: too few staff is flagged with the unit and the department", 
     type.escalate = {1.0, 1.0, 0.0, 0.0};  // decided at the city
     spec.ticket_types = {type};
     spec.tiers[static_cast<std::size_t>(Tier::city)].staff = {5, 0};
-    const Organisation org = Organisation::build(spec);
 
     // Each city: 3 streets × 1/h × 2 h = 6 erlangs on 5 servers.
     TrafficReport report = analyse(spec);
@@ -291,7 +287,6 @@ TEST_CASE("traffic: an approval bureau pools its departments' staff and work", "
     type.departments = {0, 1};
     spec.ticket_types = {type};
     spec.levers.design[static_cast<std::size_t>(Tier::street)] = Design::approval_bureau;
-    const Organisation org = Organisation::build(spec);
 
     SECTION("both departments merge: one queue with both staffs and both visits") {
         const TrafficReport r = analyse(spec);
@@ -345,7 +340,6 @@ TEST_CASE("traffic: split windows take each department's share of the window wor
     b.departments = {1};
     spec.ticket_types = {a, b};
     spec.levers.generalist_slowdown = 1.5;
-    const Organisation org = Organisation::build(spec);
 
     SECTION("pooled generalist windows: one queue, slowed down") {
         const TrafficReport r = analyse(spec);
@@ -392,7 +386,6 @@ TEST_CASE("traffic: cross-province tickets pass the link to their home province"
     type.close_at_intake = 0.2;            // home tickets only
     type.escalate = {0.5, 0.0, 0.0, 0.0};  // home tickets only
     spec.ticket_types = {type};
-    const Organisation org = Organisation::build(spec);
     const TrafficReport r = analyse(spec);
 
     // Each street: 1/h, half of it cross-province, all homed in the other province.
@@ -425,7 +418,6 @@ TEST_CASE("traffic: the K-th return goes to the leader, then one last pass", "[t
     spec.max_returns = 3;
     TicketTypeSpec type = type_named("dispute");
     spec.ticket_types = {type};
-    const Organisation org = Organisation::build(spec);
 
     SECTION("K = 1: every return goes to the city's leader") {
         spec.levers.escalate_after_returns = 1;
@@ -486,7 +478,6 @@ TEST_CASE("traffic: a joint review visits each department once per pass", "[traf
     TicketTypeSpec type = type_named("project");
     type.departments = {0, 1};
     spec.ticket_types = {type};
-    const Organisation org = Organisation::build(spec);
 
     SECTION("the meeting returns with q: 1/(1-q) passes") {
         const TrafficReport r = analyse(spec);
@@ -521,7 +512,6 @@ TEST_CASE("traffic: upward updates climb every tier, less the district's rejecti
     type.escalate = {0.5, 0.5, 0.5, 0.0};  // ignored by the upward route
     spec.ticket_types = {type};
     spec.levers.return_probability = 0.5;  // no returns on the upward route
-    const Organisation org = Organisation::build(spec);
 
     SECTION("intake at the street") {
         const TrafficReport r = analyse(spec);
@@ -551,7 +541,6 @@ TEST_CASE("traffic: re-handles add visits to the last step where the ticket clos
     spec.ticket_types = {type};
     spec.levers.rehandle = 0.5;
     spec.levers.max_rehandles = 2;
-    const Organisation org = Organisation::build(spec);
     const TrafficReport r = analyse(spec);
     // P(unsolved) × rehandle = 0.2 per callback, at most twice: 0.2 + 0.04.
     CHECK(queue(r, Tier::street, "dept:d").arrival_rate_per_h == Approx(1.0));
@@ -567,7 +556,6 @@ TEST_CASE("traffic: a re-handled step may be returned again", "[traffic]") {
     spec.max_returns = 1;
     spec.levers.rehandle = 0.5;
     spec.levers.max_rehandles = 1;
-    const Organisation org = Organisation::build(spec);
     const TrafficReport r = analyse(spec);
     // First pass 1, returned 0.5 for a last pass; each of the two closures (0.5 each) is
     // re-handled with 0.2: 0.1 + 0.1, and the one re-handled before its return is returned

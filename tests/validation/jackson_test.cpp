@@ -119,11 +119,12 @@ std::vector<JacksonSample> run_jackson(const JacksonCase& k) {
         overrides.push_back("simulation.warmup_days=" + toml_number(k.warmup_days));
         const auto spec = load_with_seed(
             "validation/jackson", overrides, k.first_seed + static_cast<std::uint64_t>(r));
-        const auto org = Organisation::build(spec);
+        const auto compiled = tiersim::io::compile_scenario(spec);
+        const Organisation& org = compiled.org();
         const double from_h = k.warmup_days * 24.0;
         const double to_h = (k.days - k.drain_days) * 24.0;
         TierSojourns sojourns(org, from_h, to_h);
-        run_replication(spec, /*trace_events=*/true, sojourns);
+        run_replication(compiled, /*trace_events=*/true, sojourns);
         JacksonSample s;
         for (std::size_t t = 0; t < tier_count; ++t) {
             s.w[t] = sojourns.mean(t);

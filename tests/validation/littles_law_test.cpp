@@ -138,7 +138,8 @@ std::vector<std::vector<LittleSample>> run_little(const std::string& scenario,
     return replicate(replications, [&](int r) {
         const auto spec =
             load_with_seed(scenario, overrides, first_seed + static_cast<std::uint64_t>(r));
-        const auto org = Organisation::build(spec);
+        const auto compiled = tiersim::io::compile_scenario(spec);
+        const Organisation& org = compiled.org();
         std::vector<QueueTrace> traces;
         for (const auto& q : queues) {
             traces.emplace_back(org,
@@ -163,7 +164,7 @@ std::vector<std::vector<LittleSample>> run_little(const std::string& scenario,
         private:
             std::vector<QueueTrace>& t_;
         } fan(traces);
-        run_replication(spec, /*trace_events=*/true, fan);
+        run_replication(compiled, /*trace_events=*/true, fan);
         std::vector<LittleSample> out;
         for (const auto& t : traces)
             out.push_back({t.lq(), t.lambda() * t.wq(), t.censored()});

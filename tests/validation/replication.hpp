@@ -37,13 +37,11 @@ inline model::ScenarioSpec load_with_seed(const std::string& scenario,
     return io::load_scenario(scenario, overrides);
 }
 
-/// Runs one replication of `spec` through the run pipeline's compile step, feeding its
-/// records to `consumer`.
-inline void run_replication(const model::ScenarioSpec& spec,
+/// Runs one replication of a compiled model, feeding its records to `consumer`.
+inline void run_replication(const model::CompiledModel& compiled,
                             bool trace_events,
                             RecordConsumer& consumer) {
-    const model::CompiledModel model = io::compile_scenario(spec);
-    model::Simulation sim(model, trace_events);
+    model::Simulation sim(compiled, trace_events);
     model::RunHooks hooks;
     hooks.on_records = [&](std::vector<model::TicketRecord>& tickets,
                            std::vector<model::EventRecord>& events) {
@@ -51,6 +49,13 @@ inline void run_replication(const model::ScenarioSpec& spec,
         consumer.events(events);
     };
     (void)sim.run(hooks);
+}
+
+/// The same for a loaded scenario, compiled by the run pipeline.
+inline void run_replication(const model::ScenarioSpec& spec,
+                            bool trace_events,
+                            RecordConsumer& consumer) {
+    run_replication(io::compile_scenario(spec), trace_events, consumer);
 }
 
 /// Per-ticket means over the tickets created in [from_h, to_h): wait = responded − created

@@ -24,8 +24,6 @@ inline TicketFlow::TicketFlow(const CompiledModel& compiled,
       bucket(compiled.bucket()),
       bucket_count(compiled.bucket_count()),
       part(engine::partition_lps(compiled.lp_weight(), ranks, mpi == nullptr ? 0 : mpi->rank())),
-      lp_begin(part.begin),
-      lp_end(part.end),
       queues(compiled.lp_count()) {
     const auto& plan = model.station_plan();
     stations.resize(plan.size());
@@ -46,7 +44,7 @@ inline void TicketFlow::set_up_lps() {
     lp_states.resize(model.lp_count());
     for (std::size_t i = 0; i < lp_states.size(); ++i)
         lp_states[i].index = static_cast<std::uint32_t>(i);
-    for (std::size_t i = lp_begin; i < lp_end; ++i) {
+    for (std::size_t i = part.begin; i < part.end; ++i) {
         LpState& lp = lp_states[i];
         lp.counts.resize(bucket_count);
         lp.queue_len.resize(bucket_count);
@@ -69,7 +67,7 @@ inline void TicketFlow::deliver(const Message& m) {
 }
 
 inline void TicketFlow::end_window(Tick window_end) {
-    for (std::size_t i = lp_begin; i < lp_end; ++i)
+    for (std::size_t i = part.begin; i < part.end; ++i)
         snapshot_until(lp_states[i], window_end);
     take_records();
 }
@@ -78,7 +76,7 @@ inline void TicketFlow::end_window(Tick window_end) {
 inline void TicketFlow::take_records() {
     const std::size_t t0 = buffer.tickets.size();
     const std::size_t e0 = buffer.events.size();
-    for (std::size_t i = lp_begin; i < lp_end; ++i) {
+    for (std::size_t i = part.begin; i < part.end; ++i) {
         LpState& lp = lp_states[i];
         buffer.tickets.insert(buffer.tickets.end(), lp.closed.begin(), lp.closed.end());
         lp.closed.clear();
@@ -153,7 +151,7 @@ inline void TicketFlow::flush() {
 /// Every ticket still in the system, by id (a citizen who gave up counts as abandoned); with
 /// several ranks, all of them on rank 0.
 inline void TicketFlow::collect_open(std::vector<TicketRecord>& tickets) {
-    for (std::size_t i = lp_begin; i < lp_end; ++i) {
+    for (std::size_t i = part.begin; i < part.end; ++i) {
         for (const Ticket& t : lp_states[i].tickets) {
             if (t.id == free_id || t.has(flag_shadow))
                 continue;
@@ -174,7 +172,7 @@ inline void TicketFlow::collect_open(std::vector<TicketRecord>& tickets) {
 }
 
 inline std::vector<SeriesRow> TicketFlow::finish(Tick reached) {
-    for (std::size_t i = lp_begin; i < lp_end; ++i)
+    for (std::size_t i = part.begin; i < part.end; ++i)
         snapshot_until(lp_states[i], reached);
     // Every window has been flushed: give the buffer's capacity back before the open tickets,
     // often the largest batch of a run, are gathered.

@@ -103,7 +103,7 @@ inline std::vector<SeriesRow> TicketFlow::series_rows(Tick reached) const {
     constexpr std::size_t f_queue = counter_count + cost_kind_count;
     constexpr std::size_t f_busy = f_queue + 1;
     std::vector<std::int64_t> sum(buckets * tier_count * fields, 0);
-    for (std::size_t i = lp_begin; i < lp_end; ++i) {
+    for (std::size_t i = part.begin; i < part.end; ++i) {
         const LpState& lp = lp_states[i];
         for (std::size_t b = 0; b < buckets; ++b) {
             for (std::size_t tier = 0; tier < tier_count; ++tier) {

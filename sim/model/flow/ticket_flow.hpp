@@ -345,9 +345,7 @@ private:
     const Tick end;
     const Tick bucket;
     const std::size_t bucket_count;
-    engine::LpPartition part;
-    std::size_t lp_begin = 0;  // this rank's LPs: [lp_begin, lp_end)
-    std::size_t lp_end = 0;
+    engine::LpPartition part;  // this rank's LPs: [part.begin, part.end)
     std::vector<Station> stations;
     std::vector<LpState> lp_states;
     engine::LpSet<Message> queues;
