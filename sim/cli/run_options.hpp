@@ -19,10 +19,11 @@ io::TraceLevel parse_trace(const std::string& trace);
 engine::SchedulerKind parse_scheduler(const std::string& scheduler);
 
 /// The --set overrides followed by --days and --seed, which are overrides like any --set, so
-/// that provenance records them.
+/// that provenance records them and the schema checks their ranges (a negative seed is
+/// refused there, not wrapped; days are written in full precision).
 std::vector<std::string> with_days_and_seed(std::vector<std::string> overrides,
                                             std::optional<double> days,
-                                            std::optional<std::uint64_t> seed);
+                                            std::optional<std::int64_t> seed);
 
 /// A scenario name as a file name stem: "validation/mmc" → "validation-mmc".
 std::string file_stem(const std::string& scenario_name);

@@ -22,7 +22,7 @@ struct SweepOptions {
     bool quiet = false;
     std::string output;
     std::optional<double> days;
-    std::optional<std::uint64_t> seed;
+    std::optional<std::int64_t> seed;
     int threads = 0;
     std::string trace = "none";
 };

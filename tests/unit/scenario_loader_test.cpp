@@ -572,7 +572,9 @@ TEST_CASE("every problem is reported at once, each at its value", "[io][scenario
     CHECK(diags[0].where.line == 11);
     CHECK(diags[0].where.column == 8);
     CHECK(diags[0].key == "simulation.days");
-    CHECK(diags[0].str() == path + ":11:8: error: simulation.days: expected a number > 0, got -1");
+    CHECK(diags[0].str() == path +
+                                ":11:8: error: simulation.days: expected a number of days > 0 and "
+                                "<= 1000000 (about 2,700 years), got -1");
     CHECK(diags[1].where.line == 13);
     CHECK(diags[1].where.column == 16);
     CHECK(diags[1].key == "tiers.city.intake_staff");
@@ -847,9 +849,9 @@ TEST_CASE("cross_mode is one mode or a table of shares", "[io][scenario_loader]"
     CHECK(sum[0].message ==
           "ticket_types.t.cross_mode: expected shares {online, proxy, joint} that sum to 1, got "
           "0.5 + 0.0 + 0.6 = 1.1");
-    CHECK(
-        any_message_contains(diagnostics_of(path, {"ticket_types.t.cross_mode={online = -0.5}"}),
-                             "ticket_types.t.cross_mode.online: expected a number >= 0, got -0.5"));
+    CHECK(any_message_contains(
+        diagnostics_of(path, {"ticket_types.t.cross_mode={online = -0.5}"}),
+        "ticket_types.t.cross_mode.online: expected a weight >= 0 and <= 1000000, got -0.5"));
     CHECK(any_message_contains(diagnostics_of(path, {"ticket_types.t.cross_mode={web = 1.0}"}),
                                "unknown key 'ticket_types.t.cross_mode.web'"));
     CHECK(any_message_contains(diagnostics_of(path, {"ticket_types.t.cross_mode=\"courier\""}),
@@ -986,8 +988,9 @@ P2 = 0.5
     CHECK(s.where("cross_province.migration.32.34").column == 6);
     CHECK(s.where("cross_province.migration.P1").line == 15);
 
-    CHECK(any_message_contains(diagnostics_of(path, {"cross_province.migration.32.31=-1"}),
-                               "cross_province.migration.32.31: expected a number >= 0, got -1"));
+    CHECK(any_message_contains(
+        diagnostics_of(path, {"cross_province.migration.32.31=-1"}),
+        "cross_province.migration.32.31: expected a weight >= 0 and <= 1000000, got -1"));
     CHECK(any_message_contains(diagnostics_of(path, {"cross_province.migration.33=1"}),
                                "cross_province.migration.33: expected a table of weights"));
 }
@@ -1019,9 +1022,11 @@ TEST_CASE("reform-lever keys are validated", "[io][scenario_loader]") {
           "strategy.max_rehandles: expected an integer >= 0 and <= 100, got 101");
     CHECK(first({"strategy.escalate_after_returns=-1"}) ==
           "strategy.escalate_after_returns: expected an integer >= 0, got -1");
-    CHECK(first({"technology.link_h=inf"}) == "technology.link_h: expected a number > 0, got inf");
+    CHECK(first({"technology.link_h=inf"}) ==
+          "technology.link_h: expected a number of hours > 0 and <= 10000000 (about 1,100 years), "
+          "got inf");
     CHECK(first({"organization.generalist_slowdown=0"}) ==
-          "organization.generalist_slowdown: expected a number > 0, got 0");
+          "organization.generalist_slowdown: expected a number > 0 and <= 100, got 0");
     CHECK(first({"organization.bureau_handoff_factor=1.5"}) ==
           "organization.bureau_handoff_factor: expected a number in [0, 1], got 1.5");
     CHECK(first({"organization.generalist_windows=1"}) ==

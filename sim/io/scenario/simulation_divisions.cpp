@@ -9,6 +9,8 @@ namespace tiersim::io::detail {
 
 namespace {
 
+constexpr double max_synthetic_units = 1e6;  // a unit tree that memory holds with ease
+
 constexpr std::array<std::string_view, 4> csv_files = {
     "provinces.csv", "cities.csv", "areas.csv", "streets.csv"};
 
@@ -62,6 +64,21 @@ void Builder::read_divisions(const toml::table& root) {
     read_int(t, path, "districts_per_city", d.districts_per_city);
     read_int(t, path, "streets_per_district", d.streets_per_district);
     read_number(t, path, "population_per_street", d.population_per_street);
+    if (d.source == model::DivisionsSpec::Source::synthetic) {
+        // Each factor is in range; their product must be too (China has about 45,000 units).
+        const double units =
+            d.provinces *
+            (1.0 + d.cities_per_province *
+                       (1.0 + d.districts_per_city *
+                                  (1.0 + static_cast<double>(d.streets_per_district))));
+        if (units > max_synthetic_units) {
+            error("divisions.streets_per_district",
+                  "divisions: the synthetic tree would have " + number_text(units) +
+                      " units (provinces × cities_per_province × districts_per_city × "
+                      "streets_per_district, with their parents), more than " +
+                      number_text(max_synthetic_units) + "; make one of them smaller");
+        }
+    }
 
     // dir: relative to the folder of the file that set it (the scenario's own folder when
     // defaulted; the working directory for --set).
