@@ -26,6 +26,7 @@ RunResult simulate_into(const model::CompiledModel& model,
     std::int64_t closed = 0;
     model::RunHooks hooks;
     hooks.stop = request.stop;
+    hooks.max_open_tickets = request.max_open_tickets;
     if (writer != nullptr) {
         hooks.on_records = [&](std::vector<model::TicketRecord>& tickets,
                                std::vector<model::EventRecord>& events) {

@@ -25,12 +25,17 @@ Simulation::Simulation(const CompiledModel& model,
 
 Simulation::~Simulation() = default;
 
+std::size_t Simulation::series_bytes_per_lp_bucket() {
+    return sizeof(flow::BucketCounts) + 2 * sizeof(flow::TierCounters);
+}
+
 RunOutcome Simulation::run(const RunHooks& hooks) {
     flow::TicketFlow flow(model_, trace_events_, world_, hooks);
     engine::RunControl control;
     control.lookahead = model_.lookahead();
     control.end = model_.end();
     control.stop = hooks.stop;
+    control.halt = &flow.halt_flag();
     if (hooks.on_progress) {
         control.on_window = [&hooks](engine::Tick window_end) {
             hooks.on_progress(engine::to_hours(window_end));
@@ -46,6 +51,7 @@ RunOutcome Simulation::run(const RunHooks& hooks) {
     outcome.windows = stats.windows;
     outcome.end_h = engine::to_hours(stats.reached);
     outcome.interrupted = stats.interrupted;
+    outcome.overload = flow.overload();
     outcome.series = flow.finish(stats.reached);
     return outcome;
 }

@@ -57,6 +57,8 @@ struct RunControl {
     std::size_t lps_per_task = 1;
     /// Set (by a signal handler, say) to stop at the next window boundary.
     const std::atomic<bool>* stop = nullptr;
+    /// Set by the model itself (an overload it detects) to stop in the same way.
+    const std::atomic<bool>* halt = nullptr;
     /// Called after each window with its end (on rank 0 only under MPI), on the calling thread.
     std::function<void(Tick)> on_window;
 };
@@ -72,12 +74,18 @@ struct RunStats {
 /// Whether a run stops before the window that would start at `next` (the earliest pending
 /// event): it has reached control.end, or a stop was asked for. Sets stats.reached and
 /// stats.interrupted accordingly.
+/// Whether the stop or the halt flag is set.
+inline bool stop_asked(const RunControl& control) {
+    return (control.stop != nullptr && control.stop->load()) ||
+           (control.halt != nullptr && control.halt->load());
+}
+
 inline bool run_is_over(Tick next, const RunControl& control, RunStats& stats) {
     if (next >= control.end) {
         stats.reached = control.end;
         return true;
     }
-    if (control.stop != nullptr && control.stop->load()) {
+    if (stop_asked(control)) {
         stats.interrupted = true;
         stats.reached = next;
         return true;

@@ -135,7 +135,7 @@ private:
         std::vector<std::int64_t> mine(stride, 0);
         auto local_flags = [&](Tick next) {
             mine[h_next] = next;
-            mine[h_stop] = control_.stop != nullptr && control_.stop->load() ? 1 : 0;
+            mine[h_stop] = stop_asked(control_) ? 1 : 0;
             mine[h_buffered] = static_cast<std::int64_t>(model_.buffered());
         };
         local_flags(next_local());

@@ -34,6 +34,7 @@ struct RunRequest {
     int threads = 1;                          ///< recorded in /provenance
     const engine::MpiWorld* world = nullptr;  ///< several ranks: collective
     const std::atomic<bool>* stop = nullptr;  ///< set to stop at the next window
+    std::size_t max_open_tickets = 0;         ///< RunHooks::max_open_tickets
     bool finish_when_interrupted = true;      ///< write the file up to the stop, or drop it
     /// Simulated hours reached and tickets closed so far (rank 0, between windows).
     std::function<void(double, std::int64_t)> on_progress;

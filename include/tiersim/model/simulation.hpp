@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace tiersim::model {
@@ -19,6 +20,10 @@ struct RunOutcome {
     std::uint64_t windows = 0;  ///< conservative windows executed (sequential: its epochs)
     double end_h = 0.0;         ///< simulated time reached
     bool interrupted = false;
+    /// Non-empty when the run stopped because its open tickets passed
+    /// RunHooks::max_open_tickets: what overflowed and the longest queue (on the rank that
+    /// found it; the others stop with it and say nothing).
+    std::string overload;
     std::vector<SeriesRow> series;  ///< bucket-major, then tier
 };
 
@@ -33,6 +38,8 @@ struct RunHooks {
     std::function<void(double)> on_progress;
     /// Set (e.g. by a signal handler) to stop at the next window.
     const std::atomic<bool>* stop = nullptr;
+    /// Open tickets (of one rank) beyond which the run stops as overloaded; 0: no bound.
+    std::size_t max_open_tickets = 0;
 };
 
 /// The four-tier ticket flow (sim/model/flow/) on the engine (DESIGN §2.3–2.4, §3): one
@@ -56,6 +63,9 @@ public:
     /// Runs to spec.days (or until *hooks.stop), then reports every ticket still open. A
     /// Simulation may run more than once; each run starts from the beginning.
     RunOutcome run(const RunHooks& hooks);
+
+    /// Bytes of the /series counts that each LP keeps per bucket (for estimate_run).
+    static std::size_t series_bytes_per_lp_bucket();
 
 private:
     const CompiledModel& model_;

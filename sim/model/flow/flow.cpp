@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The ticket flow as an engine::Model: setting up this rank's LPs, taking messages in, and the
 // output of each window and of the end of the run.
+#include "tiersim/text_format.hpp"
+
 #include "ticket_flow.hpp"
 
 #include <algorithm>
@@ -67,9 +69,37 @@ inline void TicketFlow::deliver(const Message& m) {
 }
 
 inline void TicketFlow::end_window(Tick window_end) {
-    for (std::size_t i = part.begin; i < part.end; ++i)
-        snapshot_until(lp_states[i], window_end);
+    std::size_t open = 0;
+    for (std::size_t i = part.begin; i < part.end; ++i) {
+        LpState& lp = lp_states[i];
+        snapshot_until(lp, window_end);
+        open += lp.tickets.size() - lp.free_slots.size();
+    }
     take_records();
+    if (hooks.max_open_tickets > 0 && open > hooks.max_open_tickets && !overloaded.load())
+        report_overload(open, window_end);
+}
+
+/// Says why the run stops (the open tickets of this rank past the bound) and names the queue
+/// with the most tickets waiting, then raises the flag that the scheduler stops on.
+inline void TicketFlow::report_overload(std::size_t open, Tick now) {
+    std::size_t longest = 0;
+    for (std::size_t i = 1; i < stations.size(); ++i) {
+        if (stations[i].count > stations[longest].count)
+            longest = i;
+    }
+    const UnitId unit = index.unit_of(longest);
+    overload_text =
+        "on day " + format_fixed(to_hours(now) / 24.0, 1) + ", " + std::to_string(open) +
+        " tickets were open, more than the " + std::to_string(hooks.max_open_tickets) +
+        " that --max-memory allows; the longest queue is " + index.queue_name(longest, spec, org) +
+        (unit == no_unit ? std::string() : " at " + org.unit(unit).name) + ", " +
+        std::to_string(stations[longest].count) + " waiting" +
+        (stations[longest].count * 10 >= open
+             ? ": it cannot keep up (`tiersim check` names the queues with ρ >= 1)"
+             : "; most open tickets wait in no queue but on delays (the *_h keys: "
+               "transfers, handoffs, supplying materials)");
+    overloaded.store(true);
 }
 
 /// Appends this rank's LPs' records of the window to the buffer, in LP order.

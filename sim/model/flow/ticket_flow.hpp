@@ -46,8 +46,10 @@
 #include "tiersim/model/ticket.hpp"
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <type_traits>
 #include <unordered_map>
 #include <vector>
@@ -223,6 +225,12 @@ public:
 
     void flush();
 
+    /// Set when this rank's open tickets pass RunHooks::max_open_tickets (the run then stops,
+    /// as on a signal); overload() says where.
+    [[nodiscard]] const std::atomic<bool>& halt_flag() const { return overloaded; }
+
+    [[nodiscard]] const std::string& overload() const { return overload_text; }
+
     /// After the run: the last snapshots, every open ticket handed on (rank 0), the series.
     std::vector<SeriesRow> finish(Tick reached);
 
@@ -331,6 +339,7 @@ private:
     // ---- set-up and output (flow.cpp) --------------------------------------------------
     void set_up_lps();
     void take_records();
+    void report_overload(std::size_t open, Tick now);
     void collect_open(std::vector<TicketRecord>& tickets);
 
     const CompiledModel& model;
@@ -350,6 +359,8 @@ private:
     std::vector<LpState> lp_states;
     engine::LpSet<Message> queues;
     RecordBuffer buffer;
+    std::atomic<bool> overloaded{false};
+    std::string overload_text;
 };
 
 }  // namespace tiersim::model::flow

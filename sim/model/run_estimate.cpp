@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+#include "tiersim/model/run_estimate.hpp"
+
+#include "tiersim/model/simulation.hpp"
+
+#include <algorithm>
+
+namespace tiersim::model {
+
+namespace {
+constexpr double calendar_days_per_working_day = 7.0 / 5.0;
+constexpr double bytes_per_station = 64.0;  // a Station and its first ring
+}  // namespace
+
+RunEstimate estimate_run(const CompiledModel& model, const TrafficReport& traffic) {
+    const ScenarioSpec& spec = model.spec();
+    const double hours = spec.days * 24.0;
+    RunEstimate e;
+    e.tickets = traffic.tickets_per_day * spec.days;
+
+    double limit_days = 0.0;
+    for (const TicketTypeSpec& type : spec.ticket_types)
+        limit_days = std::max(limit_days, type.resolve_wd * calendar_days_per_working_day);
+    e.open_tickets = traffic.tickets_per_day * std::min(spec.days, limit_days);
+
+    double visits_per_h = 0.0;
+    for (const QueueLoad& q : traffic.queues) {
+        visits_per_h += q.arrival_rate_per_h;
+        if (q.utilisation >= 1.0)
+            e.open_tickets += q.arrival_rate_per_h * (1.0 - 1.0 / q.utilisation) * hours;
+    }
+    e.open_tickets = std::min(e.open_tickets, e.tickets);
+    e.events = 2.0 * visits_per_h * hours + 3.0 * e.tickets;
+
+    e.series_bytes = static_cast<double>(model.lp_count()) *
+                     static_cast<double>(model.bucket_count()) *
+                     static_cast<double>(Simulation::series_bytes_per_lp_bucket());
+    e.memory_bytes = e.open_tickets * bytes_per_open_ticket + e.series_bytes +
+                     static_cast<double>(model.station_plan().size()) * bytes_per_station;
+    return e;
+}
+
+}  // namespace tiersim::model
