@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "check_report.hpp"
 
+#include "tiersim/io/run_budget.hpp"
 #include "tiersim/text_format.hpp"
 
 #include <nlohmann/json.hpp>
@@ -30,7 +31,7 @@ void pad(std::ostringstream& out, const std::string& cell, std::size_t width, bo
 
 }  // namespace
 
-std::string check_text(const model::TrafficReport& report) {
+std::string check_text(const model::TrafficReport& report, const model::RunEstimate& estimate) {
     constexpr std::size_t columns = 9;
     const std::array<std::string, columns> header = {"tier",
                                                      "queue",
@@ -96,10 +97,14 @@ std::string check_text(const model::TrafficReport& report) {
             out << "  ... and " << report.unstable.size() - shown << " more (see --json)\n";
         }
     }
+    out << "estimate: " << format_fixed(estimate.tickets, 0) << " tickets, "
+        << format_fixed(estimate.events, 0) << " events, " << format_fixed(estimate.open_tickets, 0)
+        << " open at the peak, memory about " << io::memory_text(estimate.memory_bytes)
+        << " (limits: --max-tickets, --max-memory)\n";
     return out.str();
 }
 
-std::string check_json(const model::TrafficReport& report) {
+std::string check_json(const model::TrafficReport& report, const model::RunEstimate& estimate) {
     auto number = [](double value) -> nlohmann::json {
         if (std::isfinite(value))
             return value;
@@ -124,7 +129,13 @@ std::string check_json(const model::TrafficReport& report) {
     const nlohmann::json doc = {{"tickets_per_day", report.tickets_per_day},
                                 {"queues", queues},
                                 {"unstable", report.unstable},
-                                {"stable", stable && report.unstable.empty()}};
+                                {"stable", stable && report.unstable.empty()},
+                                {"estimate",
+                                 {{"tickets", estimate.tickets},
+                                  {"events", estimate.events},
+                                  {"open_tickets", estimate.open_tickets},
+                                  {"memory_bytes", estimate.memory_bytes},
+                                  {"series_bytes", estimate.series_bytes}}}};
     return doc.dump();
 }
 

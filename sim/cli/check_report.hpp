@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "tiersim/model/run_estimate.hpp"
 #include "tiersim/model/traffic.hpp"
 
 #include <string>
@@ -10,10 +11,10 @@ namespace tiersim::cli {
 
 /// An aligned table (tier, queue, units, arrivals/h, offered erlangs, servers, utilisation,
 /// worst unit), then the unstable queues or "all queues stable (max utilisation X%)".
-std::string check_text(const model::TrafficReport& report);
+std::string check_text(const model::TrafficReport& report, const model::RunEstimate& estimate);
 
 /// One JSON object: {"tickets_per_day", "queues": [...], "unstable": [...], "stable": bool}.
 /// An infinite utilisation (work but no servers) is written as null.
-std::string check_json(const model::TrafficReport& report);
+std::string check_json(const model::TrafficReport& report, const model::RunEstimate& estimate);
 
 }  // namespace tiersim::cli

@@ -11,11 +11,15 @@
 // the run) ends the whole job through MPI_Abort with its exit code.
 #include "tiersim/engine/mpi_world.hpp"
 #include "tiersim/io/embedded_scenarios.hpp"
+#include "tiersim/io/hdf5_file.hpp"
+#include "tiersim/io/output_lock.hpp"
+#include "tiersim/io/run_budget.hpp"
 #include "tiersim/io/run_pipeline.hpp"
 #include "tiersim/io/run_writer.hpp"
 #include "tiersim/io/scenario_loader.hpp"
 #include "tiersim/io/summary_report.hpp"
 #include "tiersim/model/compiled_model.hpp"
+#include "tiersim/model/run_estimate.hpp"
 #include "tiersim/model/traffic.hpp"
 #include "tiersim/version.hpp"
 
@@ -32,8 +36,11 @@
 #include <tbb/info.h>
 
 #include <atomic>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -44,6 +51,7 @@ namespace {
 using namespace tiersim;
 
 constexpr int exit_ok = 0;
+constexpr int exit_unstable = 4;  // `check`: the scenario is valid, but a queue has ρ >= 1
 constexpr int exit_internal = 1;
 constexpr int exit_usage = 2;
 constexpr int exit_runtime = 3;
@@ -59,12 +67,13 @@ struct CommonOptions {
     std::string scenario;
     std::vector<std::string> overrides;
     bool json = false;
+    io::RunBudget budget;  ///< --max-tickets, --max-memory
 };
 
 struct RunOptions {
     std::string output;
     std::optional<double> days;
-    std::optional<std::uint64_t> seed;
+    std::optional<std::int64_t> seed;
     int threads = 0;
     std::string trace = "tickets";
     std::string scheduler = "windows";
@@ -80,6 +89,15 @@ int command_run(const CommonOptions& common,
     const model::CompiledModel model = io::compile_scenario(
         common.scenario, cli::with_days_and_seed(common.overrides, options.days, options.seed));
     const model::ScenarioSpec& spec = model.spec();
+    // The budget: exit 2 before anything is written when the run would not fit.
+    const model::TrafficReport traffic = model::analyse_traffic(model);
+    io::check_budget(model, model::estimate_run(model, traffic), common.budget);
+    if (!traffic.unstable.empty() && world.is_root() && !options.quiet) {
+        std::cerr << "tiersim: warning: " << traffic.unstable.size()
+                  << " queue(s) cannot keep up (ρ >= 1), their backlog grows for the whole run: "
+                  << traffic.unstable.front() << (traffic.unstable.size() > 1 ? ", …" : "")
+                  << " (`tiersim check` lists them)\n";
+    }
     const io::TraceLevel trace = cli::parse_trace(options.trace);
     const auto scheduler = cli::parse_scheduler(options.scheduler);
     if (scheduler == engine::SchedulerKind::sequential && world.size() > 1) {
@@ -97,10 +115,12 @@ int command_run(const CommonOptions& common,
     const std::string output =
         options.output.empty() ? cli::file_stem(spec.name) + ".h5" : options.output;
     io::check_output_path(output, spec);  // every rank alike: exit 2 before anything is written
+    std::optional<io::OutputLock> lock;   // held until the file is renamed into place
     std::optional<io::RunWriter> writer;
     bool open_failed = false;
     if (world.is_root()) {
         try {
+            lock.emplace(output);
             writer.emplace(output, trace, spec, model.org());
         } catch (const IoError& e) {
             std::cerr << "tiersim: error: " << e.what() << '\n';
@@ -122,14 +142,20 @@ int command_run(const CommonOptions& common,
     request.threads = threads;
     request.world = &world;
     request.stop = &stop_requested;
+    request.max_open_tickets = io::max_open_tickets(common.budget);
     request.on_progress = [&progress](double t_h, std::int64_t closed) {
         progress.update(t_h, closed);
     };
     const io::RunResult result = io::simulate_into(model, writer ? &*writer : nullptr, request);
     ranks_coupled = false;  // the ranks are done with each other
     const bool interrupted = result.outcome.interrupted;
+    // Stopped but not by a signal: some rank's open tickets passed the bound.
+    const bool overloaded = interrupted && !stop_requested.load();
+    if (!result.outcome.overload.empty())
+        std::cerr << "tiersim: error: the run stopped: " << result.outcome.overload << '\n';
+    const int stopped_code = overloaded ? exit_runtime : exit_interrupted;
     if (!world.is_root())
-        return interrupted ? exit_interrupted : exit_ok;
+        return interrupted ? stopped_code : exit_ok;
     progress.finish(interrupted);
 
     if (common.json) {
@@ -138,24 +164,27 @@ int command_run(const CommonOptions& common,
         std::cout << io::summary_text(*result.summary, result.info, spec.name)
                   << "output: " << output << '\n';
     }
-    return interrupted ? exit_interrupted : exit_ok;
+    return interrupted ? stopped_code : exit_ok;
 }
 
 int command_check(const CommonOptions& common, const engine::MpiWorld& world) {
     // Compiling validates everything a run needs, the lookahead included.
     const model::CompiledModel model = io::compile_scenario(common.scenario, common.overrides);
     const model::TrafficReport report = model::analyse_traffic(model);
+    const model::RunEstimate estimate = model::estimate_run(model, report);
+    io::check_budget(model, estimate, common.budget);
+    const int code = report.unstable.empty() ? exit_ok : exit_unstable;
     if (!world.is_root())
-        return exit_ok;
+        return code;
     if (common.json) {
-        std::cout << cli::check_json(report) << '\n';
+        std::cout << cli::check_json(report, estimate) << '\n';
     } else {
         std::cout << "scenario " << model.spec().name << ": " << model.org().size() << " units, "
                   << model.org().lp_count() << " logical processes, lookahead "
                   << model.lookahead_h() << " h\n"
-                  << cli::check_text(report);
+                  << cli::check_text(report, estimate);
     }
-    return exit_ok;
+    return code;
 }
 
 int command_list(bool json) {
@@ -208,13 +237,31 @@ int run_main(int argc, char** argv, const engine::MpiWorld& world) {
                         "override a key: --set tiers.city.intake_staff=40 (repeatable)")
             ->allow_extra_args(false);
         cmd->add_flag("--json", common.json, "print the result as one JSON object on stdout");
+        cmd->add_option("--max-tickets",
+                        common.budget.max_tickets,
+                        "refuse a run estimated to create more tickets (default 1e10)")
+            ->check(CLI::PositiveNumber.description("> 0"));
+        cmd->add_option_function<std::string>(
+               "--max-memory",
+               [&common](const std::string& text) {
+                   common.budget.max_memory = io::parse_memory_size(text).value_or(0);
+               },
+               "refuse a run estimated to need more memory, and stop one whose open tickets "
+               "outgrow it: 8G, 512M, ... (default: 80% of physical memory)")
+            ->check(CLI::Validator(
+                [](std::string& text) {
+                    return io::parse_memory_size(text)
+                               ? std::string()
+                               : "expected a size such as 8G, 512M or 2.5T, got '" + text + "'";
+                },
+                "SIZE"));
     };
 
     CLI::App* run_cmd = app.add_subcommand("run", "run a scenario and write its HDF5 file");
     add_common(run_cmd);
     run_cmd->add_option("-o,--output", run.output, "output file (default: SCENARIO.h5)");
-    run_cmd->add_option("--days", run.days, "simulated days (overrides simulation.days)")
-        ->check(CLI::PositiveNumber);
+    run_cmd->add_option(
+        "--days", run.days, "simulated days (overrides simulation.days, whose range applies)");
     run_cmd->add_option("--seed", run.seed, "random seed (overrides simulation.seed)");
     run_cmd->add_option("--threads", run.threads, "worker threads (default: all cores)")
         ->check(CLI::Range(1, 4096));
@@ -258,8 +305,8 @@ int run_main(int argc, char** argv, const engine::MpiWorld& world) {
                         sweep.allow_unstable,
                         "run points whose queues `check` finds unstable (default: they fail)");
     sweep_cmd->add_option("-o,--output", sweep.output, "output file (default: SCENARIO-sweep.h5)");
-    sweep_cmd->add_option("--days", sweep.days, "simulated days (overrides simulation.days)")
-        ->check(CLI::PositiveNumber);
+    sweep_cmd->add_option(
+        "--days", sweep.days, "simulated days (overrides simulation.days, whose range applies)");
     sweep_cmd->add_option("--seed", sweep.seed, "base random seed (overrides simulation.seed)");
     sweep_cmd->add_option("--threads", sweep.threads, "worker threads (default: all cores)")
         ->check(CLI::Range(1, 4096));
@@ -332,11 +379,35 @@ int run_main(int argc, char** argv, const engine::MpiWorld& world) {
     }
 }
 
+/// Flushes stdout: a summary or JSON that could not be written (a full disk, a closed pipe
+/// reader, /dev/full) is a failure, not an exit 0 with the result lost.
+int flush_stdout(int code) {
+    std::cout.flush();
+    const bool failed = !std::cout.good() || std::fflush(stdout) != 0 || std::ferror(stdout);
+    if (!failed)
+        return code;
+    const int error = errno;
+    std::cerr << "tiersim: error: cannot write to standard output"
+              << (error != 0 ? std::string(": ") + std::strerror(error) : std::string()) << '\n';
+    return code == exit_ok ? exit_runtime : code;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    // Before parsing: MPI may take its own arguments out of argv. Without a launcher, and in
-    // a build without MPI, this is a world of one process that never calls MPI.
-    const engine::MpiWorld world(argc, argv);
-    return run_main(argc, argv, world);
+    int code = exit_ok;
+    {
+        // Before parsing: MPI may take its own arguments out of argv. Without a launcher, and
+        // in a build without MPI, this is a world of one process that never calls MPI.
+        const engine::MpiWorld world(argc, argv);
+        code = run_main(argc, argv, world);
+    }
+    code = flush_stdout(code);
+    if (io::hdf5_failed()) {
+        // HDF5's exit handler may crash on a file whose writing failed (io::hdf5_failed):
+        // everything of ours is closed and reported, so leave without it.
+        std::fflush(nullptr);
+        std::_Exit(code);
+    }
+    return code;
 }

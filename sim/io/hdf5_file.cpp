@@ -6,6 +6,7 @@
 #include <hdf5.h>
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cstring>
 #include <type_traits>
@@ -23,7 +24,12 @@ static_assert(std::endian::native == std::endian::little, "direct chunk writes n
 
 namespace {
 constexpr int deflate_level = 1;
+std::atomic<bool> write_failed{false};  // any HDF5 call failed (hdf5_failed)
 }  // namespace
+
+bool hdf5_failed() {
+    return write_failed.load();
+}
 
 namespace {
 
@@ -56,8 +62,25 @@ std::string hdf5_error_stack() {
     return message;
 }
 
+/// The operating system's reason in an error stack of the sec2 driver ("..., errno = 28, error
+/// message = 'No space left on device', ..."), or empty.
+std::string system_reason(const std::string& stack) {
+    constexpr std::string_view marker = "error message = '";
+    const auto at = stack.find(marker);
+    if (at == std::string::npos)
+        return {};
+    const auto begin = at + marker.size();
+    const auto end = stack.find('\'', begin);
+    return end == std::string::npos ? std::string{} : stack.substr(begin, end - begin);
+}
+
 [[noreturn]] void fail(const std::string& what) {
+    write_failed.store(true);
     const std::string stack = hdf5_error_stack();
+    // A failure of the file system (a full disk, a lost mount) is said in its own words; the
+    // HDF5 stack, a dozen lines of driver detail, adds nothing for the user then.
+    if (const std::string reason = system_reason(stack); !reason.empty())
+        throw IoError(what + ": " + reason);
     throw IoError(stack.empty() ? what : what + " (HDF5: " + stack + ")");
 }
 

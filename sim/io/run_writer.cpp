@@ -459,8 +459,8 @@ struct RunWriter::Impl {
         }
         try {
             std::rethrow_exception(error);
-        } catch (const IoError&) {
-            throw;
+        } catch (const IoError& e) {
+            throw IoError("cannot write " + out.string() + ": " + e.what());
         } catch (const std::exception& e) {
             throw IoError("writing " + out.string() + " failed: " + e.what());
         }

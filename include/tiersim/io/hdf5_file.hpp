@@ -13,6 +13,11 @@
 /// HDF5's own error stack. Objects are not thread-safe; use one thread per file at a time.
 namespace tiersim::io {
 
+/// Whether any HDF5 call of this process has failed. HDF5 1.10 cannot always clean up after a
+/// failed write: its exit handler (H5_term_library) crashes closing a file whose flush failed,
+/// on a full disk for instance; a process that saw a failure leaves without that handler.
+bool hdf5_failed();
+
 /// Owns one HDF5 identifier and closes it with the matching H5?close on destruction.
 class Hdf5Handle {
 public:
