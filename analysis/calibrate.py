@@ -23,6 +23,9 @@ Definitions (over tickets created after the warm-up and closed before the end):
                   weeks before the end of a 23-week S0 run, so that the long cases are in
                   (a mean over what closed by the end of a short run is biased low) (V10);
   pooled windows  mean time in system at pooled and split windows against Erlang C (V8).
+
+A simulator that is missing or fails, or a run file that cannot be read, is one line on stderr
+and exit status 2; tickets closed before they were created are left out with a warning.
 """
 
 import argparse
@@ -32,10 +35,11 @@ import subprocess
 import sys
 import tempfile
 
-import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tiersim_analysis.checks import (InputError, check_file, impossible_tickets,  # noqa: E402
+                                     main_guard, open_file, reading, warn)
 from tiersim_analysis.io import read_table  # noqa: E402
 
 # Student t quantiles (0.975) by degrees of freedom, for the 95% intervals.
@@ -61,18 +65,30 @@ def mean_ci(values):
 
 def run(tiersim, scenario, seed, out, extra=()):
     cmd = [tiersim, "run", scenario, "--seed", str(seed), "-q", "-o", out, *extra]
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    try:
+        result = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    except OSError as e:
+        raise InputError(tiersim, f"cannot run the simulator ({e.strerror or e})") from None
+    if result.returncode != 0:
+        last = (result.stderr.strip().splitlines() or ["no message"])[-1][:300]
+        raise InputError(tiersim, f"`run {scenario} --seed {seed}` failed with exit status "
+                         f"{result.returncode}: {last}")
 
 
 def closed_tickets(path, cohort=False):
     """Tickets created after the warm-up and closed. With `cohort`, only those created at least
     COHORT_MARGIN_H before the end, so that long cases have had time to close (a mean over
     whatever closed by the end is biased low by the cases still open)."""
-    with h5py.File(path, "r") as f:
+    check_file(path, "run")
+    with reading(path), open_file(path) as f:
         warmup_h = float(f["summary"].attrs["warmup_h"])
         end_h = float(f["provenance"].attrs["end_h"])
         names = [n.decode() if isinstance(n, bytes) else n for n in f["ticket_types/name"][()]]
     t = read_table(path, "tickets")
+    bad, problems = impossible_tickets(t)
+    for p in problems:
+        warn(path, f"/tickets: {p}; left out")
+    t = t[~bad]
     latest = end_h - COHORT_MARGIN_H if cohort else end_h
     t = t[(t.created_h >= warmup_h) & (t.created_h < latest) & (t.outcome == 0)].copy()
     t["type_name"] = [names[i] for i in t.type]
@@ -114,13 +130,13 @@ def erlang_c_sojourn(lam, mu, c):
     return wait_prob / (c * mu - lam) + 1.0 / mu
 
 
-def main():
+def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--tiersim", default="build/tiersim", help="the simulator binary")
     p.add_argument("--replications", type=int, default=3)
     p.add_argument("--seed", type=int, default=1, help="seed of the first replication")
     p.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
-    args = p.parse_args()
+    args = p.parse_args(argv)
 
     scenarios = ("s0-fragmented", "s1-approval-bureau", "s2-one-network", "beijing")
     per = {s: [] for s in scenarios}
@@ -199,4 +215,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main_guard(main))

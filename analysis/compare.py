@@ -11,6 +11,8 @@ absolute and in %, and — where both have replications — the 95% t-interval o
 
 Writes DIR/compare.html, DIR/compare.csv (the long table: table, name, metric, label, n, mean,
 ci95_low, ci95_high, sd, diff, diff_pct, diff_low, diff_high, paired) and overlay plots.
+A file that cannot be read is one line on stderr and exit status 2; impossible values are left
+out with a warning on stderr and on the page (tiersim_analysis/checks.py).
 """
 
 import argparse
@@ -20,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from tiersim_analysis import plots  # noqa: E402
+from tiersim_analysis.checks import main_guard, warn  # noqa: E402
 from tiersim_analysis.comparison import compare, group_from_runs, groups_from_sweep  # noqa: E402
 from tiersim_analysis.html import Page, esc, provenance_section  # noqa: E402
 from tiersim_analysis.io import SUMMARY_TABLES  # noqa: E402
@@ -136,6 +139,9 @@ def main(argv=None):
                         help="tables with every metric, not only the key ones")
     args = parser.parse_args(argv)
     groups = parse_groups(parser, args)
+    warnings = [w for g in groups for w in g.warnings]
+    for path, w in warnings:
+        warn(path, w)
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
     plots.setup()
@@ -144,6 +150,8 @@ def main(argv=None):
     long.to_csv(out / "compare.csv", index=False)
     page = Page("tiersim comparison — " + " vs ".join(g.label for g in groups[:4])
                 + (" …" if len(groups) > 4 else ""))
+    for path, w in warnings:
+        page.note(f"Impossible values in {path}: {w}.")
     page.h(2, "Configurations")
     page.p(f"Baseline: {groups[0].label}. Differences are against it; intervals are 95% t-intervals "
            "over replications, paired where the replications' seeds match (common random numbers).")
@@ -207,4 +215,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main_guard(main))

@@ -6,6 +6,9 @@ Writes DIR/report.html and its PNG plots: lead-time distributions by tier and by
 tier, queue length and busy staff over time per tier, coordination cost by kind, visits per case
 by channel and cross-province tickets by mode, with the summary tables and the provenance. A run
 written with --trace none has no /tickets: the distributions are left out and the page says so.
+A file that cannot be read is one line on stderr and exit status 2; impossible values (a ticket
+closed before it was created, a share outside [0, 1], …) are left out of the plots with a warning
+on stderr and on the page (tiersim_analysis/checks.py).
 """
 
 import argparse
@@ -15,11 +18,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from tiersim_analysis import plots  # noqa: E402
+from tiersim_analysis.checks import check_file, main_guard, warn  # noqa: E402
 from tiersim_analysis.html import Page, provenance_section  # noqa: E402
 from tiersim_analysis.io import SUMMARY_TABLES  # noqa: E402
 from tiersim_analysis.metrics import TABLE_BLOCKS, TABLE_TITLES, TIERS  # noqa: E402
-from tiersim_analysis.run import Run, file_kind  # noqa: E402
-
+from tiersim_analysis.run import Run  # noqa: E402
 
 
 def summary_tables(page, run):
@@ -83,12 +86,13 @@ def main(argv=None):
     parser.add_argument("run", help="a tiersim run file (.h5)")
     parser.add_argument("-o", "--output", required=True, help="output folder (created)")
     args = parser.parse_args(argv)
-    if file_kind(args.run) == "sweep":
-        parser.error(f"{args.run} is a sweep file: use analysis/sweep.py")
+    check_file(args.run, "run")
+    run = Run(args.run)
+    for w in run.warnings:
+        warn(args.run, w)
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
     plots.setup()
-    run = Run(args.run)
 
     page = Page(f"tiersim report — {run.name}")
     s = run.summary
@@ -97,6 +101,8 @@ def main(argv=None):
            f"closed {s.get('closed', 0):,} + abandoned {s.get('abandoned', 0):,} + open at end "
            f"{s.get('open_at_end', 0):,}; after the warm-up: created "
            f"{s.get('created_after_warmup', 0):,}, closed {s.get('closed_after_warmup', 0):,}.")
+    for w in run.warnings:
+        page.note(f"Impossible values in the file: {w}.")
     if not run.traced:
         page.note("This run was written with --trace none: the file has no /tickets table, so the "
                   "lead-time distributions and the visit distribution are not shown; the lead-time "
@@ -114,4 +120,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main_guard(main))

@@ -1,6 +1,10 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""Print a run's summary tables from its HDF5 file: python3 analysis/summarize.py RUN.h5"""
+"""Print a run's summary tables from its HDF5 file: python3 analysis/summarize.py RUN.h5
+
+A file that cannot be read is one line on stderr and exit status 2; impossible values (a share
+outside [0, 1], a negative time or count) are printed as NaN with a warning on stderr.
+"""
 
 import argparse
 import sys
@@ -10,17 +14,25 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from tiersim_analysis import (COST_KINDS, SUMMARY_TABLES, read_provenance,  # noqa: E402
                               read_summary, read_table)
+from tiersim_analysis.checks import check_file, main_guard, mask_summary, mask_table, warn  # noqa: E402
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("run", help="a tiersim run file (.h5)")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
 
+    check_file(args.run, "run")
     provenance = read_provenance(args.run)
-    summary = read_summary(args.run)
+    summary, problems = mask_summary(read_summary(args.run))
+    tables = {}
+    for table in SUMMARY_TABLES:
+        tables[table], found = mask_table(read_table(args.run, f"summary/{table}"), f"/summary/{table}")
+        problems += found
+    for w in problems:
+        warn(args.run, w)
     print(f"tiersim {provenance['tiersim_version']}  seed {provenance['seed']}  "
-          f"threads {provenance['threads']}  wall {provenance['wall_seconds']:.2f} s")
+          f"threads {provenance.get('threads', '?')}  wall {float(provenance.get('wall_seconds', 0)):.2f} s")
     print(f"created {summary['created']} = closed {summary['closed']} + abandoned "
           f"{summary['abandoned']} + open at end {summary['open_at_end']}")
     blocks = [
@@ -32,7 +44,7 @@ def main():
         ["name", "coord_cost_h"] + [f"coord_{kind}_h" for kind in COST_KINDS],
     ]
     for table in SUMMARY_TABLES:
-        frame = read_table(args.run, f"summary/{table}")
+        frame = tables[table]
         if table in ("by_channel", "by_cross_mode"):
             frame = frame[frame.created > 0]  # only the channels and modes that have tickets
             if frame.empty:
@@ -43,4 +55,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main_guard(main))

@@ -7,6 +7,8 @@ satisfaction_rate, lead_time_mean_h, coord_cost_h, visits_per_case), the metric'
 replications against each varied key with its 95% confidence band, from the file's /metrics,
 and a heat map when two keys were varied. --group/--name pick a row of a summary table instead of
 the overall metrics (e.g. --group by_tier --name street). Writes DIR/sweep.html and the PNGs.
+A file that cannot be read is one line on stderr and exit status 2; impossible means (a share
+outside [0, 1], a negative time) are left out with a warning on stderr and on the page.
 """
 
 import argparse
@@ -17,11 +19,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from tiersim_analysis import plots  # noqa: E402
+from tiersim_analysis.checks import check_file, main_guard, warn  # noqa: E402
 from tiersim_analysis.html import Page, esc, provenance_section  # noqa: E402
 from tiersim_analysis.metrics import fmt, fmt_metric, metric_label  # noqa: E402
-from tiersim_analysis.run import file_kind  # noqa: E402
-from tiersim_analysis.sweep_io import (read_metrics, read_points, read_sweep_provenance,  # noqa: E402
-                                       varied_keys)
+from tiersim_analysis.sweep_io import (mask_metrics, read_metrics, read_points,  # noqa: E402
+                                       read_sweep_provenance, varied_keys)
 
 DEFAULT_METRICS = ("resolution_rate", "satisfaction_rate", "lead_time_mean_h", "coord_cost_h",
                    "visits_per_case")
@@ -41,16 +43,17 @@ def main(argv=None):
                         help="/metrics group: overall (default), by_tier, by_type, by_province, …")
     parser.add_argument("--name", default="", help="row of --group, e.g. street (with --group by_tier)")
     args = parser.parse_args(argv)
-    if file_kind(args.sweep) != "sweep":
-        parser.error(f"{args.sweep} is not a sweep file (use analysis/report.py for a run)")
     if args.group != "overall" and not args.name:
         parser.error(f"--group {args.group} needs --name (a row of the table, e.g. street)")
 
+    check_file(args.sweep, "sweep")
     prov = read_sweep_provenance(args.sweep)
     keys = varied_keys(prov)
     orders = {v["key"]: list(v["values"]) for v in prov["vary"]}
     points = read_points(args.sweep)
-    metrics = read_metrics(args.sweep)
+    metrics, problems = mask_metrics(read_metrics(args.sweep))
+    for w in problems:
+        warn(args.sweep, w)
     name = args.name if args.group != "overall" else ""
     frame = metrics[(metrics.group == args.group) & (metrics.name == name)]
     available = list(dict.fromkeys(frame.metric))
@@ -78,6 +81,8 @@ def main(argv=None):
            f"common random numbers {'on' if int(prov.get('crn', 0)) else 'off'}; varied: "
            + "; ".join(f"{v['key']} ∈ {{{', '.join(map(str, v['values']))}}}" for v in prov["vary"])
            + f". Metrics: {where}; bands are 95% t-intervals of the mean over replications.")
+    for w in problems:
+        page.note(f"Impossible values in the file: {w}.")
     if len(failed):
         page.note(f"{len(failed)} point(s) not complete: "
                   + "; ".join(f"point {r.point} {r.status}: {r.error}" for r in failed.itertuples())
@@ -128,4 +133,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main_guard(main))

@@ -20,8 +20,8 @@ import pandas as pd
 
 from .run import MeanRun, Run
 from .stats import mean_ci, paired_diff_ci, welch_diff_ci
-from .sweep_io import (point_labels, read_points, read_replications, read_sweep_provenance,
-                       replication_metrics, varied_keys)
+from .sweep_io import (mask_replications, point_labels, read_points, read_replications,
+                       read_sweep_provenance, replication_metrics, varied_keys)
 
 
 @dataclass
@@ -31,6 +31,7 @@ class Group:
     seeds: list = field(default_factory=list)
     sources: list = field(default_factory=list)
     runs: list = field(default_factory=list)  # Run objects when the group comes from run files
+    warnings: list = field(default_factory=list)  # (file, impossible values masked), checks.py
 
     @property
     def replications(self):
@@ -47,7 +48,8 @@ def _numeric(v):
 def group_from_runs(label, paths):
     runs = [Run(p) for p in paths]
     g = Group(label=label, seeds=[r.provenance.get("seed") for r in runs],
-              sources=[str(p) for p in paths], runs=runs)
+              sources=[str(p) for p in paths], runs=runs,
+              warnings=[(str(r.path), w) for r in runs for w in r.warnings])
     for run in runs:
         for metric, v in run.summary.items():
             if _numeric(v):
@@ -69,7 +71,7 @@ def groups_from_sweep(path, prefix=None):
     prov = read_sweep_provenance(path)
     keys = varied_keys(prov)
     points = read_points(path)
-    reps = read_replications(path)
+    reps, problems = mask_replications(read_replications(path))
     metrics = replication_metrics(reps)
     groups = []
     for (_, row), text in zip(points.iterrows(), point_labels(points, keys)):
@@ -79,6 +81,8 @@ def groups_from_sweep(path, prefix=None):
         for m in metrics:
             g.samples[("overall", "", m)] = sel[m].to_numpy(dtype=float).tolist()
         groups.append(g)
+    if groups:  # the file's warnings once, with its first point
+        groups[0].warnings = [(str(path), w) for w in problems]
     return groups
 
 

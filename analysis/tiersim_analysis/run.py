@@ -3,15 +3,17 @@
 
 `Run(path)` reads /provenance, /summary (attributes and tables), /series, /units, /ticket_types
 and, when the run was traced (--trace tickets or events), the columns of /tickets that the plots
-need. `run.tickets` is None for a run written with --trace none.
+need. `run.tickets` is None for a run written with --trace none. A file that is not a readable
+run file raises checks.InputError; impossible values (a ticket closed before it was created, a
+share outside [0, 1], …) are masked on loading (checks.py) and listed in `run.warnings`.
 """
 
 from pathlib import Path
 
-import h5py
 import numpy as np
 import pandas as pd
 
+from .checks import check_file, impossible_tickets, mask_summary, mask_table, open_file, reading
 from .io import SUMMARY_TABLES, read_provenance, read_summary, read_table
 from .metrics import CHANNELS, COST_COLUMNS, CROSS_MODES, OUTCOME_RESOLVED, TIERS
 
@@ -20,30 +22,40 @@ TICKET_COLUMNS = ("type", "created_h", "closed_h", "tier_resolved", "channel", "
 
 
 def file_kind(path):
-    """'sweep' for a sweep file, 'run' for a run file (by /provenance's kind attribute)."""
-    with h5py.File(path, "r") as f:
-        kind = f["provenance"].attrs.get("kind", "run") if "provenance" in f else "run"
-    return kind.decode("utf-8") if isinstance(kind, bytes) else str(kind)
+    """'sweep' for a sweep file, 'run' for a run file (by /provenance's kind attribute), after
+    checking that it is a readable tiersim file (checks.check_file: InputError otherwise)."""
+    return check_file(path)
 
 
 class Run:
     def __init__(self, path):
         self.path = Path(path)
+        check_file(path, "run")
+        self.warnings = []  # impossible values found in the file, masked (checks.py)
         self.provenance = read_provenance(path)
-        self.summary = read_summary(path)
-        with h5py.File(path, "r") as f:
+        self.summary, problems = mask_summary(read_summary(path))
+        self.warnings += problems
+        with reading(path), open_file(path) as f:
             present = set(f.keys())
             tables = set(f["summary"].keys()) if "summary" in f else set()
-        self.tables = {t: read_table(path, f"summary/{t}") for t in SUMMARY_TABLES if t in tables}
+        self.tables = {}
+        for t in SUMMARY_TABLES:
+            if t in tables:
+                self.tables[t], problems = mask_table(read_table(path, f"summary/{t}"), f"/summary/{t}")
+                self.warnings += problems
         self.series = read_table(path, "series") if "series" in present else None
         self.units = read_table(path, "units") if "units" in present else None
         self.ticket_types = read_table(path, "ticket_types") if "ticket_types" in present else None
         self.warmup_h = float(self.summary.get("warmup_h", 0.0))
         self.tickets = None
         if "tickets" in present:
-            with h5py.File(path, "r") as f:
+            with reading(path), open_file(path) as f:
                 g = f["tickets"]
                 self.tickets = pd.DataFrame({c: g[c][()] for c in TICKET_COLUMNS if c in g})
+            bad, problems = impossible_tickets(self.tickets)
+            if bad.any():
+                self.tickets = self.tickets[~bad].reset_index(drop=True)
+                self.warnings += [f"/tickets: {p}; left out of the plots" for p in problems]
 
     @property
     def name(self):
@@ -147,6 +159,7 @@ class MeanRun:
             self.tables[name] = mean[["name"] + numeric]
         self.ticket_types = first.ticket_types
         self.units = first.units
+        self.warnings = [w for r in self.runs for w in r.warnings]
 
     name = Run.name
     table = Run.table

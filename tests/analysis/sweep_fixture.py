@@ -34,7 +34,8 @@ def _column(group, name, values, dtype=None):
 
 
 def _value(metric, keys, replication, tier=None):
-    """A deterministic, smooth value with replication noise, NaN for the province's rates."""
+    """A deterministic, smooth value with replication noise, NaN for the province's rates; every
+    value is possible (shares in [0, 1], positive times), so that none is masked (checks.py)."""
     staff, sharing = keys
     noise = np.sin(1.7 * replication + 0.3 * staff + 1.1 * replication * sharing + (tier or 0)) * 0.01
     share = 0.55 + 0.05 * staff + 0.2 * sharing + noise
@@ -47,9 +48,9 @@ def _value(metric, keys, replication, tier=None):
         "closed": 900.0 + 5 * staff + replication,
         "response_rate": min(0.99, share + 0.3),
         "resolution_rate": share,
-        "satisfaction_rate": share + 0.05,
-        "lead_time_mean_h": 40.0 / staff - 10.0 * sharing + 5 * noise * 100,
-        "lead_time_p90_h": 90.0 / staff - 20.0 * sharing + 5 * noise * 100,
+        "satisfaction_rate": min(0.99, share + 0.05),
+        "lead_time_mean_h": 40.0 / staff - 5.0 * sharing + 2 * noise * 100,
+        "lead_time_p90_h": 90.0 / staff - 10.0 * sharing + 2 * noise * 100,
         "coord_cost_h": 500.0 - 50.0 * sharing + 30 * staff + 100 * noise,
         "visits_per_case": 2.0 - 1.5 * sharing + noise,
     }[metric]
