@@ -98,9 +98,12 @@ std::string check_text(const model::TrafficReport& report, const model::RunEstim
         }
     }
     out << "estimate: " << format_fixed(estimate.tickets, 0) << " tickets, "
-        << format_fixed(estimate.events, 0) << " events, " << format_fixed(estimate.open_tickets, 0)
-        << " open at the peak, memory about " << io::memory_text(estimate.memory_bytes)
-        << " (limits: --max-tickets, --max-memory)\n";
+        << format_fixed(estimate.events, 0) << " events; open at once "
+        << format_fixed(estimate.open_tickets, 0) << " to "
+        << format_fixed(estimate.open_tickets_high, 0) << ", memory "
+        << io::memory_text(estimate.memory_bytes) << " to "
+        << io::memory_text(estimate.memory_high_bytes)
+        << " (a run is refused past --max-tickets or the lower memory bound past --max-memory)\n";
     return out.str();
 }
 
@@ -134,7 +137,9 @@ std::string check_json(const model::TrafficReport& report, const model::RunEstim
                                  {{"tickets", estimate.tickets},
                                   {"events", estimate.events},
                                   {"open_tickets", estimate.open_tickets},
+                                  {"open_tickets_high", estimate.open_tickets_high},
                                   {"memory_bytes", estimate.memory_bytes},
+                                  {"memory_high_bytes", estimate.memory_high_bytes},
                                   {"series_bytes", estimate.series_bytes}}}};
     return doc.dump();
 }

@@ -92,12 +92,12 @@ void check_budget(const model::CompiledModel& model,
             series ? "the series of " + count_text(static_cast<double>(model.bucket_count())) +
                          " buckets take " + memory_text(estimate.series_bytes) +
                          "; make simulation.bucket_hours larger"
-                   : "about " + count_text(estimate.open_tickets) +
+                   : "at least " + count_text(estimate.open_tickets) +
                          " tickets open at once; shorten simulation.days or add staff where "
                          "`tiersim check` finds ρ >= 1";
         problems.push_back({spec.where(key),
                             key,
-                            key + ": the run would need about " +
+                            key + ": the run would need at least " +
                                 memory_text(estimate.memory_bytes) + " of memory, more than " +
                                 "--max-memory " + memory_text(limit) + " (" + cause +
                                 ", or raise --max-memory)"});

@@ -147,7 +147,7 @@ TEST_CASE("the budget refuses a run that would not fit, before anything is writt
                                 out.string()});
     INFO(r.err);
     CHECK(r.exit_code == 2);
-    CHECK_THAT(r.err, Catch::Contains("error: simulation.days: the run would need about"));
+    CHECK_THAT(r.err, Catch::Contains("error: simulation.days: the run would need at least"));
     CHECK_THAT(r.err, Catch::Contains("more than --max-memory 10 MB"));
     CHECK_FALSE(std::filesystem::exists(out));
     CHECK_FALSE(std::filesystem::exists(out.string() + ".partial"));

@@ -15,16 +15,22 @@ namespace tiersim::model {
 inline constexpr double bytes_per_open_ticket = 640.0;
 
 struct RunEstimate {
-    double tickets = 0;       ///< created over the run: arrival rate × horizon
-    double events = 0;        ///< handled: two per queue visit, three per ticket besides
-    double open_tickets = 0;  ///< at the peak: see estimate_run
-    double memory_bytes = 0;  ///< open tickets, the series and the stations
-    double series_bytes = 0;  ///< of which the per-LP series buckets
+    double tickets = 0;  ///< created over the run: arrival rate × horizon
+    double events = 0;   ///< handled: two per queue visit, three per ticket besides
+    /// Open at the end, at least: those in service (each queue's offered load, by Little's law)
+    /// plus the backlog of every queue class whose load exceeds its capacity (its excess
+    /// arrivals over the horizon). Tickets on delays (hops, handoffs, citizens) come on top.
+    double open_tickets = 0;
+    /// At most, while every queue keeps up: the arrivals of the longest resolution limit
+    /// (tickets normally close within it), plus the same backlog.
+    double open_tickets_high = 0;
+    double series_bytes = 0;       ///< the per-LP series buckets, exactly
+    double memory_bytes = 0;       ///< open_tickets, the series and the stations: a lower bound
+    double memory_high_bytes = 0;  ///< the same with open_tickets_high
 };
 
-/// Open tickets are the arrivals of the longest resolution limit among the ticket types (in
-/// calendar days, at most the horizon): tickets normally close within their limit. Each queue
-/// class whose load exceeds its capacity adds its excess arrivals over the whole horizon.
+/// The budget refuses only on the lower bound (memory_bytes), so that it never turns away a
+/// run that fits; a run that outgrows it stops itself (RunHooks::max_open_tickets).
 RunEstimate estimate_run(const CompiledModel& model, const TrafficReport& traffic);
 
 }  // namespace tiersim::model
