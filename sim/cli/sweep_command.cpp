@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
 // `tiersim sweep`: the runs of a sweep, their bookkeeping on disk and the final file.
 //
-// Each finished run is a complete run file OUT.parts/run-NNNN.h5 (renamed into place by
-// RunWriter, so it exists only once whole); a run that failed leaves OUT.parts/run-NNNN.failed
-// holding its error. OUT.parts/sweep.json records what the sweep is, so that --resume continues
-// only the same sweep. Rank 0 assembles OUT from the parts when the runs stop (all done,
+// Each finished run is a complete run file OUT.parts/run-NNNN.h5, sealed with a label (the
+// sweep's identity hash, its point's values, its replication and seed) and a checksum of its
+// contents before it is renamed into place, so it exists only once whole; a run that failed
+// leaves OUT.parts/run-NNNN.failed holding its error. --resume verifies every part against
+// this sweep before it uses one: a part that is damaged, from another sweep or of another
+// point is reported and run again; parts are matched to runs by their values, so a reordered
+// --vary cannot mislabel them. OUT.parts/sweep.json records what the sweep is, so that --resume
+// continues only the same sweep. Rank 0 assembles OUT from the parts when the runs stop (all done,
 // interrupted or some failed) and removes OUT.parts once every point is complete. Ranks share
 // nothing but the file system and three collectives (the start, the run list, the exit code),
 // so OUT.parts must be on a file system every rank sees.
@@ -40,7 +44,10 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <regex>
 #include <sstream>
+#include <tuple>
 
 namespace tiersim::cli {
 
@@ -63,6 +70,11 @@ Diagnostic sweep_error(const std::string& where, const std::string& message) {
 
 fs::path run_file(const fs::path& parts, std::size_t run) {
     return parts / ("run-" + io::sweep_index_name(run) + ".h5");
+}
+
+/// Where a run is written before its part is sealed and renamed to run_file.
+fs::path unsealed_file(const fs::path& parts, std::size_t run) {
+    return parts / ("run-" + io::sweep_index_name(run) + ".h5.unsealed");
 }
 
 fs::path failed_file(const fs::path& parts, std::size_t run) {
@@ -100,6 +112,30 @@ nlohmann::ordered_json identity(const SweepOptions& options,
             {"seed", plan.base_seed()},
             {"trace", options.trace},
             {"allow_unstable", options.allow_unstable}};
+}
+
+/// An identity with what does not change any run put in one order: with common random
+/// numbers a run's seed does not depend on its point's position, so the order of the --vary
+/// axes and of their values changes only the numbering of the points (--resume matches parts
+/// to points by their values); without, it changes the seeds, so it stays.
+nlohmann::ordered_json canonical(nlohmann::ordered_json identity) {
+    const auto crn = identity.is_object() ? identity.find("crn") : identity.end();
+    if (crn == identity.end() || *crn != true || !identity["vary"].is_array())
+        return identity;
+    auto& axes = identity["vary"];
+    for (auto& axis : axes) {
+        if (axis.is_object() && axis.contains("values") && axis["values"].is_array())
+            std::sort(axis["values"].begin(), axis["values"].end());
+    }
+    std::sort(axes.begin(), axes.end(), [](const auto& a, const auto& b) {
+        return a.dump() < b.dump();  // {"key": …} first: by key
+    });
+    return identity;
+}
+
+/// What a part records as its sweep: the hash of the canonical identity.
+std::string identity_hash(const nlohmann::ordered_json& identity) {
+    return io::content_hash(canonical(identity).dump());
 }
 
 /// The first differing top-level field of two identities, or "" if they agree.
@@ -179,7 +215,9 @@ std::vector<PointSetup> set_up_points(const SweepOptions& options,
 std::string run_one(const SweepOptions& options,
                     const PointSetup& point,
                     std::uint64_t seed,
+                    const fs::path& unsealed,
                     const fs::path& out,
+                    const io::SweepPartLabel& label,
                     int threads,
                     const std::atomic<bool>& stop_requested,
                     const std::function<void(double)>& on_progress,
@@ -189,16 +227,24 @@ std::string run_one(const SweepOptions& options,
         overrides.push_back("simulation.seed=" + std::to_string(seed));
         const model::CompiledModel model = io::compile_scenario(options.scenario, overrides);
         const io::TraceLevel trace = parse_trace(options.trace);
-        io::RunWriter writer(out, trace, model.spec(), model.org());
-        io::RunRequest request;
-        request.trace_events = trace == io::TraceLevel::events;
-        request.threads = threads;
-        request.stop = &stop_requested;
-        request.finish_when_interrupted = false;  // the writer's destructor removes its part
-        request.on_progress = [&on_progress](double t_h, std::int64_t /*closed*/) {
-            on_progress(t_h);
-        };
-        interrupted = io::simulate_into(model, &writer, request).outcome.interrupted;
+        {
+            io::RunWriter writer(unsealed, trace, model.spec(), model.org());
+            io::RunRequest request;
+            request.trace_events = trace == io::TraceLevel::events;
+            request.threads = threads;
+            request.stop = &stop_requested;
+            request.finish_when_interrupted = false;  // the writer's destructor removes its part
+            request.on_progress = [&on_progress](double t_h, std::int64_t /*closed*/) {
+                on_progress(t_h);
+            };
+            interrupted = io::simulate_into(model, &writer, request).outcome.interrupted;
+        }
+        if (!interrupted) {
+            // The label and checksum go in before the part takes its name: a part named
+            // run-NNNN.h5 is always whole and sealed.
+            io::seal_sweep_part(unsealed, label);
+            fs::rename(unsealed, out);
+        }
         return {};
     } catch (const ScenarioError& e) {
         std::string message;
@@ -207,6 +253,143 @@ std::string run_one(const SweepOptions& options,
         return message;
     } catch (const std::exception& e) {
         return e.what();
+    }
+}
+
+/// The label a run's part must carry.
+io::SweepPartLabel part_label(const io::SweepPlan& plan,
+                              const std::string& identity,
+                              std::size_t run) {
+    const std::size_t p = run / static_cast<std::size_t>(plan.replications());
+    const int r = static_cast<int>(run % static_cast<std::size_t>(plan.replications()));
+    return io::SweepPartLabel{identity, plan.point_label(p), r, plan.seed(p, r)};
+}
+
+/// Why `check` (of the part at `file`) cannot be the part of `run`, or "" when it can.
+std::string label_mismatch(const io::SweepPartCheck& check, const io::SweepPartLabel& want) {
+    if (!check.problem.empty())
+        return check.problem;
+    const io::SweepPartLabel& got = check.label;
+    if (got.identity != want.identity)
+        return "it is a part of another sweep (sweep identity " + got.identity + ", this sweep's " +
+               want.identity + ")";
+    if (got.point != want.point || got.replication != want.replication)
+        return "it is the part of point " + got.point + " replication " +
+               std::to_string(got.replication) + ", not of point " + want.point + " replication " +
+               std::to_string(want.replication);
+    if (got.seed != want.seed)
+        return "its seed " + std::to_string(got.seed) + " is not the run's seed " +
+               std::to_string(want.seed);
+    return {};
+}
+
+void report_part(const fs::path& file, const std::string& why) {
+    std::cerr << "tiersim: --resume: " << file.string() << " is not used (" << why
+              << "); its run runs again\n";
+}
+
+/// --resume, on rank 0 before the run list: checks every part in OUT.parts against this sweep
+/// and leaves only parts it can use, each under the name of its own run. A part that cannot be
+/// read, does not match its checksum, belongs to another sweep, carries values or a seed this
+/// sweep has no run for, or duplicates a part already taken is reported on stderr and removed
+/// (its run runs again); a whole part of this sweep under another run's name (the --vary order
+/// changed) is renamed to its run. Leftovers of runs that never finished are removed.
+void verify_parts(const fs::path& parts,
+                  const io::SweepPlan& plan,
+                  const std::string& identity,
+                  bool quiet) {
+    static const std::regex part_name(R"(run-([0-9]+)\.h5)");
+    static const std::regex leftover_name(
+        R"(run-[0-9]+\.h5\.(unsealed|unsealed\.partial|partial|moving))");
+    // The runs a label can belong to: (point values, replication, seed) → runs, in order.
+    std::map<std::tuple<std::string, std::int64_t, std::uint64_t>, std::vector<std::size_t>>
+        runs_of;
+    for (std::size_t run = 0; run < plan.run_count(); ++run) {
+        const auto want = part_label(plan, identity, run);
+        runs_of[{want.point, want.replication, want.seed}].push_back(run);
+    }
+
+    struct Found {
+        fs::path file;
+        std::size_t index = 0;  // from its name
+        io::SweepPartCheck check;
+    };
+
+    std::vector<Found> found;
+    for (const auto& entry : fs::directory_iterator(parts)) {
+        const std::string name = entry.path().filename().string();
+        std::smatch m;
+        if (std::regex_match(name, leftover_name)) {
+            fs::remove(entry.path());
+        } else if (std::regex_match(name, m, part_name)) {
+            found.push_back({entry.path(), static_cast<std::size_t>(std::stoull(m[1].str())), {}});
+        }
+    }
+    std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
+        return a.index < b.index;
+    });
+    for (auto& f : found)
+        f.check = io::check_sweep_part(f.file);
+
+    // A part whose name is its own run's keeps it; then the others take the first free run
+    // with their label.
+    std::vector<bool> taken(plan.run_count(), false);
+    std::vector<std::size_t> target(found.size(), plan.run_count());  // run_count: rejected
+    std::vector<std::string> why(found.size());
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        const Found& f = found[i];
+        if (f.index < plan.run_count()) {
+            why[i] = label_mismatch(f.check, part_label(plan, identity, f.index));
+            if (why[i].empty()) {
+                target[i] = f.index;
+                taken[f.index] = true;
+            }
+        } else {
+            why[i] = "this sweep has no run " + std::to_string(f.index);
+        }
+    }
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        const io::SweepPartCheck& c = found[i].check;
+        if (target[i] != plan.run_count() || !c.problem.empty() || c.label.identity != identity)
+            continue;
+        const auto it = runs_of.find({c.label.point, c.label.replication, c.label.seed});
+        if (it == runs_of.end())
+            continue;  // keeps the reason found against its own run
+        const auto free = std::find_if(
+            it->second.begin(), it->second.end(), [&](std::size_t run) { return !taken[run]; });
+        if (free == it->second.end()) {
+            why[i] = "a copy of the part already used for run " +
+                     io::sweep_index_name(it->second.front());
+            continue;
+        }
+        target[i] = *free;
+        taken[*free] = true;
+    }
+
+    // Rejected parts go first, then moved parts through temporary names, so that no rename
+    // lands on a part still in use.
+    std::size_t moved = 0;
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        if (target[i] == plan.run_count()) {
+            report_part(found[i].file, why[i]);
+            fs::remove(found[i].file);
+        }
+    }
+    std::vector<std::pair<fs::path, fs::path>> moves;
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        if (target[i] == plan.run_count() || target[i] == found[i].index)
+            continue;
+        fs::path temporary = run_file(parts, target[i]);
+        temporary += ".moving";
+        fs::rename(found[i].file, temporary);
+        moves.emplace_back(temporary, run_file(parts, target[i]));
+        ++moved;
+    }
+    for (const auto& [from, to] : moves)
+        fs::rename(from, to);
+    if (moved > 0 && !quiet) {
+        std::cerr << "tiersim: --resume: " << moved
+                  << " parts matched to their points by value (the --vary order changed)\n";
     }
 }
 
@@ -381,6 +564,8 @@ int assemble(const SweepOptions& options,
              int threads,
              int rank_count,
              bool was_interrupted) {
+    const auto me = identity(options, base, plan);
+    const std::string my_identity = identity_hash(me);
     std::vector<io::SweepRun> runs(plan.run_count());
     bool all_complete = true;
     bool any_failed = false;
@@ -393,10 +578,21 @@ int assemble(const SweepOptions& options,
             result.status = io::RunStatus::failed;
             result.error = points[p].error;
         } else if (fs::exists(run_file(parts, run))) {
-            result.status = io::RunStatus::complete;
-            result.run_file = run_file(parts, run);
-            result.summary = io::read_run_summary(result.run_file);
-            result.events = io::read_int_attribute(result.run_file, "/provenance", "events");
+            // Checked again before it is merged: only a whole part with this run's label counts.
+            const fs::path file = run_file(parts, run);
+            const std::string why =
+                label_mismatch(io::check_sweep_part(file), part_label(plan, my_identity, run));
+            if (why.empty()) {
+                result.status = io::RunStatus::complete;
+                result.run_file = file;
+                result.summary = io::read_run_summary(result.run_file);
+                result.events = io::read_int_attribute(result.run_file, "/provenance", "events");
+            } else {
+                result.status = io::RunStatus::failed;
+                result.error = "its part " + file.string() + " is not used: " + why +
+                               "; --resume runs it again";
+                std::cerr << "tiersim: " << result.error << '\n';
+            }
         } else if (fs::exists(failed_file(parts, run))) {
             result.status = io::RunStatus::failed;
             result.error = read_text(failed_file(parts, run));
@@ -416,7 +612,7 @@ int assemble(const SweepOptions& options,
     info.wall_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     info.interrupted = was_interrupted;
-    info.identity = identity(options, base, plan).dump();
+    info.identity = me.dump();
     io::write_sweep_file(out, plan, runs, info);
     if (all_complete)
         fs::remove_all(parts);
@@ -462,6 +658,7 @@ int command_sweep(const SweepOptions& options,
     parts += ".parts";
     const fs::path identity_file = parts / "sweep.json";
     const auto me = identity(options, base, plan);
+    const std::string my_identity = identity_hash(me);
 
     // Rank 0 prepares OUT.parts; every rank learns whether it may go on (an error prefixed
     // with io_failure is an I/O failure, exit 3; any other a usage error, exit 2).
@@ -484,14 +681,31 @@ int command_sweep(const SweepOptions& options,
                 const auto before = nlohmann::ordered_json::parse(read_text(identity_file),
                                                                   nullptr,
                                                                   /*allow_exceptions=*/false);
-                const std::string diff = first_difference(me, before);
-                if (before.is_discarded())
+                if (before.is_discarded()) {
                     start_error = identity_file.string() + " is not valid JSON";
-                else if (!diff.empty())
+                } else if (const std::string diff =
+                               first_difference(canonical(me), canonical(before));
+                           !diff.empty()) {
                     start_error = "--resume: this sweep differs from the one in " + parts.string() +
                                   " in '" + diff +
                                   "'; run it with the same scenario, --set, --days, --seed, "
                                   "--vary, --replications, --trace and CRN setting";
+                    if (diff == "vary" && !plan.common_random_numbers())
+                        start_error +=
+                            " (with --no-crn a run's seed depends on its point's "
+                            "position, so the --vary order must be the same too)";
+                } else {
+                    // sweep.json only says which sweep this is: every part is checked against
+                    // the arguments themselves, so an edited sweep.json cannot let one in.
+                    try {
+                        verify_parts(parts, plan, my_identity, options.quiet);
+                        if (before.dump() != me.dump())
+                            write_text_atomically(identity_file, me.dump(2) + "\n");
+                    } catch (const std::exception& e) {
+                        start_error = io_failure + "cannot check the parts in " + parts.string() +
+                                      ": " + e.what();
+                    }
+                }
             }
         } else if (fs::exists(parts, ec)) {
             start_error = parts.string() +
@@ -570,7 +784,9 @@ int command_sweep(const SweepOptions& options,
                         options,
                         points[p],
                         plan.seed(p, r),
+                        unsealed_file(parts, run),
                         run_file(parts, run),
+                        part_label(plan, my_identity, run),
                         threads,
                         stop_requested,
                         [&progress, i](double t_h) { progress.update(i, t_h); },

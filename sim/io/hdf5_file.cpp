@@ -337,6 +337,15 @@ Hdf5File Hdf5File::open_read(const std::filesystem::path& path) {
     return Hdf5File(Hdf5Handle(id), path);
 }
 
+Hdf5File Hdf5File::open_write(const std::filesystem::path& path) {
+    quiet_hdf5();
+    const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    if (id < 0) {
+        fail("cannot open " + path.string() + " for writing");
+    }
+    return Hdf5File(Hdf5Handle(id), path);
+}
+
 void Hdf5File::create_group(const std::string& path) {
     quiet_hdf5();
     Hdf5Handle gcpl = group_creation_plist();
@@ -621,6 +630,29 @@ std::vector<unsigned char> read_raw_column(const std::filesystem::path& file,
     if (n > 0) {
         check_status(H5Dread(d.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data()),
                      "cannot read " + dataset);
+    }
+    return bytes;
+}
+
+std::vector<unsigned char> read_raw_attribute(const std::filesystem::path& file,
+                                              const std::string& object_path,
+                                              const std::string& name) {
+    Hdf5File f = Hdf5File::open_read(file);
+    Hdf5Handle attr = open_attribute(f.id(), object_path, name);
+    Hdf5Handle type(check_id(H5Aget_type(attr.get()), "H5Aget_type"));
+    if (H5Tget_class(type.get()) == H5T_STRING) {
+        const std::string text = read_string_attribute(file, object_path, name);
+        return {text.begin(), text.end()};
+    }
+    Hdf5Handle space(check_id(H5Aget_space(attr.get()), "H5Aget_space"));
+    const hssize_t n = H5Sget_simple_extent_npoints(space.get());
+    if (n < 0) {
+        fail("cannot size " + object_path + "@" + name);
+    }
+    std::vector<unsigned char> bytes(static_cast<std::size_t>(n) * H5Tget_size(type.get()));
+    if (!bytes.empty()) {
+        check_status(H5Aread(attr.get(), type.get(), bytes.data()),
+                     "cannot read " + object_path + "@" + name);
     }
     return bytes;
 }

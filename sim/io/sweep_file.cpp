@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <limits>
 #include <map>
+#include <string_view>
 
 namespace tiersim::io {
 
@@ -267,7 +268,130 @@ void copy_traces(Hdf5File& file, const std::vector<SweepRun>& runs, bool trace) 
     }
 }
 
+/// 64-bit FNV-1a: every byte changes the state bijectively, so any single damaged byte changes
+/// the hash; enough to tell a damaged or altered part, not a defence against forgery.
+class Fnv1a {
+public:
+    void add(const unsigned char* data, std::size_t n) {
+        for (std::size_t i = 0; i < n; ++i) {
+            state_ ^= data[i];
+            state_ *= 0x100000001b3ULL;
+        }
+    }
+
+    /// The length first, so that consecutive items cannot run into each other.
+    void add_item(const unsigned char* data, std::size_t n) {
+        const std::uint64_t size = n;
+        unsigned char length[8];
+        for (int i = 0; i < 8; ++i)
+            length[i] = static_cast<unsigned char>(size >> (8 * i));
+        add(length, sizeof length);
+        add(data, n);
+    }
+
+    void add_item(std::string_view text) {
+        add_item(reinterpret_cast<const unsigned char*>(text.data()), text.size());
+    }
+
+    void add_item(const std::vector<unsigned char>& bytes) { add_item(bytes.data(), bytes.size()); }
+
+    [[nodiscard]] std::string hex() const {
+        char buffer[17];
+        std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(state_));
+        return buffer;
+    }
+
+private:
+    std::uint64_t state_ = 0xcbf29ce484222325ULL;
+};
+
+constexpr const char* part_attributes[] = {
+    "sweep_identity", "sweep_point", "sweep_replication", "sweep_seed", "sweep_checksum"};
+
+bool is_part_attribute(const std::string& object, const std::string& name) {
+    return object == "/provenance" && name.rfind("sweep_", 0) == 0;
+}
+
+std::string child_path(const std::string& group, const std::string& name) {
+    return group == "/" ? "/" + name : group + "/" + name;
+}
+
+void hash_attributes(const std::filesystem::path& file, const std::string& object, Fnv1a& hash) {
+    for (const auto& name : list_attributes(file, object)) {
+        if (is_part_attribute(object, name))
+            continue;
+        hash.add_item("attribute " + object + "@" + name);
+        hash.add_item(read_raw_attribute(file, object, name));
+    }
+}
+
+void hash_group(const std::filesystem::path& file, const std::string& group, Fnv1a& hash) {
+    hash.add_item("group " + group);
+    hash_attributes(file, group, hash);
+    for (const auto& name : list_datasets(file, group)) {
+        const std::string path = child_path(group, name);
+        hash.add_item("dataset " + path);
+        hash.add_item(read_raw_column(file, path));
+        hash_attributes(file, path, hash);
+    }
+    for (const auto& name : list_groups(file, group))
+        hash_group(file, child_path(group, name), hash);
+}
+
 }  // namespace
+
+std::string content_hash(const std::string& text) {
+    Fnv1a hash;
+    hash.add(reinterpret_cast<const unsigned char*>(text.data()), text.size());
+    return hash.hex();
+}
+
+std::string run_file_checksum(const std::filesystem::path& run_file) {
+    Fnv1a hash;
+    hash_group(run_file, "/", hash);
+    return hash.hex();
+}
+
+void seal_sweep_part(const std::filesystem::path& run_file, const SweepPartLabel& label) {
+    const std::string checksum = run_file_checksum(run_file);
+    Hdf5File file = Hdf5File::open_write(run_file);
+    const std::string p = "/provenance";
+    file.set_attribute(p, "sweep_identity", label.identity);
+    file.set_attribute(p, "sweep_point", label.point);
+    file.set_attribute(p, "sweep_replication", label.replication);
+    file.set_attribute(p, "sweep_seed", static_cast<std::int64_t>(label.seed));
+    file.set_attribute(p, "sweep_checksum", checksum);
+    file.close();
+}
+
+SweepPartCheck check_sweep_part(const std::filesystem::path& run_file) {
+    SweepPartCheck check;
+    try {
+        const auto names = list_attributes(run_file, "/provenance");
+        for (const char* name : part_attributes) {
+            if (std::find(names.begin(), names.end(), name) == names.end()) {
+                check.problem = std::string("it has no sweep label (no /provenance@") + name +
+                                "): not a part written by this version of tiersim sweep";
+                return check;
+            }
+        }
+        check.label.identity = read_string_attribute(run_file, "/provenance", "sweep_identity");
+        check.label.point = read_string_attribute(run_file, "/provenance", "sweep_point");
+        check.label.replication = read_int_attribute(run_file, "/provenance", "sweep_replication");
+        check.label.seed =
+            static_cast<std::uint64_t>(read_int_attribute(run_file, "/provenance", "sweep_seed"));
+        const std::string recorded =
+            read_string_attribute(run_file, "/provenance", "sweep_checksum");
+        const std::string actual = run_file_checksum(run_file);
+        if (actual != recorded) {
+            check.problem = "its contents do not match its checksum (recorded " + recorded +
+                            ", found " + actual + "): it is damaged";
+        }
+    } catch (const std::exception& e) {
+        check.problem = std::string("it cannot be read: ") + e.what();
+    }
+    return check;
+}
 
 const char* run_status_name(RunStatus status) {
     switch (status) {

@@ -175,6 +175,14 @@ std::vector<std::string> SweepPlan::overrides(std::size_t point) const {
     return out;
 }
 
+std::string SweepPlan::point_label(std::size_t point) const {
+    const auto c = coordinates(point);
+    nlohmann::json values = nlohmann::json::object();  // std::map: keys sorted
+    for (std::size_t i = 0; i < axes_.size(); ++i)
+        values[axes_[i].key] = axes_[i].values[c[i]];
+    return values.dump();
+}
+
 std::uint64_t SweepPlan::seed(std::size_t point, int replication) const {
     const auto r = static_cast<std::uint64_t>(replication);
     if (crn_)

@@ -64,6 +64,8 @@ public:
     static Hdf5File create(const std::filesystem::path& path);
     /// Opens an existing file read-only. @throws IoError naming the path
     static Hdf5File open_read(const std::filesystem::path& path);
+    /// Opens an existing file for reading and writing (to add attributes). @throws IoError
+    static Hdf5File open_write(const std::filesystem::path& path);
 
     Hdf5File() = default;
 
@@ -164,6 +166,12 @@ std::size_t column_size(const std::filesystem::path& file, const std::string& da
 /// Raw bytes of a dataset's values in its file type (for bit-identity checks). @throws IoError
 std::vector<unsigned char> read_raw_column(const std::filesystem::path& file,
                                            const std::string& dataset);
+
+/// Raw bytes of a scalar or 1-D attribute's value in its file type; a string attribute gives
+/// its characters. @throws IoError
+std::vector<unsigned char> read_raw_attribute(const std::filesystem::path& file,
+                                              const std::string& object_path,
+                                              const std::string& name);
 
 std::string read_string_attribute(const std::filesystem::path& file,
                                   const std::string& object_path,

@@ -72,6 +72,37 @@ void write_sweep_file(const std::filesystem::path& out,
                       const std::vector<SweepRun>& runs,
                       const SweepInfo& info);
 
+/// What a part of a sweep (a run file OUT.parts/run-NNNN.h5) says it is: attributes of its
+/// /provenance named sweep_identity, sweep_point, sweep_replication, sweep_seed, and
+/// sweep_checksum over everything else in the file. --resume uses a part only for the run whose
+/// label it carries, and only while its contents match the checksum.
+struct SweepPartLabel {
+    std::string identity;  ///< content_hash of the sweep's identity (what --resume compares)
+    std::string point;     ///< SweepPlan::point_label of its point: its values, not its index
+    std::int64_t replication = 0;
+    std::uint64_t seed = 0;
+};
+
+/// 16 hex digits: the 64-bit FNV-1a hash of `text`.
+std::string content_hash(const std::string& text);
+
+/// A checksum (16 hex digits, 64-bit FNV-1a) of a run file's contents: the name and bytes of
+/// every dataset and attribute, groups in name order, except the sweep_* attributes of
+/// /provenance. It covers everything write_sweep_file reads from a part. @throws IoError
+std::string run_file_checksum(const std::filesystem::path& run_file);
+
+/// Writes the label and the checksum into a finished run file. @throws IoError
+void seal_sweep_part(const std::filesystem::path& run_file, const SweepPartLabel& label);
+
+struct SweepPartCheck {
+    SweepPartLabel label;
+    std::string problem;  ///< why the part cannot be used at all; "" when it is whole
+};
+
+/// Reads a part's label and verifies its checksum. A file that cannot be read, carries no
+/// label or does not match its checksum gets a `problem`; never throws for a damaged file.
+SweepPartCheck check_sweep_part(const std::filesystem::path& run_file);
+
 /// Zero-padded index of a point or run as used in paths: 0007.
 std::string sweep_index_name(std::size_t index);
 

@@ -53,6 +53,11 @@ public:
     /// `KEY=VALUE` overrides of a point, one per axis, for load_scenario.
     [[nodiscard]] std::vector<std::string> overrides(std::size_t point) const;
 
+    /// A point's values as one canonical text, independent of the order of the axes: a JSON
+    /// object of KEY: VALUE (the value text as given), keys sorted. A part of a sweep records
+    /// it, so that --resume matches parts to points by their values, not their position.
+    [[nodiscard]] std::string point_label(std::size_t point) const;
+
     /// The seed of a run: base + r with common random numbers, else base + point × R + r, so
     /// `tiersim run --seed` with the point's `--set`s reproduces any run of the sweep.
     [[nodiscard]] std::uint64_t seed(std::size_t point, int replication) const;
