@@ -219,6 +219,28 @@ int fail(const engine::MpiWorld& world, int code) {
     return code;
 }
 
+/// --max-tickets and --max-memory, for run, check and sweep.
+void add_budget(CLI::App* cmd, io::RunBudget& budget) {
+    cmd->add_option("--max-tickets",
+                    budget.max_tickets,
+                    "refuse a run estimated to create more tickets (default 1e10)")
+        ->check(CLI::PositiveNumber.description("> 0"));
+    cmd->add_option_function<std::string>(
+           "--max-memory",
+           [&budget](const std::string& text) {
+               budget.max_memory = io::parse_memory_size(text).value_or(0);
+           },
+           "refuse a run estimated to need more memory, and stop one whose open tickets "
+           "outgrow it: 8G, 512M, ... (default: 80% of physical memory)")
+        ->check(CLI::Validator(
+            [](std::string& text) {
+                return io::parse_memory_size(text)
+                           ? std::string()
+                           : "expected a size such as 8G, 512M or 2.5T, got '" + text + "'";
+            },
+            "SIZE"));
+}
+
 int run_main(int argc, char** argv, const engine::MpiWorld& world) {
     CLI::App app{"tiersim: simulate demand tickets through China's four-tier digital government"};
     app.set_version_flag("--version", std::string("tiersim ") + tiersim::version);
@@ -237,24 +259,7 @@ int run_main(int argc, char** argv, const engine::MpiWorld& world) {
                         "override a key: --set tiers.city.intake_staff=40 (repeatable)")
             ->allow_extra_args(false);
         cmd->add_flag("--json", common.json, "print the result as one JSON object on stdout");
-        cmd->add_option("--max-tickets",
-                        common.budget.max_tickets,
-                        "refuse a run estimated to create more tickets (default 1e10)")
-            ->check(CLI::PositiveNumber.description("> 0"));
-        cmd->add_option_function<std::string>(
-               "--max-memory",
-               [&common](const std::string& text) {
-                   common.budget.max_memory = io::parse_memory_size(text).value_or(0);
-               },
-               "refuse a run estimated to need more memory, and stop one whose open tickets "
-               "outgrow it: 8G, 512M, ... (default: 80% of physical memory)")
-            ->check(CLI::Validator(
-                [](std::string& text) {
-                    return io::parse_memory_size(text)
-                               ? std::string()
-                               : "expected a size such as 8G, 512M or 2.5T, got '" + text + "'";
-                },
-                "SIZE"));
+        add_budget(cmd, common.budget);
     };
 
     CLI::App* run_cmd = app.add_subcommand("run", "run a scenario and write its HDF5 file");
@@ -317,6 +322,7 @@ int run_main(int argc, char** argv, const engine::MpiWorld& world) {
         ->check(CLI::IsMember({"none", "tickets", "events"}));
     sweep_cmd->add_flag("--json", sweep.json, "print the result as one JSON object on stdout");
     sweep_cmd->add_flag("-q,--quiet", sweep.quiet, "no progress on stderr");
+    add_budget(sweep_cmd, sweep.budget);
 
     CLI::App* check_cmd =
         app.add_subcommand("check", "validate a scenario and report the load on every queue");

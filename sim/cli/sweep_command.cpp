@@ -16,6 +16,8 @@
 
 #include "tiersim/error.hpp"
 #include "tiersim/io/hdf5_file.hpp"
+#include "tiersim/io/output_lock.hpp"
+#include "tiersim/io/run_budget.hpp"
 #include "tiersim/io/run_pipeline.hpp"
 #include "tiersim/io/run_writer.hpp"
 #include "tiersim/io/scenario_loader.hpp"
@@ -23,6 +25,7 @@
 #include "tiersim/io/sweep_plan.hpp"
 #include "tiersim/io/utc_time.hpp"
 #include "tiersim/model/replication_stats.hpp"
+#include "tiersim/model/run_estimate.hpp"
 #include "tiersim/model/simulation.hpp"
 #include "tiersim/model/traffic.hpp"
 #include "tiersim/version.hpp"
@@ -192,11 +195,10 @@ std::vector<PointSetup> set_up_points(const SweepOptions& options,
         try {
             const model::CompiledModel model =
                 io::compile_scenario(options.scenario, setup.overrides);
-            if (!options.allow_unstable) {
-                const model::TrafficReport report = model::analyse_traffic(model);
-                if (!report.unstable.empty())
-                    setup.error = unstable_message(report);
-            }
+            const model::TrafficReport report = model::analyse_traffic(model);
+            io::check_budget(model, model::estimate_run(model, report), options.budget);
+            if (!options.allow_unstable && !report.unstable.empty())
+                setup.error = unstable_message(report);
         } catch (const ScenarioError& e) {
             for (const auto& d : e.diagnostics()) {
                 if (!setup.error.empty())
@@ -233,11 +235,16 @@ std::string run_one(const SweepOptions& options,
             request.trace_events = trace == io::TraceLevel::events;
             request.threads = threads;
             request.stop = &stop_requested;
+            // `threads` runs are in flight at once: each keeps to its share of --max-memory.
+            request.max_open_tickets = io::max_open_tickets(options.budget, threads);
             request.finish_when_interrupted = false;  // the writer's destructor removes its part
             request.on_progress = [&on_progress](double t_h, std::int64_t /*closed*/) {
                 on_progress(t_h);
             };
-            interrupted = io::simulate_into(model, &writer, request).outcome.interrupted;
+            const model::RunOutcome outcome = io::simulate_into(model, &writer, request).outcome;
+            if (!outcome.overload.empty())
+                return "the run stopped: " + outcome.overload;  // its part is removed
+            interrupted = outcome.interrupted;
         }
         if (!interrupted) {
             // The label and checksum go in before the part takes its name: a part named
@@ -664,9 +671,17 @@ int command_sweep(const SweepOptions& options,
     // with io_failure is an I/O failure, exit 3; any other a usage error, exit 2).
     const std::string io_failure = "io:";
     std::string start_error;
+    std::optional<io::OutputLock> lock;  // rank 0: OUT and OUT.parts are this sweep's alone
     if (ranks.rank == 0) {
         std::error_code ec;
-        if (fs::exists(out, ec) && !fs::is_regular_file(out, ec)) {
+        try {
+            lock.emplace(out);
+        } catch (const IoError& e) {
+            start_error = io_failure + e.what();
+        }
+        if (!start_error.empty()) {
+            // another sweep or run writes OUT: touch nothing of it
+        } else if (fs::exists(out, ec) && !fs::is_regular_file(out, ec)) {
             start_error = out.string() + " exists and is not a regular file; choose another -o";
         } else if (options.resume) {
             if (!fs::exists(identity_file)) {

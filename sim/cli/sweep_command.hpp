@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "tiersim/io/run_budget.hpp"
+
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -25,6 +27,7 @@ struct SweepOptions {
     std::optional<std::int64_t> seed;
     int threads = 0;
     std::string trace = "none";
+    io::RunBudget budget;  ///< --max-tickets, --max-memory: every point, and every run's share
 };
 
 /// The processes a sweep spreads over (MPI ranks; one process without MPI). Collectives are

@@ -93,11 +93,13 @@ TEST_CASE("a full disk gives exit 3 with the reason, no crash and no file left",
     CHECK(s.exit_code == 3);
 }
 
-TEST_CASE("a second run onto the same output is refused and the first is unaffected", "[faults]") {
+TEST_CASE("a second run or a sweep onto the same output is refused and the first is unaffected",
+          "[faults]") {
     const TempDir dir;
     const auto out = dir.path() / "shared.h5";
     const std::filesystem::path lock = out.string() + ".lock";
     std::optional<CommandResult> second;
+    std::optional<CommandResult> sweep;
     const auto first = tiersim::test::run_tiersim_interrupted_when(
         {"run",
          "default",
@@ -114,6 +116,15 @@ TEST_CASE("a second run onto the same output is refused and the first is unaffec
                 return false;
             second =
                 run_tiersim({"run", "validation/mmc", "--days", "30", "-q", "-o", out.string()});
+            sweep = run_tiersim({"sweep",
+                                 "validation/mmc",
+                                 "--vary",
+                                 "strategy.rehandle=0,1",
+                                 "--days",
+                                 "30",
+                                 "-q",
+                                 "-o",
+                                 out.string()});
             return true;
         },
         SIGINT);
@@ -121,6 +132,10 @@ TEST_CASE("a second run onto the same output is refused and the first is unaffec
     INFO(second->err);
     CHECK(second->exit_code == 3);
     CHECK_THAT(second->err, Catch::Contains("is being written by another tiersim"));
+    REQUIRE(sweep.has_value());
+    CHECK(sweep->exit_code == 3);
+    CHECK_THAT(sweep->err, Catch::Contains("is being written by another tiersim"));
+    CHECK_FALSE(std::filesystem::exists(out.string() + ".parts"));
     // The first went on to its interruption and wrote a complete file.
     INFO(first.err);
     REQUIRE(first.exit_code == 130);
