@@ -13,6 +13,7 @@
 #include "tiersim/io/embedded_scenarios.hpp"
 #include "tiersim/io/hdf5_file.hpp"
 #include "tiersim/io/output_lock.hpp"
+#include "tiersim/io/recover.hpp"
 #include "tiersim/io/run_budget.hpp"
 #include "tiersim/io/run_pipeline.hpp"
 #include "tiersim/io/run_writer.hpp"
@@ -41,6 +42,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -187,6 +189,36 @@ int command_check(const CommonOptions& common, const engine::MpiWorld& world) {
     return code;
 }
 
+/// `tiersim recover FILE.partial [-o OUT]`: what a killed run wrote, as a run file marked
+/// interrupted and recovered (io::recover_partial).
+int command_recover(const std::string& partial, std::string output) {
+    if (output.empty()) {
+        std::string stem = partial;
+        if (stem.size() > 8 && stem.ends_with(".partial"))
+            stem.resize(stem.size() - 8);
+        if (stem.size() > 3 && stem.ends_with(".h5"))
+            stem.resize(stem.size() - 3);
+        output = stem + ".recovered.h5";
+    }
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(partial, ec)) {
+        std::cerr << "tiersim: error: " << partial << " is not a file\n";
+        return exit_usage;
+    }
+    if (std::filesystem::exists(output, ec)) {
+        std::cerr << "tiersim: error: " << output
+                  << " exists; recover does not overwrite a file: choose another -o\n";
+        return exit_usage;
+    }
+    const io::OutputLock lock(output);
+    const io::Recovered r = io::recover_partial(partial, output);
+    std::cout << "recovered " << r.tickets << " tickets and " << r.events << " events into "
+              << output
+              << " (marked interrupted and recovered; a run writes /summary and /series only "
+                 "at its end, so the file has none)\n";
+    return exit_ok;
+}
+
 int command_list(bool json) {
     const auto& all = io::embedded_scenarios();
     if (json) {
@@ -328,6 +360,14 @@ int run_main(int argc, char** argv, const engine::MpiWorld& world) {
         app.add_subcommand("check", "validate a scenario and report the load on every queue");
     add_common(check_cmd);
 
+    std::string recover_input;
+    std::string recover_output;
+    CLI::App* recover_cmd = app.add_subcommand(
+        "recover", "turn the OUT.partial of a killed run into a run file marked interrupted");
+    recover_cmd->add_option("partial", recover_input, "the partial file (OUT.partial)")->required();
+    recover_cmd->add_option(
+        "-o,--output", recover_output, "output file (default: OUT without .h5, .recovered.h5)");
+
     CLI::App* list_cmd = app.add_subcommand("list", "list the scenarios embedded in the binary");
     list_cmd->add_flag("--json", list_json, "print a JSON array");
 
@@ -344,6 +384,8 @@ int run_main(int argc, char** argv, const engine::MpiWorld& world) {
     try {
         if (*check_cmd)
             return command_check(common, world);
+        if (*recover_cmd)
+            return world.is_root() ? command_recover(recover_input, recover_output) : exit_ok;
         if (*list_cmd)
             return world.is_root() ? command_list(list_json) : exit_ok;
         if (*sweep_cmd) {

@@ -426,6 +426,19 @@ void Hdf5File::copy_from(const std::filesystem::path& source,
             dest_path);
 }
 
+void Hdf5File::resize_column(const std::string& path, std::size_t rows) {
+    quiet_hdf5();
+    const Hdf5Handle dataset(
+        check_id(H5Dopen2(id(), path.c_str(), H5P_DEFAULT), "cannot open " + path));
+    const hsize_t size[1] = {rows};
+    check_status(H5Dset_extent(dataset.get(), size), "cannot resize " + path);
+}
+
+void Hdf5File::flush() {
+    quiet_hdf5();
+    check_status(H5Fflush(id(), H5F_SCOPE_GLOBAL), "cannot flush " + path_.string());
+}
+
 void Hdf5File::close() {
     if (handle_.valid()) {
         quiet_hdf5();

@@ -5,12 +5,14 @@
 #include "tiersim/io/hdf5_file.hpp"
 #include "tiersim/model/group_stats_fields.hpp"
 #include "tiersim/model/summary_accumulator.hpp"
+#include "tiersim/version.hpp"
 
 #include <tbb/concurrent_queue.h>
 #include <tbb/task_arena.h>
 #include <tbb/task_group.h>
 
 #include <atomic>
+#include <chrono>
 #include <exception>
 #include <string>
 #include <system_error>
@@ -27,6 +29,10 @@ constexpr std::ptrdiff_t queue_capacity = 8;
 /// hand-over wakes the writer (a futex call each side), which cost more than the window's work
 /// on small models with short windows (issue 5). The order of the records is kept.
 constexpr std::size_t coalesce_records = 512;
+/// How often the writer thread flushes the partial file between batches, so that after SIGKILL
+/// or a power loss `tiersim recover` finds what was written up to then (wall-clock time only
+/// decides when: the file's contents do not depend on it).
+constexpr std::chrono::seconds flush_interval{2};
 /// Rows buffered per column before one HDF5 append: one chunk, so appends are chunk-aligned.
 constexpr std::size_t flush_rows = column_chunk_rows;
 
@@ -401,6 +407,7 @@ struct RunWriter::Impl {
     /// draining (so submit() never blocks for ever) and records only the first error.
     void run() {
         Message message;
+        auto last_flush = std::chrono::steady_clock::now();
         for (;;) {
             full_batches.pop(message);
             if (message.stop) {
@@ -409,6 +416,11 @@ struct RunWriter::Impl {
             if (!failed.load(std::memory_order_relaxed) && !aborting.load()) {
                 try {
                     consume(message.batch);
+                    const auto now = std::chrono::steady_clock::now();
+                    if (now - last_flush >= flush_interval) {
+                        file.flush();
+                        last_flush = now;
+                    }
                 } catch (...) {
                     error = std::current_exception();
                     failed.store(true);
@@ -498,6 +510,14 @@ RunWriter::RunWriter(const std::filesystem::path& out,
     }
     try {
         w.file = Hdf5File::create(w.partial);
+        // What the run is, first: a partial file left by SIGKILL says it (tiersim recover).
+        w.file.create_group("/provenance");
+        w.file.set_attribute("/provenance", "tiersim_version", std::string(tiersim::version));
+        w.file.set_attribute("/provenance", "scenario_toml", w.scenario_toml);
+        w.file.set_attribute("/provenance", "scenario_name", w.scenario_name);
+        w.file.set_attribute("/provenance", "seed", static_cast<std::int64_t>(spec.seed));
+        w.file.set_attribute("/provenance", "days", spec.days);
+        w.file.set_attribute("/provenance", "trace", std::string(trace_name(trace)));
         write_units(w.file, org);
         write_ticket_types(w.file, spec);
         if (trace != TraceLevel::none) {
@@ -590,13 +610,7 @@ model::Summary RunWriter::finish(const std::vector<SeriesRow>& series, const Run
         write_series(w.file, series);
         write_summary(w.file, summary, w.warmup_h);
 
-        w.file.create_group("/provenance");
-        const std::string p = "/provenance";
-        w.file.set_attribute(p, "tiersim_version", info.tiersim_version);
-        w.file.set_attribute(p, "scenario_toml", w.scenario_toml);
-        w.file.set_attribute(p, "scenario_name", w.scenario_name);
-        w.file.set_attribute(p, "seed", static_cast<std::int64_t>(info.seed));
-        w.file.set_attribute(p, "days", info.days);
+        const std::string p = "/provenance";  // begun when the file was created
         w.file.set_attribute(p, "end_h", info.end_h);
         w.file.set_attribute(p, "threads", static_cast<std::int64_t>(info.threads));
         w.file.set_attribute(p, "ranks", static_cast<std::int64_t>(info.ranks));
@@ -604,7 +618,6 @@ model::Summary RunWriter::finish(const std::vector<SeriesRow>& series, const Run
         w.file.set_attribute(p, "wall_seconds", info.wall_seconds);
         w.file.set_attribute(p, "events", static_cast<std::int64_t>(info.events));
         w.file.set_attribute(p, "interrupted", static_cast<std::int64_t>(info.interrupted ? 1 : 0));
-        w.file.set_attribute(p, "trace", std::string(trace_name(w.trace)));
 
         w.file.close();
         std::filesystem::rename(w.partial, w.out);

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <optional>
@@ -248,4 +249,40 @@ TEST_CASE("command-line values are checked by the keys' ranges, in readable word
     const auto tiny = run_tiersim({"run", "validation/mmc", "--days", "1e-7"});
     CHECK(tiny.exit_code == 2);
     CHECK_THAT(tiny.err, Catch::Contains("(1e-07)"));
+}
+
+TEST_CASE("after SIGKILL the partial file is readable and recover makes a run file of it",
+          "[faults]") {
+    const TempDir dir;
+    const auto out = dir.path() / "killed.h5";
+    const std::filesystem::path partial = out.string() + ".partial";
+    // The writer flushes every 2 s: a kill after 5 s finds at least one flush on disk.
+    const auto r = tiersim::test::run_tiersim_interrupted(
+        {"run", "default", "--days", "200", "--trace", "tickets", "-q", "-o", out.string()},
+        5.0,
+        SIGKILL);
+    REQUIRE(r.exit_code != 0);
+    REQUIRE(std::filesystem::exists(partial));
+    CHECK_FALSE(std::filesystem::exists(out));
+
+    const auto recovered = dir.path() / "killed.recovered.h5";
+    const auto rec = run_tiersim({"recover", partial.string()});
+    INFO(rec.err);
+    REQUIRE(rec.exit_code == 0);
+    CHECK_THAT(rec.out, Catch::Contains(recovered.string()));
+    CHECK(tiersim::io::read_int_attribute(recovered, "/provenance", "interrupted") == 1);
+    CHECK(tiersim::io::read_int_attribute(recovered, "/provenance", "recovered") == 1);
+    CHECK(tiersim::io::read_string_attribute(recovered, "/provenance", "scenario_name") ==
+          "default");
+    const auto rows = tiersim::io::column_size(recovered, "/tickets/id");
+    CHECK(rows > 0);
+    CHECK(tiersim::io::column_size(recovered, "/tickets/closed_h") == rows);
+    // Closed tickets come in closing order: the recovered rows are a prefix of the run's.
+    const auto closed = tiersim::io::read_column<double>(recovered, "/tickets/closed_h");
+    CHECK(std::is_sorted(closed.begin(), closed.end()));
+
+    // recover never overwrites, and a file that is no partial run is refused.
+    CHECK(run_tiersim({"recover", partial.string()}).exit_code == 2);
+    const auto bogus = dir.write("bogus.h5.partial", "not hdf5");
+    CHECK(run_tiersim({"recover", bogus.string()}).exit_code == 3);
 }

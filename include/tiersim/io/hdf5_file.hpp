@@ -98,6 +98,13 @@ public:
                    const std::string& source_path,
                    const std::string& dest_path);
 
+    /// Shrinks (or grows) the 1-D chunked dataset at `path` to `rows`. @throws IoError
+    void resize_column(const std::string& path, std::size_t rows);
+
+    /// Writes everything HDF5 holds in memory for the file to it (H5Fflush), so that the file
+    /// on disk is readable as it stands. @throws IoError
+    void flush();
+
     /// Flushes and closes; throws IoError on failure. Handles still open on the file keep it
     /// alive until they close.
     void close();
