@@ -2,6 +2,7 @@
 # Every option starts with TIERSIM_; the README lists them.
 option(TIERSIM_BUILD_TESTS "Build the Catch2 test suite" ${PROJECT_IS_TOP_LEVEL})
 option(TIERSIM_BUILD_BENCHMARKS "Build the Google Benchmark micro-benchmarks" OFF)
+option(TIERSIM_FUZZ "Build only the libFuzzer target on the scenario loader (clang; preset fuzz)" OFF)
 option(TIERSIM_WARNINGS_AS_ERRORS "Treat compiler warnings as errors (ON in CI)" OFF)
 set(TIERSIM_SANITIZE "" CACHE STRING "Sanitizers to build with: empty, address,undefined, or thread")
 # MPI (OpenMPI from Debian's libopenmpi-dev): only the C API. ON when found; OFF builds a

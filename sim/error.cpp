@@ -33,8 +33,8 @@ ScenarioError::ScenarioError(Diagnostic diagnostic)
     : ScenarioError(std::vector<Diagnostic>{std::move(diagnostic)}) {}
 
 namespace detail {
-void check_failed(const char* condition, const std::string& message, std::source_location where) {
-    throw InternalError(std::string(where.file_name()) + ":" + std::to_string(where.line()) +
+void check_failed(const char* condition, const std::string& message, const char* file, int line) {
+    throw InternalError(std::string(file) + ":" + std::to_string(line) +
                         ": internal error: check `" + condition + "` failed: " + message);
 }
 }  // namespace detail

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <source_location>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -59,16 +58,19 @@ public:
 };
 
 namespace detail {
+// The call site comes from the macro's __FILE__ and __LINE__, not std::source_location, which
+// clang 14 (the fuzzing build, tests/fuzz) cannot compile with libstdc++ 12.
 [[noreturn]] void check_failed(const char* condition,
                                const std::string& message,
-                               std::source_location where = std::source_location::current());
+                               const char* file,
+                               int line);
 }  // namespace detail
 
 }  // namespace tiersim
 
 /// Always-on invariant check; throws tiersim::InternalError with the call site.
-#define TIERSIM_CHECK(cond, msg)                         \
-    do {                                                 \
-        if (!(cond))                                     \
-            ::tiersim::detail::check_failed(#cond, msg); \
+#define TIERSIM_CHECK(cond, msg)                                             \
+    do {                                                                     \
+        if (!(cond))                                                         \
+            ::tiersim::detail::check_failed(#cond, msg, __FILE__, __LINE__); \
     } while (false)

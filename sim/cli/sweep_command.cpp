@@ -48,7 +48,6 @@
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <regex>
 #include <sstream>
 #include <tuple>
 
@@ -305,9 +304,6 @@ void verify_parts(const fs::path& parts,
                   const io::SweepPlan& plan,
                   const std::string& identity,
                   bool quiet) {
-    static const std::regex part_name(R"(run-([0-9]+)\.h5)");
-    static const std::regex leftover_name(
-        R"(run-[0-9]+\.h5\.(unsealed|unsealed\.partial|partial|moving))");
     // The runs a label can belong to: (point values, replication, seed) → runs, in order.
     std::map<std::tuple<std::string, std::int64_t, std::uint64_t>, std::vector<std::size_t>>
         runs_of;
@@ -325,11 +321,19 @@ void verify_parts(const fs::path& parts,
     std::vector<Found> found;
     for (const auto& entry : fs::directory_iterator(parts)) {
         const std::string name = entry.path().filename().string();
-        std::smatch m;
-        if (std::regex_match(name, leftover_name)) {
+        // "run-DIGITS.h5" is a part; "run-DIGITS.h5." and a writer's suffix, a leftover.
+        constexpr std::string_view prefix = "run-";
+        const std::size_t digits = name.find_first_not_of("0123456789", prefix.size());
+        if (!name.starts_with(prefix) || digits == prefix.size() || digits == std::string::npos ||
+            name.compare(digits, 3, ".h5") != 0)
+            continue;
+        const std::string rest = name.substr(digits + 3);
+        if (rest.empty()) {
+            const std::string index = name.substr(prefix.size(), digits - prefix.size());
+            found.push_back({entry.path(), static_cast<std::size_t>(std::stoull(index)), {}});
+        } else if (rest == ".unsealed" || rest == ".unsealed.partial" || rest == ".partial" ||
+                   rest == ".moving") {
             fs::remove(entry.path());
-        } else if (std::regex_match(name, m, part_name)) {
-            found.push_back({entry.path(), static_cast<std::size_t>(std::stoull(m[1].str())), {}});
         }
     }
     std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {

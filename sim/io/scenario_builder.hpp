@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -26,6 +27,31 @@ struct MergedScenario {
     /// Source path (as stored in the nodes) -> absolute folder that relative paths start from.
     std::map<std::string, std::filesystem::path, std::less<>> folders;
 };
+
+/// How deep a scenario may nest tables, arrays and inline tables (a dotted key or header of N
+/// parts is N levels; each array adds one). The schema's deepest key has 5 parts
+/// (provinces.NAME.tiers.TIER.design) and its deepest value ([calendars.NAME] hours) 4 levels;
+/// the bound keeps every recursive walk of a table (toml++'s included) shallow.
+inline constexpr int max_nesting = 32;
+
+/// Where a text nests deeper than max_nesting: the first key, header or array that does.
+struct DeepNesting {
+    int line = 0;
+    int column = 0;
+    int depth = 0;        ///< the depth it reaches
+    std::string what;     ///< "table header", "key" or "array"
+    std::string excerpt;  ///< its text, shortened to about 40 bytes
+};
+
+/// Scans TOML text lexically, before toml++ parses it, for nesting deeper than max_nesting.
+/// `start_depth` is the depth of the table the text is read into; with `value_only` the text is
+/// one value (of a key at that depth), as a `--set` gives it.
+std::optional<DeepNesting> find_deep_nesting(std::string_view text,
+                                             int start_depth = 0,
+                                             bool value_only = false);
+
+/// "this table header ([a.a.a...) nests 100000 levels deep; a scenario may nest ... at most 32"
+std::string deep_nesting_message(const DeepNesting& d);
 
 /// Validates every key of `merged` and fills a ScenarioSpec (locations and resolved_toml too).
 /// @throws ScenarioError listing every problem found.

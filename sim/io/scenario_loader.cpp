@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -118,6 +119,11 @@ Source top_source(const std::string& name_or_path) {
 }
 
 toml::table parse(const Source& s) {
+    // Before toml++ sees the text: it builds (and destroys) the tables a dotted header names
+    // recursively, without a bound on their depth.
+    if (const auto deep = detail::find_deep_nesting(s.text)) {
+        fail({s.path, deep->line, deep->column}, "", detail::deep_nesting_message(*deep));
+    }
     try {
         return toml::parse(s.text, std::string_view(s.path));
     } catch (const toml::parse_error& e) {
@@ -131,15 +137,60 @@ toml::table parse(const Source& s) {
 
 /// Puts every key of `parent` that `child` lacks into `child`, recursing into tables that both
 /// have: the child wins, and nodes keep the source region they were parsed with.
-void merge_under(toml::table& child, toml::table&& parent) {
+/// Both tables were scanned (find_deep_nesting), so the recursion is at most max_nesting deep.
+void merge_under(toml::table& child, toml::table&& parent, int depth = 1) {
+    TIERSIM_CHECK(depth <= detail::max_nesting, "merge_under: a table nests too deep");
     for (auto&& [k, v] : parent) {
         toml::node* existing = child.get(k.str());
         if (existing == nullptr) {
             child.insert(k, std::move(v));
         } else if (existing->is_table() && v.is_table()) {
-            merge_under(*existing->as_table(), std::move(*v.as_table()));
+            merge_under(*existing->as_table(), std::move(*v.as_table()), depth + 1);
         }
     }
+}
+
+/// Lays an inline table given to --set over the table it names, key by key: a key in both that
+/// is a table in both merges in turn, any other key of `given` replaces or joins the existing
+/// one. Records each key it sets in `overridden`. `given` was scanned (find_deep_nesting), so
+/// the recursion is at most max_nesting deep.
+void merge_over(toml::table& existing,
+                toml::table&& given,
+                const std::string& path,
+                std::set<std::string>& overridden,
+                int depth) {
+    TIERSIM_CHECK(depth <= detail::max_nesting, "merge_over: a table nests too deep");
+    for (auto&& [k, v] : given) {
+        const std::string key = path + "." + std::string(k.str());
+        toml::node* old = existing.get(k.str());
+        if (old != nullptr && old->is_table() && v.is_table()) {
+            merge_over(*old->as_table(), std::move(*v.as_table()), key, overridden, depth + 1);
+        } else {
+            existing.insert_or_assign(k, std::move(v));
+            overridden.insert(key);
+        }
+    }
+}
+
+/// The override's text as a diagnostic shows it: control characters escaped (\n, \xHH).
+std::string printable(std::string_view text) {
+    std::string out;
+    for (const char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\r') {
+            out += "\\r";
+        } else if (u < 0x20 || u == 0x7f) {
+            constexpr std::string_view hex = "0123456789abcdef";
+            out += "\\x";
+            out += hex[u >> 4];
+            out += hex[u & 0xf];
+        } else {
+            out += c;
+        }
+    }
+    return out;
 }
 
 Source resolve_base(const Source& from, const std::string& value, const SourceLocation& where) {
@@ -208,6 +259,21 @@ toml::table load_tree(const Source& src,
 void apply_overrides(MergedScenario& merged, const std::vector<std::string>& overrides) {
     std::vector<Diagnostic> diags;
     for (const auto& text : overrides) {
+        // One override is one line: a newline would start a second key (that the loader
+        // never sees), and no other control character belongs in a key or a value (a tab is
+        // a blank).
+        const auto control = std::find_if(text.begin(), text.end(), [](char c) {
+            const auto u = static_cast<unsigned char>(c);
+            return (u < 0x20 && c != '\t') || u == 0x7f;
+        });
+        if (control != text.end()) {
+            diags.push_back({command_line(),
+                             "",
+                             "--set '" + printable(text) + "': contains a control character ('" +
+                                 printable(std::string(1, *control)) +
+                                 "'); give each key its own --set KEY=VALUE"});
+            continue;
+        }
         const auto eq = text.find('=');
         const std::string key = trim(std::string_view(text).substr(0, eq));
         std::vector<std::string> segments;
@@ -227,6 +293,16 @@ void apply_overrides(MergedScenario& merged, const std::vector<std::string>& ove
                                  "simulation.days=14"});
             continue;
         }
+        if (static_cast<int>(segments.size()) > detail::max_nesting) {
+            diags.push_back({command_line(),
+                             key.substr(0, 40),
+                             "--set '" + printable(text.substr(0, std::min(eq, std::size_t{40}))) +
+                                 "...': the key has " + std::to_string(segments.size()) +
+                                 " parts; a scenario may nest tables, arrays and inline tables "
+                                 "at most " +
+                                 std::to_string(detail::max_nesting) + " levels deep"});
+            continue;
+        }
         if (segments.front() == "base") {
             diags.push_back({command_line(),
                              key,
@@ -235,6 +311,13 @@ void apply_overrides(MergedScenario& merged, const std::vector<std::string>& ove
             continue;
         }
         const std::string value = text.substr(eq + 1);
+        if (const auto deep = detail::find_deep_nesting(
+                value, static_cast<int>(segments.size()), /*value_only=*/true)) {
+            diags.push_back({command_line(),
+                             key,
+                             "--set '" + key + "=...': " + detail::deep_nesting_message(*deep)});
+            continue;
+        }
         toml::table parsed;
         try {
             parsed = toml::parse("v = " + value, std::string_view(command_line_file));
@@ -266,6 +349,14 @@ void apply_overrides(MergedScenario& merged, const std::vector<std::string>& ove
         }
         if (!ok)
             continue;
+        // An inline table merges into the table it names, key by key (--set
+        // 'simulation={days=1}' keeps simulation.seed); any other value replaces the key.
+        toml::node* existing = target->get(segments.back());
+        toml::table* given = parsed.get("v")->as_table();
+        if (existing != nullptr && existing->is_table() && given != nullptr) {
+            merge_over(*existing->as_table(), std::move(*given), key, merged.overridden, 1);
+            continue;
+        }
         target->insert_or_assign(segments.back(), std::move(*parsed.get("v")));
         merged.overridden.insert(key);
     }

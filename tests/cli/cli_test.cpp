@@ -241,6 +241,75 @@ TEST_CASE("an output onto an input of the run (-o) is refused with exit 2 and th
     CHECK_FALSE(std::filesystem::exists(scenario.string() + ".partial"));
 }
 
+TEST_CASE("a table header or --set key 100,000 levels deep is refused with exit 2, not a crash",
+          "[cli]") {
+    // Both overflowed the stack (exit 139): the header inside toml++, through a file or through
+    // its base, the --set key in the builder's walk over the tables.
+    const TempDir dir;
+    std::string key = "a";
+    for (int i = 1; i < 100000; ++i)
+        key += ".a";
+    const auto deep = dir.write("deep.toml", "# deep\n[" + key + "]\nx = 1\n");
+    const auto child = dir.write("child.toml", "base = \"deep.toml\"\n");
+    for (const auto& file : {deep, child}) {
+        INFO(file);
+        const auto r = run_tiersim({"check", file.string()});
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.err, Catch::Contains("deep.toml:2:1: error: this table header ([a.a.a."));
+        CHECK_THAT(r.err, Catch::Contains("nests 100000 levels deep"));
+    }
+    const auto r = run_tiersim({"check", "validation/mmc", "--set", key.substr(0, 119999) + "=1"});
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains("<command line>: error: --set 'a.a.a."));
+    CHECK_THAT(r.err, Catch::Contains("the key has 60000 parts"));
+    const auto value =
+        run_tiersim({"check", "validation/mmc", "--set", "simulation.x=" + std::string(300, '[')});
+    CHECK(value.exit_code == 2);
+    CHECK_THAT(value.err, Catch::Contains("--set 'simulation.x=...': this array ([[[["));
+}
+
+TEST_CASE("a --set with a newline or another control character is refused with exit 2", "[cli]") {
+    // The newline made toml++ read `seed=5` as a second key, which the loader dropped.
+    for (const std::string text :
+         {"simulation.days=30\nseed=5", "simulation.days=30\r", "simulation.seed=\x1b[5"}) {
+        INFO(text);
+        const auto r = run_tiersim({"check", "validation/mmc", "--set", text});
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.err, Catch::Contains("<command line>: error: --set '"));
+        CHECK_THAT(r.err, Catch::Contains("contains a control character"));
+    }
+    const auto r = run_tiersim({"check", "validation/mmc", "--set", "simulation.days=30\nseed=5"});
+    CHECK_THAT(r.err, Catch::Contains("'simulation.days=30\\nseed=5'"));  // shown escaped
+    // A tab is a blank.
+    CHECK(run_tiersim({"check", "validation/mmc", "--set", "simulation.days =\t30"}).exit_code ==
+          0);
+}
+
+TEST_CASE("a --set inline table merges into the table key by key", "[cli]") {
+    // It replaced the whole [simulation] table: seed 42 and bucket_hours fell to their defaults.
+    const TempDir dir;
+    const auto scenario = dir.write(
+        "seeded.toml", "base = \"validation/mmc\"\n[simulation]\nseed = 42\nwarmup_days = 2.0\n");
+    const auto out = dir.path() / "merged.h5";
+    const auto r = run_tiersim({"run",
+                                scenario.string(),
+                                "--set",
+                                "simulation={days = 10, bucket_hours = 12.0}",
+                                "--json",
+                                "-q",
+                                "-o",
+                                out.string()});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j.at("seed").get<int>() == 42);
+    CHECK(j.at("days").get<double>() == 10.0);
+    // A key in the inline table that the table does not know is still an unknown key.
+    const auto bad = run_tiersim({"check", scenario.string(), "--set", "simulation={dayz=10}"});
+    CHECK(bad.exit_code == 2);
+    CHECK_THAT(bad.err, Catch::Contains("<command line>: error: unknown key 'simulation.dayz'"));
+}
+
 TEST_CASE("check names the overloaded queue and exits 4", "[cli]") {
     // M/M/3 with λ = 3.2/h and mean service 1 h: ρ = 3.2 / 3 > 1 at the street's window.
     const auto r = run_tiersim({"check", "validation/mmc", "--set", "tiers.street.intake_staff=3"});

@@ -550,6 +550,34 @@ TEST_CASE("overrides (--set) apply after the merge", "[io][scenario_loader]") {
         CHECK(diags[0].where.file == "<command line>");
         CHECK(any_message_contains(diags, "expected KEY=VALUE"));
     }
+    SECTION("an inline table merges into the existing table key by key") {
+        const std::string seeded =
+            dir.write("seeded.toml",
+                      minimal +
+                          "[simulation]\nseed = 42\n[ticket_types.t.service]\n"
+                          "dist = \"gamma\"\nmean_h = 3.0\ncv = 0.5\n");
+        const ScenarioSpec s = load_scenario(
+            seeded,
+            {"simulation={days = 14, warmup_days = 2}", "ticket_types.t={service={cv=0.25}}"});
+        CHECK(s.days == 14.0);
+        CHECK(s.warmup_days == 2.0);
+        CHECK(s.seed == 42);  // kept: the whole table was replaced before
+        CHECK(s.ticket_types[0].rate == 2.0);
+        CHECK(s.ticket_types[0].service.kind == tiersim::model::DistKind::gamma);
+        CHECK(s.ticket_types[0].service.mean_h == 3.0);
+        CHECK(s.ticket_types[0].service.cv == 0.25);
+        CHECK(s.where("simulation.days").file == "<command line>");
+        CHECK(s.where("simulation.seed").file == seeded);
+        CHECK(s.where("ticket_types.t.service.cv").file == "<command line>");
+        CHECK(s.where("ticket_types.t.service.mean_h").file == seeded);
+    }
+    SECTION("a control character in an override is an error") {
+        const auto diags = diagnostics_of(path, {"simulation.days=1\nseed=5"});
+        REQUIRE(diags.size() == 1);
+        CHECK(diags[0].str() ==
+              "<command line>: error: --set 'simulation.days=1\\nseed=5': contains a control "
+              "character ('\\n'); give each key its own --set KEY=VALUE");
+    }
     SECTION("an override below a value is an error") {
         const auto diags = diagnostics_of(path, {"simulation.days=3", "ticket_types.t.rate.x=1"});
         REQUIRE(diags.size() == 1);
@@ -1054,6 +1082,61 @@ route = "upward"
     CHECK_NOTHROW(load_scenario(upward));
     CHECK(any_message_contains(diagnostics_of(upward, {"ticket_types.g.route=dispatch"}),
                                "ticket_types.g.departments: expected at least one department"));
+}
+
+TEST_CASE("nesting is bounded before toml++ parses, and strings and comments do not count",
+          "[io][scenario_loader]") {
+    TempDir dir;
+    const auto parts = [](int n) {
+        std::string key = "a";
+        for (int i = 1; i < n; ++i)
+            key += ".a";
+        return key;
+    };
+    SECTION("a header of 32 parts is a key like any other; 33 are too deep") {
+        const auto ok = diagnostics_of(dir.write("ok.toml", minimal + "[" + parts(32) + "]\n"));
+        REQUIRE(ok.size() == 1);
+        CHECK(any_message_contains(ok, "unknown key 'a'"));
+        const auto deep = diagnostics_of(dir.write("deep.toml", minimal + "[" + parts(33) + "]\n"));
+        REQUIRE(deep.size() == 1);
+        CHECK(deep[0].where.line == 10);
+        CHECK(deep[0].where.column == 1);
+        CHECK(any_message_contains(deep, "nests 33 levels deep"));
+    }
+    SECTION("dots and brackets in strings, quoted keys and comments are not nesting") {
+        const std::string brackets(200, '[');
+        const std::string text = "description = \"" + brackets + parts(100) + "\"\n# " + brackets +
+                                 parts(100) + "\n" + minimal + "[departments.\"" + parts(50) +
+                                 "\"]\nlabel = '''\n" + brackets + "\n" + parts(100) +
+                                 "'''\n[departments.e]\nlabel = \"\"\"x\\\"\"\" " + brackets +
+                                 " \"\"\"\n[departments.f]\nlabel = \"\"\"a\"\"\"\"\n";
+        const auto diags = diagnostics_of(dir.write("strings.toml", text));
+        INFO((diags.empty() ? std::string() : diags[0].str()));
+        CHECK(diags.empty());
+    }
+    SECTION("arrays count: a key under [simulation] holds 30 nested arrays, not 31") {
+        const auto array = [](std::size_t n) {
+            return std::string(n, '[') + "1" + std::string(n, ']');
+        };
+        CHECK_FALSE(any_message_contains(
+            diagnostics_of(
+                dir.write("a31.toml", minimal + "[simulation]\nx = " + array(30) + "\n")),
+            "levels deep"));
+        const auto deep = diagnostics_of(
+            dir.write("a32.toml", minimal + "[simulation]\nx = " + array(31) + "\n"));
+        REQUIRE(deep.size() == 1);
+        CHECK(any_message_contains(deep, "this array ([1]]"));
+        CHECK(any_message_contains(deep, "nests 33 levels deep"));
+    }
+    SECTION("a --set counts its key's parts and its value's nesting") {
+        const std::string path = dir.write("s.toml", minimal);
+        CHECK(
+            any_message_contains(diagnostics_of(path, {parts(33) + "=1"}), "the key has 33 parts"));
+        CHECK(any_message_contains(diagnostics_of(path, {"simulation.x={" + parts(31) + "=1}"}),
+                                   "nests 33 levels deep"));
+        CHECK(any_message_contains(diagnostics_of(path, {"simulation.x={" + parts(30) + "=1}"}),
+                                   "unknown key 'simulation.x'"));
+    }
 }
 
 TEST_CASE("a syntax error carries toml++'s position", "[io][scenario_loader]") {

@@ -171,17 +171,70 @@ SourceLocation Builder::location(const toml::node& n, const std::string& key) co
     return location_of_node(n);
 }
 
+namespace {
+
+bool is_blank(std::string_view name) {
+    return name.find_first_not_of(" \t\n\r\f\v") == std::string_view::npos;
+}
+
+}  // namespace
+
+SourceLocation Builder::key_location(const toml::key& k,
+                                     const toml::node& v,
+                                     const std::string& key) const {
+    SourceLocation where;
+    if (is_overridden(key)) {
+        where = {std::string(command_line_file), 0, 0};
+    } else if (const auto& src = k.source(); src.begin.line != 0 && src.path) {
+        where = {*src.path, static_cast<int>(src.begin.line), static_cast<int>(src.begin.column)};
+    } else {
+        where = location(v, key);
+    }
+    if (where.file.empty())
+        where = spec_.where(key);
+    return where;
+}
+
+bool Builder::check_name(const toml::key& k,
+                         const toml::node& v,
+                         std::string_view section,
+                         std::string_view what) {
+    const std::string_view name = k.str();
+    if (!is_blank(name))
+        return true;
+    const std::string key = join(std::string(section), name);
+    diags_.push_back({key_location(k, v, key),
+                      key,
+                      std::string(section) + "." + in_quotes(name) + ": " + std::string(what) +
+                          " needs a name, got " +
+                          (name.empty() ? "an empty one" : "one of only blanks")});
+    return false;
+}
+
 void Builder::record_locations(const toml::table& t,
                                const std::string& prefix,
                                const SourceLocation& parent) {
-    for (auto&& [k, v] : t) {
-        const std::string key = join(prefix, k.str());
-        SourceLocation where = location(v, key);
-        if (where.file.empty())
-            where = parent;
-        spec_.locations[key] = where;
-        if (const auto* sub = v.as_table())
-            record_locations(*sub, key, where);
+    // A loop over an explicit stack of tables still to visit, not recursion: the loader bounds
+    // the depth (max_nesting), but this walk does not depend on it.
+    struct Pending {
+        const toml::table* table;
+        std::string prefix;
+        SourceLocation parent;
+    };
+
+    std::vector<Pending> pending{{&t, prefix, parent}};
+    while (!pending.empty()) {
+        Pending p = std::move(pending.back());
+        pending.pop_back();
+        for (auto&& [k, v] : *p.table) {
+            const std::string key = join(p.prefix, k.str());
+            SourceLocation where = location(v, key);
+            if (where.file.empty())
+                where = p.parent;
+            spec_.locations[key] = where;
+            if (const auto* sub = v.as_table())
+                pending.push_back({sub, key, where});
+        }
     }
 }
 
@@ -202,6 +255,16 @@ void Builder::check_keys(const toml::table& t, const std::string& path) {
         const std::string key = join(path, k.str());
         if (contains(known, k.str()))
             continue;
+        if (is_blank(k.str())) {
+            const std::string shown =
+                path.empty() ? in_quotes(k.str()) : path + "." + in_quotes(k.str());
+            diags_.push_back({key_location(k, v, key),
+                              key,
+                              shown + ": expected " + list_text(known, in_single_quotes) +
+                                  ", got " +
+                                  (k.str().empty() ? "an empty name" : "a name of only blanks")});
+            continue;
+        }
         std::string message = "unknown key " + in_single_quotes(key);
         if (auto hint = suggest(k.str(), known)) {
             message += "; did you mean " + in_single_quotes(*hint) + "?";

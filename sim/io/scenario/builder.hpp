@@ -64,6 +64,16 @@ private:
                           const std::string& prefix,
                           const SourceLocation& parent);
     SourceLocation location(const toml::node& n, const std::string& key) const;
+    /// Where a key was written (its name, not its value), or the --set it came from.
+    SourceLocation key_location(const toml::key& k,
+                                const toml::node& v,
+                                const std::string& key) const;
+    /// Whether `k`, the NAME of a [SECTION.NAME] table, is a name: not empty and not only
+    /// blanks. Reports one that is not, at the key; `what` is "a ticket type" and the like.
+    bool check_name(const toml::key& k,
+                    const toml::node& v,
+                    std::string_view section,
+                    std::string_view what);
 
     // Diagnostics.
     void error(const std::string& key, std::string message) {

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // [calendars.NAME] and [departments.NAME].
+#include "tiersim/engine/sim_time.hpp"
+
 #include "io/scenario/builder.hpp"
 
 #include <algorithm>
@@ -79,6 +81,13 @@ void Builder::read_calendar_spec(const toml::table& t,
             } else if (!(open < close)) {
                 error_at(e, key, key + ": expected open < close, got " + text);
                 ok = false;
+            } else if (engine::from_hours(open) == engine::from_hours(close)) {
+                // The model keeps time in whole seconds: such an interval would never open.
+                error_at(e,
+                         key,
+                         key + ": expected an interval of at least one second (time is kept " +
+                             "in whole seconds), got " + text + ", which rounds to 0 s");
+                ok = false;
             } else if (!hours.empty() && open < hours.back()[1]) {
                 error_at(e,
                          key,
@@ -113,6 +122,7 @@ void Builder::read_calendars(const toml::table& root) {
         for (auto&& [k, v] : *t) {
             const std::string name(k.str());
             const std::string path = join("calendars", name);
+            check_name(k, v, "calendars", "a calendar");
             if (name == "always") {
                 error_at(v,
                          path,
@@ -147,6 +157,7 @@ void Builder::read_departments(const toml::table& root) {
     if (const toml::table* t = table(root, "", "departments")) {
         for (auto&& [k, v] : *t) {
             const std::string path = join("departments", k.str());
+            check_name(k, v, "departments", "a department");
             int calendar = -1;
             bool approval = true;
             if (const auto* dt = v.as_table()) {

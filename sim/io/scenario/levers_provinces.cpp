@@ -124,6 +124,7 @@ void Builder::read_provinces(const toml::table& root) {
         return;
     for (auto&& [k, v] : *t) {
         const std::string path = join("provinces", k.str());
+        check_name(k, v, "provinces", "a province override");
         const auto* pt = v.as_table();
         if (pt == nullptr) {
             expected(v, path, "a table of lever overrides (write [provinces.NAME])");

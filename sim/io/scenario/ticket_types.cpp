@@ -237,6 +237,7 @@ void Builder::read_ticket_types(const toml::table& root) {
     if (const toml::table* t = table(root, "", "ticket_types")) {
         for (auto&& [k, v] : *t) {
             const std::string path = join("ticket_types", k.str());
+            check_name(k, v, "ticket_types", "a ticket type");
             const auto* tt_table = v.as_table();
             if (tt_table == nullptr) {
                 expected(v, path, "a table (write [ticket_types.NAME])");
