@@ -515,8 +515,6 @@ RunWriter::RunWriter(const std::filesystem::path& out,
         w.file.set_attribute("/provenance", "tiersim_version", std::string(tiersim::version));
         w.file.set_attribute("/provenance", "scenario_toml", w.scenario_toml);
         w.file.set_attribute("/provenance", "scenario_name", w.scenario_name);
-        w.file.set_attribute("/provenance", "seed", static_cast<std::int64_t>(spec.seed));
-        w.file.set_attribute("/provenance", "days", spec.days);
         w.file.set_attribute("/provenance", "trace", std::string(trace_name(trace)));
         write_units(w.file, org);
         write_ticket_types(w.file, spec);
@@ -611,6 +609,8 @@ model::Summary RunWriter::finish(const std::vector<SeriesRow>& series, const Run
         write_summary(w.file, summary, w.warmup_h);
 
         const std::string p = "/provenance";  // begun when the file was created
+        w.file.set_attribute(p, "seed", static_cast<std::int64_t>(info.seed));
+        w.file.set_attribute(p, "days", info.days);
         w.file.set_attribute(p, "end_h", info.end_h);
         w.file.set_attribute(p, "threads", static_cast<std::int64_t>(info.threads));
         w.file.set_attribute(p, "ranks", static_cast<std::int64_t>(info.ranks));
