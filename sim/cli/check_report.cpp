@@ -68,6 +68,22 @@ std::string check_text(const model::TrafficReport& report, const model::RunEstim
     }
 
     std::ostringstream out;
+    out << "residents: " << format_fixed(report.residents, 0);
+    if (report.provinces.size() > 1) {
+        out << " (";
+        for (std::size_t p = 0; p < report.provinces.size(); ++p) {
+            out << (p > 0 ? ", " : "") << report.provinces[p].name << ' '
+                << format_fixed(report.provinces[p].residents, 0);
+        }
+        out << ')';
+    }
+    out << "\nstaff per 100,000 residents:";
+    for (std::size_t c = 0; c < model::channel_count; ++c) {
+        out << (c > 0 ? "," : "") << ' ' << model::channel_names[c] << ' '
+            << format_fixed(report.intake_staff_per_100k[c], 1);
+    }
+    out << "; departments, bureaus and leaders "
+        << format_fixed(report.department_staff_per_100k, 1) << '\n';
     out << "tickets per day: " << format_fixed(report.tickets_per_day, 1)
         << " (offered load in erlangs; utilisation = offered / (servers x open fraction))\n";
     auto emit = [&](const std::array<std::string, columns>& row) {
@@ -129,7 +145,17 @@ std::string check_json(const model::TrafficReport& report, const model::RunEstim
         if (q.unstable)
             stable = false;
     }
+    nlohmann::json provinces = nlohmann::json::array();
+    for (const auto& p : report.provinces)
+        provinces.push_back({{"name", p.name}, {"residents", p.residents}});
+    nlohmann::json staff = nlohmann::json::object();
+    for (std::size_t c = 0; c < model::channel_count; ++c)
+        staff[model::channel_names[c]] = report.intake_staff_per_100k[c];
+    staff["departments"] = report.department_staff_per_100k;
     const nlohmann::json doc = {{"tickets_per_day", report.tickets_per_day},
+                                {"residents", report.residents},
+                                {"provinces", provinces},
+                                {"staff_per_100k", staff},
                                 {"queues", queues},
                                 {"unstable", report.unstable},
                                 {"stable", stable && report.unstable.empty()},

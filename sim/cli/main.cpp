@@ -123,7 +123,7 @@ int command_run(const CommonOptions& common,
     if (world.is_root()) {
         try {
             lock.emplace(output);
-            writer.emplace(output, trace, spec, model.org());
+            writer.emplace(output, trace, spec, model.org(), &model);
         } catch (const IoError& e) {
             std::cerr << "tiersim: error: " << e.what() << '\n';
             open_failed = true;

@@ -229,7 +229,7 @@ std::string run_one(const SweepOptions& options,
         const model::CompiledModel model = io::compile_scenario(options.scenario, overrides);
         const io::TraceLevel trace = parse_trace(options.trace);
         {
-            io::RunWriter writer(unsealed, trace, model.spec(), model.org());
+            io::RunWriter writer(unsealed, trace, model.spec(), model.org(), &model);
             io::RunRequest request;
             request.trace_events = trace == io::TraceLevel::events;
             request.threads = threads;

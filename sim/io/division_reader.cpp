@@ -7,6 +7,9 @@
 // file and line; rows are quoted shortened and binary content never.
 #include "tiersim/io/division_reader.hpp"
 
+#include "io/csv_text.hpp"
+#include "io/population_reader.hpp"
+
 #include <algorithm>
 #include <array>
 #include <filesystem>
@@ -23,8 +26,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::size_t max_problems = 20;   ///< diagnostics shown; the rest are counted
-constexpr std::size_t excerpt_bytes = 60;  ///< of a row or field quoted in a message
+constexpr std::size_t max_problems = 20;  ///< diagnostics shown; the rest are counted
 
 /// One division file: its name, what a row is, its header and the digits of its codes.
 struct FileFormat {
@@ -53,145 +55,10 @@ std::size_t parent_digits(const std::string& column) {
     return 6;  // areaCode
 }
 
-std::string join(const std::vector<std::string>& fields) {
-    std::string out;
-    for (const auto& f : fields) {
-        if (!out.empty())
-            out += ',';
-        out += f;
-    }
-    return out;
-}
-
-/// `text` quoted for a message: at most excerpt_bytes (cut at a UTF-8 character boundary),
-/// with "…" and the full length when it was longer. `text` is valid UTF-8 (checked first).
-std::string excerpt(std::string_view text) {
-    if (text.size() <= excerpt_bytes)
-        return "'" + std::string(text) + "'";
-    std::size_t cut = excerpt_bytes;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U)
-        --cut;
-    return "'" + std::string(text.substr(0, cut)) + "…' (" + std::to_string(text.size()) +
-           " bytes)";
-}
-
-bool all_digits(std::string_view s) {
-    if (s.empty())
-        return false;
-    for (char c : s) {
-        if (c < '0' || c > '9')
-            return false;
-    }
-    return true;
-}
-
-/// Why `text` is not UTF-8 text, with the byte offset: a NUL byte, a control character (other
-/// than tab, and carriage return before line feed), an invalid UTF-8 sequence; nullopt for text.
-std::optional<std::pair<std::size_t, std::string>> not_text(std::string_view text) {
-    const auto byte = [&](std::size_t i) {
-        return static_cast<unsigned char>(text[i]);
-    };
-    const auto continuation = [&](std::size_t i, unsigned lo, unsigned hi) {
-        return i < text.size() && byte(i) >= lo && byte(i) <= hi;
-    };
-    for (std::size_t i = 0; i < text.size();) {
-        const unsigned c = byte(i);
-        if (c == 0)
-            return std::pair{i, std::string("a NUL byte")};
-        if (c < 0x80) {
-            const bool crlf = c == '\r' && i + 1 < text.size() && text[i + 1] == '\n';
-            if ((c < 0x20 && c != '\t' && c != '\n' && !crlf) || c == 0x7F) {
-                std::ostringstream why;
-                why << "control character 0x" << std::hex << (c < 0x10 ? "0" : "") << c;
-                return std::pair{i, why.str()};
-            }
-            ++i;
-            continue;
-        }
-        // Multi-byte sequences (RFC 3629): the lead byte fixes the length and the range of the
-        // first continuation byte; C1 controls (U+0080..U+009F) count as control characters.
-        std::size_t len = 0;
-        unsigned lo = 0x80;
-        unsigned hi = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF) {
-            len = 2;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            len = 3;
-            lo = c == 0xE0 ? 0xA0 : 0x80;
-            hi = c == 0xED ? 0x9F : 0xBF;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            len = 4;
-            lo = c == 0xF0 ? 0x90 : 0x80;
-            hi = c == 0xF4 ? 0x8F : 0xBF;
-        }
-        bool ok = len > 0 && continuation(i + 1, lo, hi);
-        for (std::size_t k = 2; ok && k < len; ++k)
-            ok = continuation(i + k, 0x80, 0xBF);
-        if (!ok)
-            return std::pair{i, std::string("invalid UTF-8")};
-        if (c == 0xC2 && byte(i + 1) < 0xA0)
-            return std::pair{i, std::string("a C1 control character")};
-        i += len;
-    }
-    return std::nullopt;
-}
-
-/// One line split into fields (RFC 4180 quotes within the line: "" is a quote inside a quoted
-/// field), or why it cannot be.
-struct SplitLine {
-    std::vector<std::string> fields;
-    std::string error;  ///< empty when the line is well formed
-};
-
-SplitLine split_csv(std::string_view line) {
-    SplitLine out;
-    std::string field;
-    bool quoted = false;        // inside a quoted field
-    bool was_quoted = false;    // the current field was quoted and its closing quote seen
-    std::size_t opened_at = 0;  // column of the opening quote
-    for (std::size_t i = 0; i < line.size(); ++i) {
-        const char c = line[i];
-        if (quoted) {
-            if (c != '"') {
-                field.push_back(c);
-            } else if (i + 1 < line.size() && line[i + 1] == '"') {
-                field.push_back('"');
-                ++i;
-            } else {
-                quoted = false;
-                was_quoted = true;
-            }
-        } else if (c == ',') {
-            out.fields.push_back(std::move(field));
-            field.clear();
-            was_quoted = false;
-        } else if (c == '"' && field.empty() && !was_quoted) {
-            quoted = true;
-            opened_at = i + 1;
-        } else if (c == '"' || was_quoted) {
-            out.error =
-                "stray character after a closing quote or quote inside an unquoted field "
-                "at column " +
-                std::to_string(i + 1);
-            return out;
-        } else {
-            field.push_back(c);
-        }
-    }
-    if (quoted) {
-        out.error = "unterminated quoted field (the quote at column " + std::to_string(opened_at) +
-                    " is not closed on its line)";
-        return out;
-    }
-    out.fields.push_back(std::move(field));
-    return out;
-}
-
-/// A row of a division file and its line number.
-struct Row {
-    std::vector<std::string> fields;
-    std::size_t line = 0;
-};
+using detail::all_digits;
+using detail::excerpt;
+using detail::join;
+using Row = detail::CsvRow;
 
 /// Reads and checks the four files, collecting every problem (up to max_problems shown).
 class Reader {
@@ -263,112 +130,61 @@ private:
 
     std::vector<Row> read_file(const FileFormat& format) {
         const std::size_t f = static_cast<std::size_t>(&format - formats().data());
+        std::vector<Row> read;
+        std::vector<detail::CsvProblem> problems;
+        if (!detail::read_csv(path(f), "division files", format.header, read, problems))
+            rows_dropped_ = true;
         std::vector<Row> rows;
-        std::ifstream in(path(f), std::ios::binary);
-        std::string text;
-        if (in)
-            text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-        if (!in && !in.eof()) {
-            problem_at(path(f).string(), "cannot read the file");
-            rows_dropped_ = true;
-            return rows;
-        }
-        std::string_view rest(text);
-        if (rest.starts_with("\xEF\xBB\xBF"))
-            rest.remove_prefix(3);  // a UTF-8 byte-order mark, as spreadsheets write
-        if (const auto bad = not_text(rest)) {
-            const auto line = 1 + static_cast<std::size_t>(
-                                      std::count(rest.begin(), rest.begin() + bad->first, '\n'));
-            problem(f,
-                    line,
-                    "not a text CSV file (" + bad->second + " at byte " +
-                        std::to_string(bad->first + 1 + (text.size() - rest.size())) +
-                        "); the division files are UTF-8 text");
-            rows_dropped_ = true;
-            return rows;
-        }
-
-        const std::string expected_header = join(format.header);
-        std::size_t line_no = 0;
-        bool header_seen = false;
-        while (!rest.empty()) {
-            const std::size_t end = rest.find('\n');
-            std::string_view line = rest.substr(0, end);
-            rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
-            ++line_no;
-            if (line.ends_with('\r'))
-                line.remove_suffix(1);
-            if (!header_seen) {
-                header_seen = true;
-                if (line != expected_header) {
-                    problem(f,
-                            line_no,
-                            "unexpected header " + excerpt(line) + "; expected '" +
-                                expected_header + "'");
-                    rows_dropped_ = true;
-                    return rows;
-                }
-                continue;
-            }
-            if (line.empty())
-                continue;
-            if (auto row = parse_row(f, format, line, line_no))
-                rows.push_back(std::move(*row));
+        rows.reserve(read.size());
+        for (Row& row : read) {
+            if (valid_row(format, row, problems))
+                rows.push_back(std::move(row));
             else
                 rows_dropped_ = true;
         }
-        if (!header_seen) {
-            problem(f, 1, "empty file; expected the header '" + expected_header + "'");
-            rows_dropped_ = true;
+        // In line order, as a reader of the file meets them.
+        std::stable_sort(problems.begin(), problems.end(), [](const auto& a, const auto& b) {
+            return a.line < b.line;
+        });
+        for (const auto& p : problems) {
+            if (p.line == 0)
+                problem_at(path(f).string(), p.message);
+            else
+                problem(f, p.line, p.message);
         }
         return rows;
     }
 
-    std::optional<Row> parse_row(std::size_t f,
-                                 const FileFormat& format,
-                                 std::string_view line,
-                                 std::size_t line_no) {
-        SplitLine split = split_csv(line);
-        if (!split.error.empty()) {
-            problem(f, line_no, "malformed row: " + split.error + ": " + excerpt(line));
-            return std::nullopt;
-        }
-        if (split.fields.size() != format.header.size()) {
-            problem(f,
-                    line_no,
-                    "malformed row: expected " + std::to_string(format.header.size()) +
-                        " fields (" + join(format.header) + "), got " +
-                        std::to_string(split.fields.size()) + ": " + excerpt(line));
-            return std::nullopt;
-        }
+    /// Whether the codes of a row have their digits and it has a name (a problem if not).
+    static bool valid_row(const FileFormat& format,
+                          const Row& row,
+                          std::vector<detail::CsvProblem>& problems) {
         bool ok = true;
-        const auto& code = split.fields[0];
+        const auto& code = row.fields[0];
         if (!all_digits(code) || code.size() != format.code_digits) {
-            problem(f,
-                    line_no,
-                    "bad " + std::string(format.what) + " code " + excerpt(code) + ": expected " +
-                        std::to_string(format.code_digits) + " digits");
+            problems.push_back({row.line,
+                                "bad " + std::string(format.what) + " code " + excerpt(code) +
+                                    ": expected " + std::to_string(format.code_digits) +
+                                    " digits"});
             ok = false;
         }
-        if (split.fields[1].empty()) {
-            problem(f, line_no, std::string(format.what) + " " + excerpt(code) + " has no name");
+        if (row.fields[1].empty()) {
+            problems.push_back(
+                {row.line, std::string(format.what) + " " + excerpt(code) + " has no name"});
             ok = false;
         }
         for (std::size_t k = 2; k < format.header.size(); ++k) {
-            const auto& value = split.fields[k];
+            const auto& value = row.fields[k];
             const std::size_t digits = parent_digits(format.header[k]);
             if (!all_digits(value) || value.size() != digits) {
-                problem(f,
-                        line_no,
-                        "bad " + format.header[k] + " " + excerpt(value) + " of " +
-                            std::string(format.what) + " " + excerpt(code) + ": expected " +
-                            std::to_string(digits) + " digits");
+                problems.push_back({row.line,
+                                    "bad " + format.header[k] + " " + excerpt(value) + " of " +
+                                        std::string(format.what) + " " + excerpt(code) +
+                                        ": expected " + std::to_string(digits) + " digits"});
                 ok = false;
             }
         }
-        if (!ok)
-            return std::nullopt;
-        return Row{std::move(split.fields), line_no};
+        return ok;
     }
 
     /// Every city, area and street has its parent in the parent's file, and the province and
@@ -435,7 +251,9 @@ private:
 }  // namespace
 
 model::DivisionTables read_division_tables(const model::ScenarioSpec& spec) {
-    return Reader(spec).read();
+    model::DivisionTables tables = Reader(spec).read();
+    detail::read_population(spec, tables);
+    return tables;
 }
 
 model::Organisation build_organisation(const model::ScenarioSpec& spec) {

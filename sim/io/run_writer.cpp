@@ -236,6 +236,42 @@ void write_units(Hdf5File& file, const model::Organisation& org) {
     file.write_column("/units/population", population);
 }
 
+/// /queues: every staffed queue (StationIndex order) with its unit, servers and calendar, so
+/// that utilisation can be computed from the file alone (/series worked_h per tier).
+void write_queues(Hdf5File& file, const model::CompiledModel& model) {
+    const auto& index = model.stations();
+    const auto& plan = model.station_plan();
+    const auto& org = model.org();
+    const auto provinces = static_cast<std::size_t>(std::max(org.province_count(), 1));
+    std::vector<std::int32_t> unit;
+    std::vector<std::int8_t> tier;
+    std::vector<std::string> queue;
+    std::vector<std::int32_t> servers;
+    std::vector<std::string> calendar;
+    std::vector<double> open_fraction;
+    for (std::size_t si = 0; si < plan.size(); ++si) {
+        if (plan[si].servers <= 0)
+            continue;
+        model::UnitId u = index.unit_of(si);
+        if (u == model::no_unit)  // a link: at the province it leaves
+            u = org.province_unit(static_cast<int>((si - index.unit_stations()) / provinces));
+        const auto cal = static_cast<std::size_t>(plan[si].calendar);
+        unit.push_back(u);
+        tier.push_back(static_cast<std::int8_t>(org.unit(u).tier));
+        queue.push_back(index.queue_name(si, model.spec(), org));
+        servers.push_back(plan[si].servers);
+        calendar.push_back(model.spec().calendars[cal].name);
+        open_fraction.push_back(model.calendars()[cal].open_fraction());
+    }
+    file.create_group("/queues");
+    file.write_column("/queues/unit", unit);
+    file.write_column("/queues/tier", tier);
+    file.write_string_column("/queues/queue", queue);
+    file.write_column("/queues/servers", servers);
+    file.write_string_column("/queues/calendar", calendar);
+    file.write_column("/queues/open_fraction", open_fraction);
+}
+
 void write_ticket_types(Hdf5File& file, const model::ScenarioSpec& spec) {
     const std::size_t n = spec.ticket_types.size();
     std::vector<std::int32_t> id(n);
@@ -264,6 +300,9 @@ void write_ticket_types(Hdf5File& file, const model::ScenarioSpec& spec) {
     X(closed, std::int64_t, r.closed)                           \
     X(queue_len, std::int64_t, r.queue_len)                     \
     X(busy_staff, std::int64_t, r.busy_staff)                   \
+    X(open_staff, std::int64_t, r.open_staff)                   \
+    X(worked_h, double, r.worked_h)                             \
+    X(open_staff_h, double, r.open_staff_h)                     \
     X(returns, std::int64_t, r.returns)                         \
     X(escalations, std::int64_t, r.escalations)                 \
     X(leader, std::int64_t, r.leader)                           \
@@ -482,7 +521,8 @@ struct RunWriter::Impl {
 RunWriter::RunWriter(const std::filesystem::path& out,
                      TraceLevel trace,
                      const model::ScenarioSpec& spec,
-                     const model::Organisation& org)
+                     const model::Organisation& org,
+                     const model::CompiledModel* model)
     : impl_(std::make_unique<Impl>(spec, org)) {
     Impl& w = *impl_;
     w.out = out;
@@ -518,6 +558,8 @@ RunWriter::RunWriter(const std::filesystem::path& out,
         w.file.set_attribute("/provenance", "trace", std::string(trace_name(trace)));
         write_units(w.file, org);
         write_ticket_types(w.file, spec);
+        if (model != nullptr)
+            write_queues(w.file, *model);
         if (trace != TraceLevel::none) {
             w.file.create_group("/tickets");
             w.tickets.open(w.file, "/tickets", w.compressor);

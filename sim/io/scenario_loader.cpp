@@ -386,6 +386,8 @@ model::ScenarioSpec load_scenario(const std::string& name_or_path,
     if (spec.divisions.source == model::DivisionsSpec::Source::csv) {
         for (const char* file : {"provinces.csv", "cities.csv", "areas.csv", "streets.csv"})
             spec.input_files.push_back((fs::path(spec.divisions.dir) / file).string());
+        for (const auto& file : spec.divisions.population_files)
+            spec.input_files.push_back(file);
     }
     return spec;
 }

@@ -77,6 +77,12 @@ constexpr NumberRange slowdown{
     0.0, 100.0, true, false, "a number > 0 and <= 100", "> 0 and <= 100"};
 
 constexpr std::int64_t max_staff = 1'000'000;  // servers of one queue
+constexpr NumberRange staff_density{0.0,
+                                    1e4,
+                                    false,
+                                    false,
+                                    "a number of servers per 10,000 residents >= 0 and <= 10000",
+                                    ">= 0 and <= 10^4"};
 constexpr std::int64_t int64_max = std::numeric_limits<std::int64_t>::max();
 
 constexpr unsigned lever = per_province | changeable;
@@ -178,6 +184,26 @@ constexpr Key table[] = {
      .default_doc = "`[]` (all)",
      .doc = R"(csv: province codes to keep, as strings or integers, e.g. `["32", "31"]`)",
      .shape = "array of codes"},
+    {.path = "divisions.population_files",
+     .type = Type::array,
+     .unit = "files",
+     .default_kind = Default::value,
+     .default_value = "[]",
+     .default_doc = "`[]` (none)",
+     .doc = "csv: census files with the columns `code,name,population` (persons), relative to "
+            "the scenario's folder, e.g. the 2020 census in `data/population/`. A unit whose "
+            "code is listed has that population; the rest of its parent's is shared among the "
+            "children not listed by `population_share`. Streets under no listed unit have "
+            "`population_per_street`",
+     .shape = "array of file paths"},
+    {.path = "divisions.population_share",
+     .type = Type::choice,
+     .choices = &population_shares,
+     .default_kind = Default::value,
+     .default_value = R"("even")",
+     .doc = "csv: how a listed unit's population is shared among its children that are not "
+            "listed: `\"even\"` (equal shares) or `\"streets\"` (in proportion to the streets "
+            "below each child, so that every street of the unit gets the same)"},
 
     // ---- [calendars.NAME] ----
     {.path = "calendars", .doc = "opening hours", .flags = detail},
@@ -233,6 +259,16 @@ constexpr Key table[] = {
      .default_value = "2",
      .doc = "servers at each unit's intake (the window)",
      .flags = live},
+    {.path = "tiers.TIER.intake_staff_per_10k",
+     .type = Type::number,
+     .unit = "servers per 10,000 residents",
+     .range = &staff_density,
+     .default_kind = Default::derived,
+     .default_doc = "none: `intake_staff`",
+     .doc = "instead of `intake_staff`: servers at each unit's intake per 10,000 residents it "
+            "serves (rounded, at least 1). Set with `intake_staff` in another file (a base), "
+            "this one counts; 0 leaves it to `intake_staff`; both in one file are an error",
+     .flags = live},
     {.path = "tiers.TIER.staff",
      .type = Type::table,
      .default_kind = Default::derived,
@@ -247,6 +283,24 @@ constexpr Key table[] = {
      .default_kind = Default::value,
      .default_value = "0",
      .doc = "servers of the department DEPT at each unit of this tier",
+     .flags = live | detail},
+    {.path = "tiers.TIER.staff_per_10k",
+     .type = Type::table,
+     .default_kind = Default::derived,
+     .default_doc = "none: `staff`",
+     .doc = "servers per department at each unit per 10,000 residents it serves (rounded, at "
+            "least 1 where positive), in place of `staff` for the departments it names. A "
+            "department in both tables of one file is an error; in `staff` of a base, this one "
+            "counts (0 leaves it to `staff`)",
+     .flags = live,
+     .shape = "table `{DEPT = number >= 0}`"},
+    {.path = "tiers.TIER.staff_per_10k.DEPT",
+     .type = Type::number,
+     .unit = "servers per 10,000 residents",
+     .range = &staff_density,
+     .default_kind = Default::value,
+     .default_value = "0",
+     .doc = "servers of the department DEPT per 10,000 residents of each unit of this tier",
      .flags = live | detail},
     {.path = "tiers.TIER.transfer_h",
      .type = Type::number,
@@ -300,6 +354,16 @@ constexpr Key table[] = {
      .default_kind = Default::derived,
      .default_doc = "that tier's `intake_staff`",
      .doc = "servers per intake unit",
+     .flags = live},
+    {.path = "channels.CHANNEL.staff_per_10k",
+     .type = Type::number,
+     .unit = "servers per 10,000 residents",
+     .range = &staff_density,
+     .default_kind = Default::derived,
+     .default_doc = "none: `staff`",
+     .doc = "instead of `staff`: servers per 10,000 residents of each intake unit (rounded, at "
+            "least 1); over `staff` of a base, this one counts (0 leaves it to `staff`). "
+            "domain.md §1.5: 12345 operators 2.3–7.8 per 100,000 residents",
      .flags = live},
 
     // ---- [ticket_types.NAME] ----

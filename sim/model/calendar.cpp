@@ -116,6 +116,20 @@ Calendar::Tick Calendar::working_day_deadline(Tick created, double working_days)
     return deadline;
 }
 
+Calendar::Tick Calendar::open_before(Tick t) const {
+    if (always_)
+        return t;
+    const Tick weeks = t / ticks_per_week;
+    const Tick offset = t - weeks * ticks_per_week;
+    Tick open = weeks * open_per_week_;
+    for (const auto& iv : intervals_) {
+        if (offset <= iv.open)
+            break;
+        open += std::min(offset, iv.close) - iv.open;
+    }
+    return open;
+}
+
 double Calendar::open_fraction() const {
     return static_cast<double>(open_per_week_) / static_cast<double>(ticks_per_week);
 }

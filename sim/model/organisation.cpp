@@ -11,6 +11,8 @@
 #include <boost/graph/filtered_graph.hpp>
 
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <limits>
 #include <map>
 #include <set>
@@ -164,6 +166,75 @@ void build_from_tables(const ScenarioSpec& spec, const DivisionTables& tables, T
     }
 }
 
+/// Residents of every unit. A unit listed in the census rows has its count; the rest of a
+/// known unit's residents (its count less its listed children's) are shared among its
+/// children that are not listed, evenly or by their streets; streets under no listed unit
+/// have population_per_street. Then every unit serves the sum of the streets below it.
+void assign_population(const ScenarioSpec& spec,
+                       const DivisionTables* tables,
+                       std::vector<Unit>& units) {
+    const std::size_t n = units.size();
+    const double unknown = std::numeric_limits<double>::quiet_NaN();
+    std::vector<double> listed(n, unknown);
+    if (tables != nullptr && !tables->population.empty()) {
+        std::map<std::int64_t, double> by_code;
+        for (const auto& row : tables->population)
+            by_code[std::stoll(row.code)] = row.persons;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (const auto it = by_code.find(units[i].code); it != by_code.end())
+                listed[i] = it->second;
+        }
+    }
+    // Streets below each unit, for the "streets" rule; children in id order.
+    std::vector<double> streets(n, 0.0);
+    std::vector<std::vector<std::size_t>> children(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (units[i].parent != no_unit)
+            children[static_cast<std::size_t>(units[i].parent)].push_back(i);
+    }
+    for (std::size_t i = n; i-- > 0;) {
+        if (units[i].tier == Tier::street)
+            streets[i] = 1.0;
+        if (units[i].parent != no_unit)
+            streets[static_cast<std::size_t>(units[i].parent)] += streets[i];
+    }
+    const bool by_streets = spec.divisions.population_share == DivisionsSpec::Share::streets;
+    std::vector<double> share(listed);  // parents come before their children (depth first)
+    for (std::size_t i = 0; i < n; ++i) {
+        if (std::isnan(share[i]) || children[i].empty())
+            continue;
+        double rest = share[i];
+        double weight = 0.0;
+        for (std::size_t c : children[i]) {
+            if (std::isnan(listed[c]))
+                weight += by_streets ? streets[c] : 1.0;
+            else
+                rest -= listed[c];
+        }
+        if (weight > 0.0 && !(rest > 0.0)) {
+            const std::string key = "divisions.population_files";
+            throw ScenarioError(
+                Diagnostic{spec.where(key),
+                           key,
+                           key + ": the listed units under " + units[i].name + " (" +
+                               std::to_string(units[i].code) + ") hold all of its " +
+                               std::to_string(static_cast<std::int64_t>(share[i])) +
+                               " residents or more, which leaves none for its units not listed"});
+        }
+        for (std::size_t c : children[i]) {
+            if (std::isnan(listed[c]))
+                share[c] = rest * (by_streets ? streets[c] : 1.0) / weight;
+        }
+    }
+    for (std::size_t i = n; i-- > 0;) {
+        Unit& u = units[i];
+        if (u.tier == Tier::street)
+            u.population = std::isnan(share[i]) ? spec.divisions.population_per_street : share[i];
+        if (u.parent != no_unit)
+            units[static_cast<std::size_t>(u.parent)].population += u.population;
+    }
+}
+
 }  // namespace
 
 Organisation Organisation::build(const ScenarioSpec& spec, const DivisionTables* tables) {
@@ -181,15 +252,7 @@ Organisation Organisation::build(const ScenarioSpec& spec, const DivisionTables*
     org.units_ = std::move(tree.units);
     const std::size_t n = org.units_.size();
 
-    // Populations: streets carry residents; every unit serves the streets below it.
-    for (std::size_t i = n; i-- > 0;) {
-        Unit& u = org.units_[i];
-        if (u.tier == Tier::street)
-            u.population = spec.divisions.population_per_street;
-        if (u.parent != no_unit) {
-            org.units_[static_cast<std::size_t>(u.parent)].population += u.population;
-        }
-    }
+    assign_population(spec, tables, org.units_);
 
     // The graph: hierarchy edges carry the child tier's transfer latency.
     auto& g = org.graph_->g;

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <numeric>
 
 namespace tiersim::model {
 
@@ -39,31 +38,52 @@ std::vector<double> window_workload(const ScenarioSpec& spec, const Levers& leve
     return w;
 }
 
-/// `total` servers shared in proportion to `weights` by largest remainders, at least one for
-/// every positive weight.
+/// `total` servers shared among the window groups with a positive weight, never more than
+/// `total`. When there are enough, every group gets one and the rest go in proportion to the
+/// weights (largest remainders). When there are fewer clerks than groups, the heaviest
+/// department groups keep a clerk each and the others share the last one at the pooled window
+/// (group 0), where their items then queue (StationIndex::split_window).
 std::vector<int> share_servers(int total, const std::vector<double>& weights) {
     std::vector<int> out(weights.size(), 0);
-    const double sum = std::accumulate(weights.begin(), weights.end(), 0.0);
-    if (!(sum > 0.0) || total <= 0)
+    std::vector<std::size_t> groups;
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+        if (weights[i] > 0.0)
+            groups.push_back(i);
+    }
+    if (total <= 0 || groups.empty())
         return out;
+    const auto k = static_cast<int>(groups.size());
+    if (total < k) {
+        std::vector<std::size_t> departments;
+        for (std::size_t g : groups) {
+            if (g != 0)
+                departments.push_back(g);
+        }
+        std::stable_sort(departments.begin(), departments.end(), [&](auto a, auto b) {
+            return weights[a] > weights[b];
+        });
+        for (std::size_t j = 0; j + 1 < static_cast<std::size_t>(total); ++j)
+            out[departments[j]] = 1;
+        out[0] = 1;
+        return out;
+    }
+    double sum = 0.0;
+    for (std::size_t g : groups)
+        sum += weights[g];
+    const int rest = total - k;
     std::vector<std::pair<double, std::size_t>> remainders;
     int given = 0;
-    for (std::size_t i = 0; i < weights.size(); ++i) {
-        if (weights[i] <= 0.0)
-            continue;
-        const double exact = total * weights[i] / sum;
-        out[i] = static_cast<int>(std::floor(exact));
-        given += out[i];
-        remainders.emplace_back(exact - std::floor(exact), i);
+    for (std::size_t g : groups) {
+        const double exact = rest * weights[g] / sum;
+        out[g] = 1 + static_cast<int>(std::floor(exact));
+        given += out[g] - 1;
+        remainders.emplace_back(exact - std::floor(exact), g);
     }
     std::stable_sort(remainders.begin(), remainders.end(), [](const auto& a, const auto& b) {
         return a.first > b.first;
     });
-    for (std::size_t k = 0; k < remainders.size() && given < total; ++k, ++given)
-        ++out[remainders[k].second];
-    for (std::size_t i = 0; i < weights.size(); ++i)
-        if (weights[i] > 0.0)
-            out[i] = std::max(out[i], 1);
+    for (std::size_t j = 0; j < remainders.size() && given < rest; ++j, ++given)
+        ++out[remainders[j].second];
     return out;
 }
 
@@ -121,12 +141,26 @@ std::vector<StationPlan> plan_stations(const ScenarioSpec& spec,
                 return 0;
             return std::max(1, static_cast<int>(std::lround(base * factor)));
         };
+        auto per_residents = [&unit](double per_10k) {
+            if (!(per_10k > 0.0))
+                return 0;
+            const double servers = std::min(per_10k * unit.population / 1e4, 1e9);
+            return std::max(1, static_cast<int>(std::lround(servers)));
+        };
         for (int c = 0; c < channel_count; ++c) {
             const ChannelSpec& ch = spec.channels[static_cast<std::size_t>(c)];
             StationPlan& s = plan[index.intake(id, static_cast<Channel>(c))];
             s.calendar = ch.calendar;
-            if (ch.tier == unit.tier)
-                s.servers = scaled(ch.staff >= 0 ? ch.staff : ts.intake_staff);
+            if (ch.tier != unit.tier)
+                continue;
+            if (ch.staff_per_10k > 0.0)
+                s.servers = per_residents(ch.staff_per_10k);
+            else if (ch.staff >= 0)
+                s.servers = scaled(ch.staff);
+            else if (ts.intake_staff_per_10k > 0.0)
+                s.servers = per_residents(ts.intake_staff_per_10k);
+            else
+                s.servers = scaled(ts.intake_staff);
         }
         const auto window = static_cast<std::size_t>(Channel::window);
         if (!lv.generalist_windows && spec.channels[window].tier == unit.tier) {
@@ -146,7 +180,9 @@ std::vector<StationPlan> plan_stations(const ScenarioSpec& spec,
             StationPlan& s = plan[index.department(id, static_cast<int>(d))];
             const int own = d < spec.department_calendar.size() ? spec.department_calendar[d] : -1;
             s.calendar = own >= 0 ? own : ts.calendar;
-            s.servers = d < ts.staff.size() ? scaled(ts.staff[d]) : 0;
+            s.servers = d < ts.staff_per_10k.size() && ts.staff_per_10k[d] > 0.0
+                            ? per_residents(ts.staff_per_10k[d])
+                            : (d < ts.staff.size() ? scaled(ts.staff[d]) : 0);
             const bool merges = d >= spec.department_approval.size() || spec.department_approval[d];
             if (bureau && merges) {
                 b.servers += s.servers;

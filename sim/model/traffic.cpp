@@ -344,6 +344,41 @@ struct Station {
 
 }  // namespace
 
+namespace {
+
+/// The residents of the scenario and its staff per 100,000 of them, by channel.
+void staff_per_residents(const CompiledModel& model,
+                         const std::vector<StationPlan>& plan,
+                         TrafficReport& report) {
+    const Organisation& org = model.org();
+    const StationIndex& index = model.stations();
+    for (int p = 0; p < org.province_count(); ++p) {
+        const Unit& u = org.unit(org.province_unit(p));
+        report.provinces.push_back({u.name, u.population});
+        report.residents += u.population;
+    }
+    const std::size_t channels = channel_count;
+    const std::size_t departments = model.spec().departments.size();
+    std::array<double, channel_count> intake{};
+    double rest = 0.0;
+    for (std::size_t si = 0; si < index.unit_stations(); ++si) {
+        const std::size_t k = si % index.stride();
+        const auto servers = static_cast<double>(plan[si].servers);
+        if (k < channels)
+            intake[k] += servers;
+        else if (k >= channels + departments && k < channels + 2 * departments)
+            intake[static_cast<std::size_t>(Channel::window)] += servers;
+        else
+            rest += servers;
+    }
+    const double per = report.residents > 0.0 ? 1e5 / report.residents : 0.0;
+    for (std::size_t c = 0; c < channels; ++c)
+        report.intake_staff_per_100k[c] = intake[c] * per;
+    report.department_staff_per_100k = rest * per;
+}
+
+}  // namespace
+
 TrafficReport analyse_traffic(const CompiledModel& model) {
     const ScenarioSpec& spec = model.spec();
     const Organisation& org = model.org();
@@ -436,9 +471,11 @@ TrafficReport analyse_traffic(const CompiledModel& model) {
                 TIERSIM_CHECK(intake != no_unit, "a street without a unit at the channel's tier");
                 const Levers& il = lever(intake);
                 const bool window = ch == Channel::window;
-                const std::size_t station = window && !il.generalist_windows && steps > 0
-                                                ? index.window(intake, depts.front())
-                                                : index.intake(intake, ch);
+                const std::size_t station =
+                    window && !il.generalist_windows && steps > 0
+                        ? index.split_window(
+                              intake, depts.front(), [&](auto si) { return plan[si].servers; })
+                        : index.intake(intake, ch);
                 add(station,
                     rate,
                     type.intake.mean_h *
@@ -640,6 +677,7 @@ TrafficReport analyse_traffic(const CompiledModel& model) {
             " erlangs on " + std::to_string(s.servers) + " servers open " +
             format_fixed(100.0 * s.open, 0) + "%)");
     }
+    staff_per_residents(model, plan, report);
     return report;
 }
 

@@ -99,5 +99,68 @@ TEST_CASE("every embedded scenario conserves tickets and coordination cost", "[d
             const double by_time = sum(read_column<double>(out, "/series/" + column));
             CHECK(std::abs(by_ticket - by_time) <= 1e-9 * std::max(1.0, by_time));
         }
+
+        // Staff: working servers are at open queues, and work fits in the open staff-hours.
+        const auto busy = read_column<std::int64_t>(out, "/series/busy_staff");
+        const auto open_staff = read_column<std::int64_t>(out, "/series/open_staff");
+        const auto worked = read_column<double>(out, "/series/worked_h");
+        const auto capacity = read_column<double>(out, "/series/open_staff_h");
+        REQUIRE(busy.size() == open_staff.size());
+        REQUIRE(worked.size() == capacity.size());
+        for (std::size_t i = 0; i < busy.size(); ++i) {
+            CHECK(busy[i] <= open_staff[i]);
+            CHECK(worked[i] <= capacity[i] * (1.0 + 1e-12) + 1e-9);
+        }
     }
+}
+
+TEST_CASE("busy staff are working staff: nobody is busy at a closed office", "[determinism]") {
+    const TempDir dir;
+    const auto out = dir.path() / "s0.h5";
+    const auto r = run_tiersim({"run",
+                                "s0-fragmented",
+                                "--days",
+                                "7",
+                                "--set",
+                                "simulation.warmup_days=0",
+                                "--set",
+                                "simulation.bucket_hours=1",
+                                "-q",
+                                "-o",
+                                out.string()});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    using tiersim::io::read_column;
+    const auto t = read_column<double>(out, "/series/t_h");
+    const auto tier = read_column<std::int8_t>(out, "/series/tier");
+    const auto busy = read_column<std::int64_t>(out, "/series/busy_staff");
+    const auto open_staff = read_column<std::int64_t>(out, "/series/open_staff");
+    const auto worked = read_column<double>(out, "/series/worked_h");
+    const auto capacity = read_column<double>(out, "/series/open_staff_h");
+    double street_worked = 0.0;
+    double street_capacity = 0.0;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        if (tier[i] != 0)
+            continue;  // the street tier: office hours only (s0: 9–12, 13:30–17:30, Mon–Fri)
+        const double hour = std::fmod(t[i], 24.0);
+        const bool weekend = t[i] > 5 * 24.0;
+        const bool open_at_end =
+            !weekend && ((hour >= 9.0 && hour < 12.0) || (hour >= 13.5 && hour < 17.5));
+        INFO("t " << t[i]);
+        if (!open_at_end) {
+            CHECK(busy[i] == 0);
+            CHECK(open_staff[i] == 0);
+        }
+        // The bucket (t - 1, t]: no open hour in it on the weekend or at night.
+        const bool bucket_closed = weekend || hour <= 9.0 || hour >= 18.5 || hour == 13.0;
+        if (bucket_closed) {
+            CHECK(worked[i] == 0.0);
+            CHECK(capacity[i] == 0.0);
+        }
+        street_worked += worked[i];
+        street_capacity += capacity[i];
+    }
+    // The street tier worked, and the utilisation over open hours is a share.
+    CHECK(street_worked > 0.0);
+    CHECK(street_worked < street_capacity);
 }

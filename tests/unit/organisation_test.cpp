@@ -8,7 +8,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 using tiersim::model::DivisionsSpec;
 using tiersim::model::Organisation;
@@ -119,5 +121,88 @@ TEST_CASE("a selection of unknown provinces is an error at divisions.include", "
         REQUIRE_THAT(std::string(e.what()),
                      Catch::Contains("x.toml:4:11: error: divisions.include"));
         REQUIRE_THAT(std::string(e.what()), Catch::Contains("'99'"));
+    }
+}
+
+namespace {
+
+ScenarioSpec census_spec(DivisionsSpec::Share share) {
+    ScenarioSpec spec;
+    spec.divisions.source = DivisionsSpec::Source::csv;
+    spec.divisions.dir = tiersim::test::source_path("scenarios/data/divisions").string();
+    spec.divisions.include = {"31", "32"};
+    spec.divisions.population_share = share;
+    for (const char* file :
+         {"provinces-2020.csv", "jiangsu-cities-2020.csv", "shanghai-districts-2020.csv"}) {
+        spec.divisions.population_files.push_back(
+            tiersim::test::source_path("scenarios/data/population").append(file).string());
+    }
+    return spec;
+}
+
+const tiersim::model::Unit& unit_with_code(const Organisation& org, std::int64_t code) {
+    for (const auto& u : org.units()) {
+        if (u.code == code)
+            return u;
+    }
+    FAIL("no unit with code " << code);
+    return org.unit(0);
+}
+
+}  // namespace
+
+TEST_CASE("census populations are shared down to the streets", "[unit][org]") {
+    const auto share = GENERATE(DivisionsSpec::Share::even, DivisionsSpec::Share::streets);
+    const Organisation org = tiersim::io::build_organisation(census_spec(share));
+    // The 2020 census (scenarios/data/population): Jiangsu's cities sum to its total; Shanghai's
+    // districts are 42 persons over the city's total, and the districts are what is listed.
+    REQUIRE(unit_with_code(org, 32).population == Approx(84'748'016.0).epsilon(1e-9));
+    REQUIRE(unit_with_code(org, 31).population == Approx(24'870'937.0).epsilon(1e-9));
+    REQUIRE(unit_with_code(org, 3201).population == Approx(9'314'685.0).epsilon(1e-9));
+    REQUIRE(unit_with_code(org, 310101).population == Approx(662'030.0).epsilon(1e-9));
+    // Below the census, each district's (or city's) residents are shared by the rule.
+    const std::int64_t nanjing = 3201;
+    std::vector<double> district_population;
+    std::vector<double> street_population;
+    for (std::size_t i = 0; i < org.size(); ++i) {
+        const auto& u = org.units()[i];
+        const auto city = org.ancestor(static_cast<tiersim::model::UnitId>(i), Tier::city);
+        if (city == tiersim::model::no_unit || org.unit(city).code != nanjing)
+            continue;
+        if (u.tier == Tier::district)
+            district_population.push_back(u.population);
+        if (u.tier == Tier::street)
+            street_population.push_back(u.population);
+    }
+    REQUIRE(district_population.size() > 1);
+    const auto [low, high] =
+        std::minmax_element(district_population.begin(), district_population.end());
+    const auto [s_low, s_high] =
+        std::minmax_element(street_population.begin(), street_population.end());
+    if (share == DivisionsSpec::Share::even) {
+        REQUIRE(*low == Approx(*high));  // every district of Nanjing the same
+    } else {
+        REQUIRE(*low < *high);               // districts by their streets
+        REQUIRE(*s_low == Approx(*s_high));  // so every street of Nanjing the same
+    }
+}
+
+TEST_CASE("listed units that hold all of their parent's residents are an error", "[unit][org]") {
+    ScenarioSpec spec = census_spec(DivisionsSpec::Share::even);
+    spec.locations["divisions.population_files"] = {"x.toml", 6, 20};
+    tiersim::model::DivisionTables tables = tiersim::io::read_division_tables(spec);
+    // Nanjing listed with all of Jiangsu, and Wuxi not listed: Wuxi would have no one.
+    std::erase_if(tables.population, [](const auto& row) { return row.code == "3202"; });
+    for (auto& row : tables.population) {
+        if (row.code == "3201")
+            row.persons = 84'748'016;
+    }
+    try {
+        (void)Organisation::build(spec, &tables);
+        FAIL("expected a ScenarioError");
+    } catch (const tiersim::ScenarioError& e) {
+        REQUIRE_THAT(std::string(e.what()),
+                     Catch::Contains("x.toml:6:20: error: divisions.population_files"));
+        REQUIRE_THAT(std::string(e.what()), Catch::Contains("江苏省 (32)"));
     }
 }

@@ -265,13 +265,16 @@ TEST_CASE("the schema's tables list their keys in the reference's order", "[io][
                                                                     "provinces"});
     CHECK(names(schema::known_keys("tiers")) ==
           std::vector<std::string>{"street", "district", "city", "province"});
-    CHECK(names(schema::known_keys("tiers.city")) == std::vector<std::string>{"calendar",
-                                                                              "intake_staff",
-                                                                              "staff",
-                                                                              "transfer_h",
-                                                                              "design",
-                                                                              "scale_staff",
-                                                                              "leader_capacity"});
+    CHECK(names(schema::known_keys("tiers.city")) ==
+          std::vector<std::string>{"calendar",
+                                   "intake_staff",
+                                   "intake_staff_per_10k",
+                                   "staff",
+                                   "staff_per_10k",
+                                   "transfer_h",
+                                   "design",
+                                   "scale_staff",
+                                   "leader_capacity"});
     CHECK(names(schema::known_keys("ticket_types.h1.service")) ==
           std::vector<std::string>{"dist", "mean_h", "cv"});
     CHECK(names(schema::known_keys("ticket_types.h1.escalate")) ==
@@ -280,6 +283,7 @@ TEST_CASE("the schema's tables list their keys in the reference's order", "[io][
     // Names the scenario chooses.
     CHECK_FALSE(schema::known_keys("ticket_types").has_value());
     CHECK_FALSE(schema::known_keys("tiers.city.staff").has_value());
+    CHECK_FALSE(schema::known_keys("tiers.city.staff_per_10k").has_value());
     CHECK_FALSE(schema::known_keys("cross_province.migration").has_value());
 }
 

@@ -365,6 +365,20 @@ TEST_CASE("traffic: split windows take each department's share of the window wor
         CHECK_FALSE(has_queue(r, Tier::street, "intake:window"));
     }
 
+    SECTION("split windows never have more clerks than intake_staff") {
+        spec.levers.generalist_windows = false;
+        for (auto& tier : spec.tiers)
+            tier.intake_staff = 1;
+        // One clerk for two departments: there is no window of its own for either, and both
+        // departments' items queue at the one pooled window.
+        const TrafficReport r = analyse(spec);
+        const QueueLoad& pooled = queue(r, Tier::street, "intake:window");
+        CHECK(pooled.servers == 1.0);
+        CHECK(pooled.arrival_rate_per_h == Approx(3.0));
+        CHECK_FALSE(has_queue(r, Tier::street, "window:d"));
+        CHECK_FALSE(has_queue(r, Tier::street, "window:e"));
+    }
+
     SECTION("online_share moves an online-capable type's window arrivals online") {
         spec.ticket_types[0].online = true;
         spec.levers.online_share = 0.25;

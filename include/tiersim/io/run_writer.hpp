@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "tiersim/model/compiled_model.hpp"
 #include "tiersim/model/organisation.hpp"
 #include "tiersim/model/records.hpp"
 #include "tiersim/model/scenario_spec.hpp"
@@ -43,11 +44,13 @@ struct RunInfo {
 /// clobbers an earlier file. Memory stays bounded: submit() blocks when the writer is behind.
 class RunWriter {
 public:
-    /// Creates the file and writes /units and /ticket_types. @throws IoError
+    /// Creates the file and writes /units, /ticket_types and, given the compiled model, its
+    /// staffed queues in /queues. @throws IoError
     RunWriter(const std::filesystem::path& out,
               TraceLevel trace,
               const model::ScenarioSpec& spec,
-              const model::Organisation& org);
+              const model::Organisation& org,
+              const model::CompiledModel* model = nullptr);
     ~RunWriter();  ///< without finish(): stops the writer and removes the partial file
     RunWriter(const RunWriter&) = delete;
     RunWriter& operator=(const RunWriter&) = delete;

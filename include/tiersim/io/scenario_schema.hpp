@@ -46,7 +46,7 @@ struct Choices {
 };
 
 // The value lists, in the order of their enums (index = model::Tier, Channel, Design, Route,
-// CrossMode - 1, DistKind, DivisionsSpec::Source; weekdays from Monday).
+// CrossMode - 1, DistKind, DivisionsSpec::Source, DivisionsSpec::Share; weekdays from Monday).
 inline constexpr std::array<std::string_view, 4> tier_values = {
     "street", "district", "city", "province"};
 inline constexpr std::array<std::string_view, 4> channel_values = {
@@ -58,6 +58,7 @@ inline constexpr std::array<std::string_view, 3> cross_mode_values = {"online", 
 inline constexpr std::array<std::string_view, 5> distribution_values = {
     "exponential", "deterministic", "lognormal", "gamma", "uniform"};
 inline constexpr std::array<std::string_view, 2> source_values = {"synthetic", "csv"};
+inline constexpr std::array<std::string_view, 2> share_values = {"even", "streets"};
 inline constexpr std::array<std::string_view, 7> weekday_values = {
     "mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 
@@ -68,6 +69,7 @@ inline constexpr Choices routes{"a route", route_values};
 inline constexpr Choices cross_modes{"a cross-province mode", cross_mode_values};
 inline constexpr Choices distributions{"a distribution", distribution_values};
 inline constexpr Choices sources{"a source", source_values};
+inline constexpr Choices population_shares{"a sharing rule", share_values};
 inline constexpr Choices weekdays{"a weekday name", weekday_values};
 
 /// The numbers a number key accepts.

@@ -36,7 +36,17 @@ public:
 
     [[nodiscard]] bool is_working_day(Tick t) const;
 
+    [[nodiscard]] bool is_open(Tick t) const { return next_open(t) == t; }
+
+    /// Open time in [a, b) (0 <= a <= b).
+    [[nodiscard]] Tick open_between(Tick a, Tick b) const {
+        return open_before(b) - open_before(a);
+    }
+
 private:
+    /// Open time in [0, t).
+    [[nodiscard]] Tick open_before(Tick t) const;
+
     struct Interval {
         Tick open;  ///< ticks since Monday 00:00
         Tick close;

@@ -13,6 +13,16 @@ namespace tiersim::model {
 struct DivisionTables {
     std::vector<std::vector<std::string>> provinces, cities, areas, streets;
     std::string provinces_file;  ///< the provinces file's path, as diagnostics name it
+
+    /// The rows of divisions.population_files, checked: a code of a unit in the division files,
+    /// at most once over all files, and a population > 0.
+    struct Population {
+        std::string code;
+        double persons = 0.0;
+        std::string where;  ///< "FILE:LINE", for diagnostics
+    };
+
+    std::vector<Population> population;
 };
 
 }  // namespace tiersim::model

@@ -98,10 +98,13 @@ struct EventRecord {
 struct SeriesRow {
     double t_h = 0.0;  ///< end of the bucket
     std::int8_t tier = 0;
-    std::int64_t arrivals = 0;    ///< tickets arriving at this tier's units (intake or transfer)
-    std::int64_t closed = 0;      ///< tickets closed by this tier in the bucket
-    std::int64_t queue_len = 0;   ///< tickets waiting at this tier's stations at the bucket's end
-    std::int64_t busy_staff = 0;  ///< servers busy at this tier at the bucket's end
+    std::int64_t arrivals = 0;   ///< tickets arriving at this tier's units (intake or transfer)
+    std::int64_t closed = 0;     ///< tickets closed by this tier in the bucket
+    std::int64_t queue_len = 0;  ///< tickets waiting at this tier's stations at the bucket's end
+    /// Servers working at this tier at the bucket's end: holding a ticket at an open queue (one
+    /// holding a ticket at a closed office is not working).
+    std::int64_t busy_staff = 0;
+    std::int64_t open_staff = 0;  ///< servers of this tier's queues open at the bucket's end
     std::int64_t returns = 0;     ///< 退单
     std::int64_t escalations = 0;
     std::int64_t leader = 0;               ///< leader decisions
@@ -110,7 +113,11 @@ struct SeriesRow {
     std::int64_t repeat_calls = 0;         ///< repeat calls created (at the hotline's tier)
     std::int64_t abandoned = 0;
     std::int64_t data_applied = 0;  ///< upward data updates applied (province tier)
-    double coord_cost_h = 0.0;      ///< coordination staff-hours at this tier, all kinds
+    /// Staff-hours worked in the bucket at this tier's queues, and staff-hours their opening
+    /// hours offered: worked_h / open_staff_h is the utilisation over open hours.
+    double worked_h = 0.0;
+    double open_staff_h = 0.0;
+    double coord_cost_h = 0.0;  ///< coordination staff-hours at this tier, all kinds
     std::array<double, cost_kind_count> coord_by_kind_h{};  ///< the same by CostKind
 };
 

@@ -66,6 +66,16 @@ struct TierSpec {
     std::vector<int> staff;    ///< servers per department index at each unit of this tier
     double transfer_h = 1.0;   ///< latency of one hop between a unit of this tier and its parent
     bool scale_staff = false;  ///< scale staff by unit population / mean population of the tier
+    /// Per department: servers per 10,000 residents of each unit, in place of `staff` (0 = by
+    /// count, `staff`).
+    std::vector<double> staff_per_10k;
+    double intake_staff_per_10k = 0.0;  ///< > 0: in place of intake_staff, per 10,000 residents
+
+    /// Whether department `d` has staff at this tier, by count or per residents.
+    [[nodiscard]] bool staffs(std::size_t d) const {
+        return (d < staff.size() && staff[d] > 0) ||
+               (d < staff_per_10k.size() && staff_per_10k[d] > 0.0);
+    }
 };
 
 /// Where a channel's tickets are taken in, and when that intake is open.
@@ -73,6 +83,8 @@ struct ChannelSpec {
     Tier tier = Tier::street;
     int calendar = 0;  ///< index into ScenarioSpec::calendars
     int staff = -1;    ///< servers per intake unit; -1 = tiers.<tier>.intake_staff
+    double staff_per_10k =
+        0.0;  ///< > 0: servers per 10,000 residents of the unit, in place of staff
 };
 
 struct TicketTypeSpec {
@@ -104,6 +116,9 @@ struct TicketTypeSpec {
 
 struct DivisionsSpec {
     enum class Source : std::uint8_t { synthetic, csv };
+    /// How a unit's known population is shared among its children whose own is not known:
+    /// evenly, or in proportion to the streets below each child.
+    enum class Share : std::uint8_t { even, streets };
     Source source = Source::synthetic;
     int provinces = 1;
     int cities_per_province = 2;
@@ -112,6 +127,10 @@ struct DivisionsSpec {
     double population_per_street = 50'000.0;
     std::string dir;                   ///< csv: folder with provinces/cities/areas/streets.csv
     std::vector<std::string> include;  ///< csv: province codes to keep (empty = all)
+    /// csv: census files (code, name, population), absolute paths; a unit whose code is in
+    /// one has that population, shared down to its streets by `population_share`.
+    std::vector<std::string> population_files;
+    Share population_share = Share::even;
 };
 
 struct CitizensSpec {

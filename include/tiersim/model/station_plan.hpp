@@ -46,6 +46,15 @@ public:
                static_cast<std::size_t>(department);
     }
 
+    /// Where a window item of `department` queues at `unit` when windows are split: the
+    /// department's window, or the pooled window when that has no clerk (a unit with fewer
+    /// window clerks than departments). `servers(station)` gives a station's servers.
+    template <typename Servers>
+    [[nodiscard]] std::size_t split_window(UnitId unit, int department, Servers servers) const {
+        const std::size_t own = window(unit, department);
+        return servers(own) > 0 ? own : intake(unit, Channel::window);
+    }
+
     [[nodiscard]] std::size_t bureau(UnitId unit) const {
         return base(unit) + static_cast<std::size_t>(channel_count) + 2 * departments_;
     }
@@ -90,8 +99,9 @@ double window_fraction(const TicketTypeSpec& type, const Levers& levers);
 
 /// Servers and calendar of every station of `index`, given each province's levers. With
 /// tiers.<tier>.scale_staff, counts scale with the unit's population over the mean of its tier
-/// (rounded, at least 1 if any). Split windows share the unit's window staff in proportion to
-/// each department's window workload (largest remainders, at least one server each). A bureau
+/// (rounded, at least 1 if any). Split windows share the unit's window staff, never more, in
+/// proportion to each department's window workload (one each first, then largest remainders);
+/// with fewer clerks than departments the lightest share the pooled window. A bureau
 /// takes the staff of every department with `approval = true`, whose own queues then have none.
 std::vector<StationPlan> plan_stations(const ScenarioSpec& spec,
                                        const Organisation& org,

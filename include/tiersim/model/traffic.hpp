@@ -3,6 +3,7 @@
 
 #include "tiersim/model/compiled_model.hpp"
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -27,10 +28,22 @@ struct QueueLoad {
     bool unstable = false;          ///< worst_utilisation >= 1
 };
 
+/// Residents of one province unit.
+struct ProvinceResidents {
+    std::string name;
+    double residents = 0;
+};
+
 struct TrafficReport {
-    std::vector<QueueLoad> queues;      ///< by tier, then queue name
-    std::vector<std::string> unstable;  ///< one line per unstable (unit, queue)
-    double tickets_per_day = 0;         ///< total arrival rate
+    std::vector<QueueLoad> queues;             ///< by tier, then queue name
+    std::vector<std::string> unstable;         ///< one line per unstable (unit, queue)
+    double tickets_per_day = 0;                ///< total arrival rate
+    double residents = 0;                      ///< over every province
+    std::vector<ProvinceResidents> provinces;  ///< in province order
+    /// Servers per 100,000 residents at each channel's intake (split windows included), by
+    /// Channel, and in the departments, bureaus and leaders of every tier.
+    std::array<double, channel_count> intake_staff_per_100k{};
+    double department_staff_per_100k = 0;
 };
 
 /// Solves λ = γ + λ P per unit and queue, P being the routing of the ticket flow (sim/model/flow/)

@@ -480,6 +480,12 @@ std::string Builder::resolved_toml() const {
         out.insert("divisions", toml::table{});
     if (auto* divisions = out.get_as<toml::table>("divisions")) {
         divisions->insert_or_assign("dir", divisions_dir_);
+        if (!spec_.divisions.population_files.empty()) {
+            toml::array files;
+            for (const auto& f : spec_.divisions.population_files)
+                files.push_back(f);
+            divisions->insert_or_assign("population_files", std::move(files));
+        }
     }
     std::ostringstream os;
     os << out;

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <span>
 #include <string>
@@ -122,10 +123,16 @@ private:
     int department_index(const toml::node& n, const std::string& key, std::string_view name);
 
     // Sections, in dependency order, one file each.
-    void read_top(const toml::table& root);         // simulation_divisions.cpp
-    void read_simulation(const toml::table& root);  // simulation_divisions.cpp
-    void read_divisions(const toml::table& root);   // simulation_divisions.cpp
-    void read_calendars(const toml::table& root);   // calendars_departments.cpp
+    void read_top(const toml::table& root);              // simulation_divisions.cpp
+    void read_simulation(const toml::table& root);       // simulation_divisions.cpp
+    void read_divisions(const toml::table& root);        // simulation_divisions.cpp
+    void read_population(const toml::table& divisions);  // simulation_divisions.cpp
+    /// A data path (divisions.dir, population files) made absolute: relative to the folder of
+    /// the file that set `key`, or of the scenario when `set` is false.
+    std::filesystem::path data_path(const std::string& key,
+                                    bool set,
+                                    const std::string& value) const;
+    void read_calendars(const toml::table& root);  // calendars_departments.cpp
     void read_calendar_spec(const toml::table& t, const std::string& path, model::CalendarSpec& c);
     void read_departments(const toml::table& root);   // calendars_departments.cpp
     void read_tiers(const toml::table& root);         // tiers_channels.cpp
@@ -150,7 +157,8 @@ private:
     void read_citizens(const toml::table& root);        // citizens_cross_province.cpp
     void read_cross_province(const toml::table& root);  // citizens_cross_province.cpp
     void check_department_staff();                      // tiers_channels.cpp
-    std::string resolved_toml() const;                  // builder.cpp
+    bool set_in_one_file(const std::string& a, const std::string& b) const;  // tiers_channels
+    std::string resolved_toml() const;                                       // builder.cpp
 };
 
 }  // namespace tiersim::io::detail

@@ -80,24 +80,10 @@ void Builder::read_divisions(const toml::table& root) {
         }
     }
 
-    // dir: relative to the folder of the file that set it (the scenario's own folder when
-    // defaulted; the working directory for --set).
     std::string dir;
-    std::filesystem::path folder;
-    if (read_string(t, path, "dir", dir)) {
-        const SourceLocation where = spec_.where("divisions.dir");
-        if (auto it = merged_.folders.find(where.file); it != merged_.folders.end()) {
-            folder = it->second;
-        }
-    } else if (auto it = merged_.folders.find(merged_.file); it != merged_.folders.end()) {
-        folder = it->second;
-    }
-    if (folder.empty())
-        folder = std::filesystem::current_path();
-    std::filesystem::path resolved(dir);
-    if (resolved.is_relative())
-        resolved = folder / resolved;
-    d.dir = resolved.lexically_normal().string();
+    const bool dir_set = read_string(t, path, "dir", dir);
+    const std::filesystem::path resolved = data_path("divisions.dir", dir_set, dir);
+    d.dir = resolved.string();
     divisions_dir_ = d.dir;
     if (d.source == model::DivisionsSpec::Source::csv) {
         std::error_code ec;
@@ -112,6 +98,8 @@ void Builder::read_divisions(const toml::table& root) {
             }
         }
     }
+
+    read_population(t);
 
     if (const toml::node* n = t.get("include")) {
         const std::string key = "divisions.include";
@@ -129,6 +117,60 @@ void Builder::read_divisions(const toml::table& root) {
                 expected(e, key, "province codes (strings or integers)");
             }
         }
+    }
+}
+
+std::filesystem::path Builder::data_path(const std::string& key,
+                                         bool set,
+                                         const std::string& value) const {
+    // Relative to the folder of the file that set it (the scenario's own folder when
+    // defaulted; the working directory for --set).
+    std::filesystem::path folder;
+    const std::string file = set ? spec_.where(key).file : merged_.file;
+    if (auto it = merged_.folders.find(file); it != merged_.folders.end())
+        folder = it->second;
+    if (folder.empty())
+        folder = std::filesystem::current_path();
+    std::filesystem::path resolved(value);
+    if (resolved.is_relative())
+        resolved = folder / resolved;
+    return resolved.lexically_normal();
+}
+
+void Builder::read_population(const toml::table& t) {
+    auto& d = spec_.divisions;
+    if (int s = read_choice(t, "divisions", "population_share"); s >= 0)
+        d.population_share = static_cast<model::DivisionsSpec::Share>(s);
+    const toml::node* n = t.get("population_files");
+    if (n == nullptr)
+        return;
+    const std::string key = "divisions.population_files";
+    const auto* arr = n->as_array();
+    if (arr == nullptr) {
+        expected(*n, key, "an array of file paths (strings)");
+        return;
+    }
+    if (d.source != model::DivisionsSpec::Source::csv && !arr->empty()) {
+        error_at(*n,
+                 key,
+                 key +
+                     ": needs divisions.source = \"csv\" (synthetic units have no division "
+                     "codes to look up); set divisions.population_per_street instead");
+        return;
+    }
+    for (const toml::node& e : *arr) {
+        const auto* s = e.as_string();
+        if (s == nullptr || s->get().empty()) {
+            expected(e, key, "file paths (non-empty strings)");
+            continue;
+        }
+        const std::filesystem::path file = data_path(key, true, s->get());
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(file, ec)) {
+            error_at(e, key, key + ": no file '" + file.string() + "'");
+            continue;
+        }
+        d.population_files.push_back(file.string());
     }
 }
 

@@ -15,6 +15,15 @@ constexpr Names tier_names = schema::tier_values;
 
 }  // namespace
 
+// A staff count and its per-residents form in one file are a contradiction; an overlay or a
+// --set that gives the other form replaces the base's (the per-residents form counts when set).
+bool Builder::set_in_one_file(const std::string& a, const std::string& b) const {
+    const auto ia = spec_.locations.find(a);
+    const auto ib = spec_.locations.find(b);
+    return ia != spec_.locations.end() && ib != spec_.locations.end() &&
+           ia->second.file == ib->second.file;
+}
+
 void Builder::read_tiers(const toml::table& root) {
     const std::size_t n_departments = spec_.departments.size();
     const toml::table* t = table(root, "", "tiers");
@@ -23,12 +32,19 @@ void Builder::read_tiers(const toml::table& root) {
     for (std::size_t k = 0; k < tier_names.size(); ++k) {
         auto& tier = spec_.tiers[k];
         tier.staff.assign(n_departments, 0);
+        tier.staff_per_10k.assign(n_departments, 0.0);
         const toml::table& tt = table_or_empty(t, "tiers", tier_names[k]);
         const std::string path = join("tiers", tier_names[k]);
         check_keys(tt, path);
         if (int c = read_calendar(tt, path, "calendar"); c >= 0)
             tier.calendar = c;
         read_int(tt, path, "intake_staff", tier.intake_staff);
+        read_number(tt, path, "intake_staff_per_10k", tier.intake_staff_per_10k);
+        if (set_in_one_file(join(path, "intake_staff"), join(path, "intake_staff_per_10k"))) {
+            error(join(path, "intake_staff_per_10k"),
+                  join(path, "intake_staff_per_10k") +
+                      ": the intake's staff is set twice, with intake_staff too; keep one");
+        }
         read_number(tt, path, "transfer_h", tier.transfer_h);
         // design and leader_capacity are levers: read_lever_keys reads them.
         read_bool(tt, path, "scale_staff", tier.scale_staff);
@@ -40,6 +56,25 @@ void Builder::read_tiers(const toml::table& root) {
                 int count = 0;
                 if (read_int(*staff, staff_path, name.str(), count) && d >= 0) {
                     tier.staff[static_cast<std::size_t>(d)] = count;
+                }
+            }
+        }
+        if (const toml::table* density = table(tt, path, "staff_per_10k")) {
+            const std::string density_path = join(path, "staff_per_10k");
+            const toml::table* staff = tt.get_as<toml::table>("staff");
+            for (auto&& [name, value] : *density) {
+                const std::string key = join(density_path, name.str());
+                const int d = department_index(value, key, name.str());
+                double per_10k = 0.0;
+                if (!read_number(*density, density_path, name.str(), per_10k) || d < 0)
+                    continue;
+                tier.staff_per_10k[static_cast<std::size_t>(d)] = per_10k;
+                if (staff != nullptr && staff->get(name.str()) != nullptr &&
+                    set_in_one_file(join(join(path, "staff"), name.str()), key)) {
+                    error_at(value,
+                             key,
+                             key + ": department " + in_single_quotes(name.str()) +
+                                 " is staffed twice, in " + join(path, "staff") + " too; keep one");
                 }
             }
         }
@@ -70,6 +105,12 @@ void Builder::read_channels(const toml::table& root) {
             calendar_set[c] = true;  // bad value, already reported
         }
         read_int(ct, path, "staff", channel.staff);
+        read_number(ct, path, "staff_per_10k", channel.staff_per_10k);
+        if (set_in_one_file(join(path, "staff"), join(path, "staff_per_10k"))) {
+            error(join(path, "staff_per_10k"),
+                  join(path, "staff_per_10k") +
+                      ": the intake's staff is set twice, with staff too; keep one");
+        }
     }
     // Windows and grid workers keep the working hours of the tier they sit at.
     for (const auto channel : {model::Channel::window, model::Channel::grid}) {
@@ -91,7 +132,7 @@ void Builder::check_department_staff() {
                 static_cast<std::size_t>(spec_.channels[static_cast<std::size_t>(tt.channel)].tier);
             for (int d : tt.departments) {
                 for (std::size_t k = intake + 1; k < model::tier_count; ++k) {
-                    if (spec_.tiers[k].staff[static_cast<std::size_t>(d)] <= 0) {
+                    if (!spec_.tiers[k].staffs(static_cast<std::size_t>(d))) {
                         missing[{k, static_cast<std::size_t>(d)}].push_back(
                             "ticket type " + in_single_quotes(tt.name) +
                             " passes there on its way up (route \"upward\")");
@@ -109,7 +150,7 @@ void Builder::check_department_staff() {
             seen.push_back(d);
             const auto authority = static_cast<std::size_t>(tt.authority);
             for (std::size_t k = authority; k < model::tier_count; ++k) {
-                if (spec_.tiers[k].staff[static_cast<std::size_t>(d)] <= 0) {
+                if (!spec_.tiers[k].staffs(static_cast<std::size_t>(d))) {
                     std::string why = "ticket type " + in_single_quotes(tt.name);
                     if (k == authority) {
                         why +=

@@ -51,9 +51,29 @@ inline void TicketFlow::set_up_lps() {
         lp.counts.resize(bucket_count);
         lp.queue_len.resize(bucket_count);
         lp.busy.resize(bucket_count);
+        lp.open_staff.resize(bucket_count);
+        lp.busy_by_calendar.resize(model.calendars().size());
+        lp.staff_by_calendar.resize(model.calendars().size());
         lp.generators.resize(model.arrivals()[i].size());
         for (std::size_t g = 0; g < lp.generators.size(); ++g)
             schedule_next_arrival(lp, static_cast<std::uint32_t>(g), 0);
+    }
+    // The servers of each LP's stations, by calendar and tier; a link belongs to the LP of
+    // the province it leaves.
+    const auto provinces = static_cast<std::size_t>(org.province_count());
+    for (std::size_t si = 0; si < stations.size(); ++si) {
+        const UnitId u = index.unit_of(si);
+        const UnitId owner =
+            u != no_unit ? u
+                         : org.province_unit(static_cast<int>((si - index.unit_stations()) /
+                                                              std::max<std::size_t>(provinces, 1)));
+        const auto lp_index = static_cast<std::size_t>(org.unit(owner).lp);
+        if (lp_index < part.begin || lp_index >= part.end)
+            continue;
+        const Station& s = stations[si];
+        lp_states[lp_index]
+            .staff_by_calendar[static_cast<std::size_t>(s.calendar)]
+            .v[static_cast<std::size_t>(s.tier)] += s.servers;
     }
 }
 

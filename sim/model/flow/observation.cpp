@@ -57,12 +57,25 @@ inline void TicketFlow::trace(
                                     kind});
 }
 
-/// Records queue lengths and busy servers at every bucket end <= t.
+/// Records queue lengths and working servers (and open ones) at every bucket end <= t.
 inline void TicketFlow::snapshot_until(LpState& lp, Tick t) const {
-    while (lp.next_bucket < bucket_count &&
-           std::min(end, static_cast<Tick>(lp.next_bucket + 1) * bucket) <= t) {
+    while (lp.next_bucket < bucket_count) {
+        const Tick at = std::min(end, static_cast<Tick>(lp.next_bucket + 1) * bucket);
+        if (at > t)
+            break;
         lp.queue_len[lp.next_bucket] = lp.waiting_now;
-        lp.busy[lp.next_bucket] = lp.busy_now;
+        TierCounters busy{};
+        TierCounters open{};
+        for (std::size_t c = 0; c < lp.busy_by_calendar.size(); ++c) {
+            if (!model.calendars()[c].is_open(at))
+                continue;
+            for (std::size_t tier = 0; tier < tier_count; ++tier) {
+                busy.v[tier] += lp.busy_by_calendar[c].v[tier];
+                open.v[tier] += lp.staff_by_calendar[c].v[tier];
+            }
+        }
+        lp.busy[lp.next_bucket] = busy;
+        lp.open_staff[lp.next_bucket] = open;
         ++lp.next_bucket;
     }
 }
@@ -97,12 +110,17 @@ inline void TicketFlow::sort_records(std::vector<TicketRecord>& tickets,
 inline std::vector<SeriesRow> TicketFlow::series_rows(Tick reached) const {
     const std::size_t buckets =
         std::min(bucket_count, static_cast<std::size_t>((reached + bucket - 1) / bucket));
-    // Per bucket and tier: the counters, the costs by kind, queue_len, busy_staff.
-    constexpr std::size_t fields = counter_count + cost_kind_count + 2;
+    // Per bucket and tier: the counters, the costs by kind, queue_len, busy_staff, open_staff,
+    // the time worked and the staff time open (ticks).
+    constexpr std::size_t fields = counter_count + cost_kind_count + 5;
     constexpr std::size_t f_cost = counter_count;
     constexpr std::size_t f_queue = counter_count + cost_kind_count;
     constexpr std::size_t f_busy = f_queue + 1;
+    constexpr std::size_t f_open = f_queue + 2;
+    constexpr std::size_t f_worked = f_queue + 3;
+    constexpr std::size_t f_capacity = f_queue + 4;
     std::vector<std::int64_t> sum(buckets * tier_count * fields, 0);
+    std::vector<TierCounters> staff(model.calendars().size());
     for (std::size_t i = part.begin; i < part.end; ++i) {
         const LpState& lp = lp_states[i];
         for (std::size_t b = 0; b < buckets; ++b) {
@@ -114,7 +132,22 @@ inline std::vector<SeriesRow> TicketFlow::series_rows(Tick reached) const {
                     f[f_cost + k] += lp.counts[b].cost[k][tier];
                 f[f_queue] += lp.queue_len[b].v[tier];
                 f[f_busy] += lp.busy[b].v[tier];
+                f[f_open] += lp.open_staff[b].v[tier];
+                f[f_worked] += lp.counts[b].worked[tier];
             }
+        }
+        for (std::size_t c = 0; c < staff.size(); ++c) {
+            for (std::size_t tier = 0; tier < tier_count; ++tier)
+                staff[c].v[tier] += lp.staff_by_calendar[c].v[tier];
+        }
+    }
+    for (std::size_t b = 0; b < buckets; ++b) {
+        const Tick from = static_cast<Tick>(b) * bucket;
+        const Tick to = std::min(end, from + bucket);
+        for (std::size_t c = 0; c < staff.size(); ++c) {
+            const Tick open = model.calendars()[c].open_between(from, to);
+            for (std::size_t tier = 0; tier < tier_count; ++tier)
+                sum[(b * tier_count + tier) * fields + f_capacity] += staff[c].v[tier] * open;
         }
     }
     if (ranks > 1)
@@ -140,6 +173,9 @@ inline std::vector<SeriesRow> TicketFlow::series_rows(Tick reached) const {
             p.data_applied = f[c_data_applied];
             p.queue_len = f[f_queue];
             p.busy_staff = f[f_busy];
+            p.open_staff = f[f_open];
+            p.worked_h = to_hours(f[f_worked]);
+            p.open_staff_h = to_hours(f[f_capacity]);
             Tick total = 0;
             for (std::size_t k = 0; k < cost_kind_count; ++k) {
                 p.coord_by_kind_h[k] = to_hours(f[f_cost + k]);

@@ -35,7 +35,9 @@ inline std::size_t TicketFlow::station_of(const Ticket& t, int step) const {
         case Phase::intake:
             if (t.channel == Channel::window && !lever(t.unit).generalist_windows &&
                 !type.departments.empty())
-                return index.window(t.unit, type.departments.front());
+                return index.split_window(t.unit, type.departments.front(), [this](auto si) {
+                    return stations[si].servers;
+                });
             return index.intake(t.unit, t.channel);
         case Phase::leader:
             return index.leader(t.unit);

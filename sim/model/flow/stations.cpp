@@ -31,7 +31,7 @@ inline void TicketFlow::start_service(
     Ticket& t = lp.tickets[slot];
     const TicketTypeSpec& type = type_of(t);
     ++s.busy;
-    ++lp.busy_now.v[static_cast<std::size_t>(s.tier)];
+    ++lp.busy_by_calendar[static_cast<std::size_t>(s.calendar)].v[static_cast<std::size_t>(s.tier)];
     RandomStream rng(spec.seed, t.id, t.draws);
     const Tick work = std::max<Tick>(0, from_hours(work_hours(t, rng)));
     t.draws = rng.draws();
@@ -54,18 +54,34 @@ inline void TicketFlow::start_service(
           t.unit,
           dept,
           t.phase == Phase::intake ? EventKind::intake_start : EventKind::step_start);
-    queues.schedule(lp.index,
-                    Event{cal.advance(start, work),
-                          t.id,
-                          t.seq++,
-                          kind_service_done,
-                          static_cast<std::uint16_t>(step),
-                          slot});
+    const Tick done = cal.advance(start, work);
+    credit_work(lp, s, start, done, work);
+    queues.schedule(
+        lp.index,
+        Event{done, t.id, t.seq++, kind_service_done, static_cast<std::uint16_t>(step), slot});
+}
+
+/// Books a service's `work` (open time from `start` to `done`) to the buckets it falls in.
+inline void TicketFlow::credit_work(
+    LpState& lp, const Station& s, Tick start, Tick done, Tick work) const {
+    const auto tier = static_cast<std::size_t>(s.tier);
+    std::size_t b = bucket_index(start);
+    if (done <= static_cast<Tick>(b + 1) * bucket) {  // the common case: within one bucket
+        if (b < bucket_count)
+            lp.counts[b].worked[tier] += work;
+        return;
+    }
+    const Calendar& cal = model.calendars()[static_cast<std::size_t>(s.calendar)];
+    for (Tick from = start; from < done && b < bucket_count; ++b) {
+        const Tick to = std::min(done, static_cast<Tick>(b + 1) * bucket);
+        lp.counts[b].worked[tier] += cal.open_between(from, to);
+        from = to;
+    }
 }
 
 inline void TicketFlow::finish_service(LpState& lp, Station& s, Tick now) {
     --s.busy;
-    --lp.busy_now.v[static_cast<std::size_t>(s.tier)];
+    --lp.busy_by_calendar[static_cast<std::size_t>(s.calendar)].v[static_cast<std::size_t>(s.tier)];
     while (s.count > 0) {
         --lp.waiting_now.v[static_cast<std::size_t>(s.tier)];
         const std::uint64_t entry = s.pop();

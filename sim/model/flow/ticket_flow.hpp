@@ -147,6 +147,7 @@ enum Counter : std::uint8_t {
 struct BucketCounts {
     std::array<std::array<std::int64_t, tier_count>, counter_count> n{};
     std::array<std::array<Tick, tier_count>, cost_kind_count> cost{};
+    std::array<Tick, tier_count> worked{};  ///< staff time spent serving, by tier
 };
 
 struct TierCounters {
@@ -168,8 +169,11 @@ struct LpState {
 
     // Series: per bucket; snapshots per tier.
     std::vector<BucketCounts> counts;
-    std::vector<TierCounters> queue_len, busy;
-    TierCounters waiting_now{}, busy_now{};
+    std::vector<TierCounters> queue_len, busy, open_staff;
+    TierCounters waiting_now{};
+    // Servers holding a ticket, and servers, by calendar (index into model.calendars()): the
+    // snapshot counts those whose calendar is open.
+    std::vector<TierCounters> busy_by_calendar, staff_by_calendar;
     std::size_t next_bucket = 0;  // first bucket whose snapshot is still to be taken
 
     std::uint32_t allocate(const Ticket& t) {
@@ -281,6 +285,7 @@ private:
     [[nodiscard]] bool in_bureau(UnitId unit, int department) const;
     void enqueue(LpState& lp, std::uint32_t slot, int step, Tick now);
     void start_service(LpState& lp, Station& s, std::uint32_t slot, int step, Tick now);
+    void credit_work(LpState& lp, const Station& s, Tick start, Tick done, Tick work) const;
     void finish_service(LpState& lp, Station& s, Tick now);
     // routing.cpp — moving tickets between units and LPs
     void schedule(LpState& lp, std::uint32_t slot, Tick at);
