@@ -213,10 +213,10 @@ std::string summary_text(const model::Summary& summary,
     out +=
         "(lead times in hours; rates, lead mean and p50-p99 over tickets created after the "
         "warm-up and closed;\n"
-        " limit% over those closed and those open past their limit (late), leaving out the "
-        "undecided ones,\n"
-        " open and within it; km = Kaplan-Meier over closed and open, open censored at the "
-        "end)\n\n";
+        " limit% over those closed and those still open past their limit (late): the "
+        "undecided, open within\n"
+        " their limit, are left out; km = Kaplan-Meier over closed and open, open censored at "
+        "the end, - if not reached)\n\n";
 
     out += table(rows,
                  {"created",

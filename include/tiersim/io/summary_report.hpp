@@ -12,9 +12,11 @@ namespace tiersim::io {
 /// Compact aligned tables for a terminal: a header line (scenario, seed, days, threads, wall
 /// time, events and events/s), the conservation line, then three tables with one row per group
 /// (overall, tiers, types, provinces, and the channels and cross-province modes that have
-/// tickets): the rates, lead times and per-ticket counts; the citizens' side (abandoned, repeat
-/// calls, visits and materials of service items, data freshness); the coordination cost by
-/// kind. Undefined values (no tickets to average over) print as "-". Ends with a newline.
+/// tickets): the rates, the within-limit share with the undecided tickets it leaves out, the
+/// closed tickets' lead times and the Kaplan–Meier quantiles, the per-ticket counts; the
+/// citizens' side (abandoned, repeat calls, visits and materials of service items, data
+/// freshness); the coordination cost by kind. Undefined values (no tickets to average over, a
+/// quantile the estimate does not reach) print as "-". Ends with a newline.
 std::string summary_text(const model::Summary& summary,
                          const RunInfo& info,
                          const std::string& scenario_name);
