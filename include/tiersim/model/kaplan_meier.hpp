@@ -15,9 +15,9 @@ namespace tiersim::model {
 /// bucket are taken to come after its events (the usual convention for ties, applied to the
 /// 0.39% bucket width). The quantile is the first bucket where 1 − S reaches q (within 1e-12,
 /// the rounding of the product), reported as LogHistogram::value_in does for `events`. So the
-/// estimate is the exact Kaplan–Meier of the times rounded to their bucket, and its quantile is
-/// in the bucket of the exact estimate's or the next (within 1.5 bucket widths, 0.6%); with
-/// nothing censored it is the empirical distribution and the answer is events.quantile(q).
+/// estimate is the exact Kaplan–Meier of the times rounded to their bucket, its quantile about
+/// a bucket from the exact estimate's (the unit tests require 1.5 widths, 0.6%); with nothing
+/// censored it is the empirical distribution and the answer is events.quantile(q).
 /// NaN when there are no events or when S never falls to 1 − q (too many still open).
 [[nodiscard]] double kaplan_meier_quantile(const LogHistogram& events,
                                            const LogHistogram& censored,
