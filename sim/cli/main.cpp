@@ -159,6 +159,10 @@ int command_run(const CommonOptions& common,
     if (!world.is_root())
         return interrupted ? stopped_code : exit_ok;
     progress.finish(interrupted);
+    if (const std::string warning = io::short_horizon_warning(*result.summary);
+        !warning.empty() && !options.quiet) {
+        std::cerr << "tiersim: warning: " << warning << '\n';
+    }
 
     if (common.json) {
         std::cout << io::summary_json(*result.summary, result.info, spec.name, output) << '\n';

@@ -76,7 +76,8 @@ static_assert(model::cost_kind_count == 5, "add the new CostKind's columns below
     X(solved, std::int8_t, r.solved)                             \
     X(responded_in_time, std::int8_t, r.responded_in_time)       \
     X(resolved_in_time, std::int8_t, r.resolved_in_time)         \
-    X(province, std::int8_t, r.province)
+    X(province, std::int8_t, r.province)                         \
+    X(deadline_h, double, r.deadline_h)
 
 #define TIERSIM_EVENT_COLUMNS(X)              \
     X(ticket, std::int64_t, r.ticket)         \
@@ -362,7 +363,37 @@ void write_group_table(Hdf5File& file, const std::string& path, const Groups& gr
     }
 }
 
-void write_summary(Hdf5File& file, const model::Summary& s, double warmup_h) {
+/// The censoring warning (Summary::short_horizon) where a script finds it: the horizon after
+/// the warm-up, the factor and how many types are short on /summary (all numbers, as every
+/// /summary attribute); which ones in /summary/by_type/short_horizon.
+void write_horizon(Hdf5File& file, const model::Summary& s) {
+    file.set_attribute("/summary", "horizon_h", s.horizon_h);
+    file.set_attribute("/summary", "censoring_horizon_factor", model::censoring_horizon_factor);
+    file.set_attribute(
+        "/summary", "short_horizon_types", static_cast<std::int64_t>(s.short_horizon.size()));
+}
+
+/// /summary/by_type's limit_h (resolve_wd × 7/5 × 24) and short_horizon (1 where the horizon
+/// after the warm-up is under censoring_horizon_factor limits and the type has tickets).
+void write_type_limits(Hdf5File& file,
+                       const std::vector<double>& resolve_wd,
+                       const model::Summary& s) {
+    std::vector<double> limit_h;
+    for (double wd : resolve_wd) {
+        limit_h.push_back(model::resolution_limit_h(wd));
+    }
+    std::vector<std::int8_t> short_horizon(resolve_wd.size(), 0);
+    for (const model::ShortHorizon& w : s.short_horizon) {
+        short_horizon.at(static_cast<std::size_t>(w.type_index)) = 1;
+    }
+    file.write_column("/summary/by_type/limit_h", limit_h);
+    file.write_column("/summary/by_type/short_horizon", short_horizon);
+}
+
+void write_summary(Hdf5File& file,
+                   const model::Summary& s,
+                   double warmup_h,
+                   const std::vector<double>& resolve_wd) {
     file.create_group("/summary");
     file.set_attribute("/summary", "created", s.created);
     file.set_attribute("/summary", "closed", s.closed);
@@ -380,8 +411,10 @@ void write_summary(Hdf5File& file, const model::Summary& s, double warmup_h) {
     for (const auto& field : model::group_stats_value_fields) {
         file.set_attribute("/summary", field.name, field.get(s.overall));
     }
+    write_horizon(file, s);
     write_group_table(file, "/summary/by_tier", s.by_tier);
     write_group_table(file, "/summary/by_type", s.by_type);
+    write_type_limits(file, resolve_wd, s);
     write_group_table(file, "/summary/by_province", s.by_province);
     write_group_table(file, "/summary/by_channel", s.by_channel);
     write_group_table(file, "/summary/by_cross_mode", s.by_cross_mode);
@@ -401,6 +434,7 @@ struct RunWriter::Impl {
     std::string scenario_name;
     std::string scenario_toml;
     double warmup_h = 0.0;
+    std::vector<double> resolve_wd;  ///< by ticket type, for /summary/by_type/limit_h
 
     Hdf5File file;
     TicketColumns tickets;
@@ -532,6 +566,9 @@ RunWriter::RunWriter(const std::filesystem::path& out,
     w.scenario_name = spec.name;
     w.scenario_toml = spec.resolved_toml;
     w.warmup_h = spec.warmup_days * 24.0;
+    for (const model::TicketTypeSpec& type : spec.ticket_types) {
+        w.resolve_wd.push_back(type.resolve_wd);
+    }
 
     std::filesystem::path dir = out.parent_path();
     if (dir.empty()) {
@@ -645,10 +682,10 @@ model::Summary RunWriter::finish(const std::vector<SeriesRow>& series, const Run
     w.flush_pending();
     w.stop_writer();
     w.rethrow_if_failed();
-    model::Summary summary = w.accumulator.finish();
+    model::Summary summary = w.accumulator.finish(info.end_h);
     try {
         write_series(w.file, series);
-        write_summary(w.file, summary, w.warmup_h);
+        write_summary(w.file, summary, w.warmup_h, w.resolve_wd);
 
         const std::string p = "/provenance";  // begun when the file was created
         w.file.set_attribute(p, "seed", static_cast<std::int64_t>(info.seed));

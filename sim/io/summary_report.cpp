@@ -179,10 +179,14 @@ std::string summary_text(const model::Summary& summary,
                   "resol%",
                   "satis%",
                   "limit%",
+                  "undecided",
                   "lead mean",
                   "p50",
                   "p90",
                   "p99",
+                  "km p50",
+                  "km p90",
+                  "km p99",
                   "hand/t",
                   "ret/t",
                   "esc/t",
@@ -193,16 +197,26 @@ std::string summary_text(const model::Summary& summary,
                              percent(g.resolution_rate),
                              percent(g.satisfaction_rate),
                              percent(g.within_limit_share),
+                             grouped(g.open_undecided),
                              hours(g.lead_time_mean_h),
                              hours(g.lead_time_p50_h),
                              hours(g.lead_time_p90_h),
                              hours(g.lead_time_p99_h),
+                             hours(g.lead_time_km_p50_h),
+                             hours(g.lead_time_km_p90_h),
+                             hours(g.lead_time_km_p99_h),
                              format_fixed(g.handoffs_per_ticket, 2),
                              format_fixed(g.returns_per_ticket, 2),
                              format_fixed(g.escalations_per_ticket, 2),
                              percent(g.leader_share)};
                  });
-    out += "(lead times in hours; rates over tickets created after the warm-up and closed)\n\n";
+    out +=
+        "(lead times in hours; rates, lead mean and p50-p99 over tickets created after the "
+        "warm-up and closed;\n"
+        " limit% over those closed and those still open past their limit (late): the "
+        "undecided, open within\n"
+        " their limit, are left out; km = Kaplan-Meier over closed and open, open censored at "
+        "the end, - if not reached)\n\n";
 
     out += table(rows,
                  {"created",
@@ -259,6 +273,23 @@ std::string summary_text(const model::Summary& summary,
     return out;
 }
 
+std::string short_horizon_warning(const model::Summary& summary) {
+    if (summary.short_horizon.empty()) {
+        return "";
+    }
+    std::string types;
+    for (const model::ShortHorizon& w : summary.short_horizon) {
+        types += (types.empty() ? "" : ", ") + w.type + " (limit " + format_fixed(w.limit_wd, 1) +
+                 " wd = " + format_fixed(w.limit_h, 0) + " h)";
+    }
+    return "the horizon after the warm-up (" + format_fixed(summary.horizon_h, 0) +
+           " h) is shorter than " + format_fixed(model::censoring_horizon_factor, 0) +
+           " resolution limits of " + std::to_string(summary.short_horizon.size()) +
+           " type(s): " + types +
+           "; their within-limit shares and lead-time quantiles are censored-biased (the "
+           "tickets created late in the run cannot be seen to their limit); run longer for them";
+}
+
 std::string summary_json(const model::Summary& summary,
                          const RunInfo& info,
                          const std::string& scenario_name,
@@ -279,6 +310,13 @@ std::string summary_json(const model::Summary& summary,
                     {"closed", summary.closed},
                     {"abandoned", summary.abandoned},
                     {"open_at_end", summary.open_at_end}};
+    j["horizon_h"] = number(summary.horizon_h);
+    Json short_horizon = Json::array();
+    for (const model::ShortHorizon& w : summary.short_horizon) {
+        short_horizon.push_back(
+            {{"type", w.type}, {"limit_wd", number(w.limit_wd)}, {"limit_h", number(w.limit_h)}});
+    }
+    j["short_horizon"] = short_horizon;
     j["overall"] = group_json(summary.overall);
     j["by_tier"] = groups_json(summary.by_tier);
     j["by_type"] = groups_json(summary.by_type);

@@ -40,16 +40,23 @@ double LogHistogram::quantile(double q) const {
     for (std::size_t b = 0; b < counts_.size(); ++b) {
         seen += counts_[b];
         if (seen >= rank) {
-            if (b == 0) {
-                return min_;
-            }
-            if (b == counts_.size() - 1) {
-                return max_;
-            }
-            return std::clamp(bucket_midpoint(b), min_, max_);
+            return value_in(b);
         }
     }
     return max_;
+}
+
+double LogHistogram::value_in(std::size_t bucket) const {
+    if (count_ == 0) {
+        return std::numeric_limits<double>::quiet_NaN();
+    }
+    if (bucket == 0) {
+        return min_;
+    }
+    if (bucket >= counts_.size() - 1) {
+        return max_;
+    }
+    return std::clamp(bucket_midpoint(bucket), min_, max_);
 }
 
 }  // namespace tiersim::model

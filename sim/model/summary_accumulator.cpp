@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "tiersim/model/summary_accumulator.hpp"
 
+#include "tiersim/model/kaplan_meier.hpp"
+
 #include <cmath>
 #include <limits>
 #include <utility>
@@ -32,6 +34,7 @@ SummaryAccumulator::SummaryAccumulator(const ScenarioSpec& spec, const Organisat
         TypeInfo info;
         info.service_item = type.channel == Channel::window || type.channel == Channel::online;
         info.data_update = type.route == Route::upward;
+        info.resolve_wd = type.resolve_wd;
         types_.push_back(info);
     }
     province_names_.reserve(by_province_.size());
@@ -92,12 +95,24 @@ void SummaryAccumulator::Group::add(const TicketRecord& record, const TypeInfo& 
     }
 }
 
+void SummaryAccumulator::Group::add_open(const OpenTicket& open, double end_h) {
+    // Past its deadline it is late whenever it closes; within it, it may yet be on time.
+    if (open.deadline_h < end_h) {
+        ++open_late;
+    } else {
+        ++open_undecided;
+    }
+    censored_h.add(end_h - open.created_h);
+}
+
 GroupStats SummaryAccumulator::Group::stats(std::string name) const {
     GroupStats s;
     s.name = std::move(name);
     s.created = created;
     s.closed = closed;
     s.abandoned = abandoned;
+    s.open_late = open_late;
+    s.open_undecided = open_undecided;
     s.surveyed = surveyed;
     s.service_items = service_items;
     s.repeat_calls = repeat_calls;
@@ -105,11 +120,14 @@ GroupStats SummaryAccumulator::Group::stats(std::string name) const {
     s.response_rate = ratio(responded_in_time, closed);
     s.resolution_rate = ratio(solved, surveyed);
     s.satisfaction_rate = ratio(satisfied, surveyed);
-    s.within_limit_share = ratio(resolved_in_time, closed);
+    s.within_limit_share = ratio(resolved_in_time, closed + open_late);
     s.lead_time_mean_h = mean(lead_sum_h, closed);
     s.lead_time_p50_h = lead_h.quantile(0.50);
     s.lead_time_p90_h = lead_h.quantile(0.90);
     s.lead_time_p99_h = lead_h.quantile(0.99);
+    s.lead_time_km_p50_h = kaplan_meier_quantile(lead_h, censored_h, 0.50);
+    s.lead_time_km_p90_h = kaplan_meier_quantile(lead_h, censored_h, 0.90);
+    s.lead_time_km_p99_h = kaplan_meier_quantile(lead_h, censored_h, 0.99);
     s.handoffs_per_ticket = ratio(handoffs, closed);
     s.returns_per_ticket = ratio(returns, closed);
     s.escalations_per_ticket = ratio(escalations, closed);
@@ -161,19 +179,63 @@ void SummaryAccumulator::add(const TicketRecord& record) {
     const TypeInfo& type = types_[static_cast<std::size_t>(record.type)];
     const double lead =
         record.outcome == Outcome::resolved ? record.closed_h - record.created_h : 0.0;
-    overall_.add(record, type, lead);
-    if (record.tier_resolved >= 0 && record.tier_resolved < tier_count) {
-        by_tier_[static_cast<std::size_t>(record.tier_resolved)].add(record, type, lead);
-    }
-    by_type_[static_cast<std::size_t>(record.type)].add(record, type, lead);
-    by_province_[static_cast<std::size_t>(record.province)].add(record, type, lead);
-    by_channel_[static_cast<std::size_t>(record.channel)].add(record, type, lead);
-    if (record.cross_mode > 0) {
-        by_cross_mode_[static_cast<std::size_t>(record.cross_mode - 1)].add(record, type, lead);
+    for_each_group(record.type,
+                   record.tier_resolved,
+                   record.province,
+                   record.channel,
+                   record.cross_mode,
+                   [&](Group& g) { g.add(record, type, lead); });
+    if (record.outcome == Outcome::open_at_end) {
+        open_cohort_.push_back({record.created_h,
+                                record.deadline_h,
+                                record.type,
+                                record.province,
+                                record.channel,
+                                record.cross_mode});
     }
 }
 
-Summary SummaryAccumulator::finish() const {
+template <class F>
+void SummaryAccumulator::for_each_group(
+    int type, int tier, int province, int channel, int cross_mode, F&& f) {
+    f(overall_);
+    if (tier >= 0 && tier < tier_count) {
+        f(by_tier_[static_cast<std::size_t>(tier)]);
+    }
+    f(by_type_[static_cast<std::size_t>(type)]);
+    f(by_province_[static_cast<std::size_t>(province)]);
+    f(by_channel_[static_cast<std::size_t>(channel)]);
+    if (cross_mode > 0) {
+        f(by_cross_mode_[static_cast<std::size_t>(cross_mode - 1)]);
+    }
+}
+
+std::vector<ShortHorizon> SummaryAccumulator::short_horizon(double horizon_h) const {
+    std::vector<ShortHorizon> out;
+    for (std::size_t i = 0; i < types_.size(); ++i) {
+        const double limit_h = resolution_limit_h(types_[i].resolve_wd);
+        if (by_type_[i].created > 0 && limit_h > 0.0 &&
+            horizon_h < censoring_horizon_factor * limit_h) {
+            out.push_back(
+                {static_cast<std::int32_t>(i), type_names_[i], types_[i].resolve_wd, limit_h});
+        }
+    }
+    return out;
+}
+
+Summary SummaryAccumulator::finish(double end_h) const {
+    // Censor the open tickets in a copy, so that add() may go on after a finish().
+    SummaryAccumulator at_end = *this;
+    for (const OpenTicket& open : open_cohort_) {
+        at_end.for_each_group(
+            open.type, -1, open.province, open.channel, open.cross_mode, [&](Group& g) {
+                g.add_open(open, end_h);
+            });
+    }
+    return at_end.summarise(end_h);
+}
+
+Summary SummaryAccumulator::summarise(double end_h) const {
     Summary summary;
     summary.created = created_;
     summary.closed = closed_;
@@ -197,6 +259,8 @@ Summary SummaryAccumulator::finish() const {
     for (std::size_t m = 0; m < by_cross_mode_.size(); ++m) {
         summary.by_cross_mode[m] = by_cross_mode_[m].stats(cross_mode_names[m + 1]);
     }
+    summary.horizon_h = end_h - warmup_h_;
+    summary.short_horizon = short_horizon(summary.horizon_h);
     return summary;
 }
 

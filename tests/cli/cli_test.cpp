@@ -83,6 +83,45 @@ TEST_CASE("run --json reports the conservation line and every group", "[cli]") {
             j.at("tickets").at("created").get<long>());
 }
 
+TEST_CASE("a run shorter than three resolution limits warns of censoring, a long one does not",
+          "[cli]") {
+    const TempDir dir;
+    const auto out = dir.path() / "short.h5";
+    // 20 days after 10 of warm-up: 240 h, under 3 × 7 working days (3 × 235 h).
+    const auto short_run =
+        run_tiersim({"run", "validation/jackson", "--days", "20", "--json", "-o", out.string()});
+    INFO(short_run.err);
+    REQUIRE(short_run.exit_code == 0);
+    CHECK_THAT(short_run.err,
+               Catch::Contains("tiersim: warning: the horizon after the warm-up (240 h)") &&
+                   Catch::Contains("t (limit 7.0 wd = 235 h)") &&
+                   Catch::Contains("censored-biased"));
+    const auto j = nlohmann::json::parse(short_run.out);
+    REQUIRE(j.at("short_horizon").size() == 1);
+    CHECK(j.at("short_horizon")[0].at("type").get<std::string>() == "t");
+    CHECK(tiersim::io::read_int_attribute(out, "/summary", "short_horizon_types") == 1);
+    // Every open ticket of the cohort is late or undecided.
+    const auto& t = j.at("by_type").at("t");
+    CHECK(t.at("open_late").get<long>() + t.at("open_undecided").get<long>() ==
+          t.at("created").get<long>() - t.at("closed").get<long>() - t.at("abandoned").get<long>());
+
+    // A one-working-day limit (34 h) fits three times into 240 h.
+    const auto long_run = run_tiersim({"run",
+                                       "validation/jackson",
+                                       "--days",
+                                       "20",
+                                       "--set",
+                                       "ticket_types.t.resolve_wd=1",
+                                       "--json",
+                                       "-o",
+                                       out.string()});
+    INFO(long_run.err);
+    REQUIRE(long_run.exit_code == 0);
+    CHECK_THAT(long_run.err, !Catch::Contains("censored-biased"));
+    CHECK(nlohmann::json::parse(long_run.out).at("short_horizon").empty());
+    CHECK(tiersim::io::read_int_attribute(out, "/summary", "short_horizon_types") == 0);
+}
+
 TEST_CASE("bad scenarios exit 2 with FILE:LINE:COL and write nothing", "[cli]") {
     const TempDir dir;
     const auto out = dir.path() / "never.h5";

@@ -64,6 +64,10 @@ model::ScenarioSpec test_spec() {
         // The approval items are service items: visits and materials per case.
         t.channel =
             std::string(name) == "approval" ? model::Channel::window : model::Channel::hotline;
+        // A limit short enough for the 60 h after the warm-up: the one type not warned about.
+        if (std::string(name) == "approval") {
+            t.resolve_wd = 0.5;
+        }
         spec.ticket_types.push_back(t);
     }
     return spec;
@@ -115,6 +119,8 @@ std::vector<model::TicketRecord> make_tickets(std::size_t n) {
         r.responded_in_time = static_cast<std::int8_t>(k % 7 == 0 ? 0 : 1);
         r.resolved_in_time = static_cast<std::int8_t>(k % 11 == 0 ? 0 : 1);
         r.province = static_cast<std::int8_t>(k % 2);
+        // Some open tickets past their limit at the end (72 h), some within it.
+        r.deadline_h = r.created_h + 2.0 + 20.0 * static_cast<double>(k % 3);
     }
     return out;
 }
@@ -199,22 +205,39 @@ model::Summary write_run(const fs::path& out,
     return writer.finish(make_series(), test_info());
 }
 
-const std::vector<std::string> ticket_columns = {"channel",        "coord_cost_h",
-                                                 "coord_cross_h",  "coord_handoff_h",
-                                                 "coord_leader_h", "coord_meeting_h",
-                                                 "coord_return_h", "created_h",
-                                                 "cross_mode",     "closed_h",
-                                                 "escalations",    "handler",
-                                                 "handoffs",       "home_province",
-                                                 "hops",           "id",
-                                                 "leader",         "materials_requested",
-                                                 "origin",         "outcome",
-                                                 "parent",         "province",
-                                                 "rehandles",      "resolved_in_time",
-                                                 "responded_h",    "responded_in_time",
-                                                 "returns",        "reworks",
-                                                 "satisfied",      "solved",
-                                                 "tier_resolved",  "type",
+const std::vector<std::string> ticket_columns = {"channel",
+                                                 "coord_cost_h",
+                                                 "coord_cross_h",
+                                                 "coord_handoff_h",
+                                                 "coord_leader_h",
+                                                 "coord_meeting_h",
+                                                 "coord_return_h",
+                                                 "created_h",
+                                                 "cross_mode",
+                                                 "closed_h",
+                                                 "deadline_h",
+                                                 "escalations",
+                                                 "handler",
+                                                 "handoffs",
+                                                 "home_province",
+                                                 "hops",
+                                                 "id",
+                                                 "leader",
+                                                 "materials_requested",
+                                                 "origin",
+                                                 "outcome",
+                                                 "parent",
+                                                 "province",
+                                                 "rehandles",
+                                                 "resolved_in_time",
+                                                 "responded_h",
+                                                 "responded_in_time",
+                                                 "returns",
+                                                 "reworks",
+                                                 "satisfied",
+                                                 "solved",
+                                                 "tier_resolved",
+                                                 "type",
                                                  "visits"};
 
 template <class T, class Get>
@@ -318,6 +341,7 @@ TEST_CASE("run writer writes every dataset and they round-trip", "[io][run_write
     check_column<std::int8_t>(
         out, "resolved_in_time", tickets, [](const R& r) { return r.resolved_in_time; });
     check_column<std::int8_t>(out, "province", tickets, [](const R& r) { return r.province; });
+    check_column<double>(out, "deadline_h", tickets, [](const R& r) { return r.deadline_h; });
 
     const auto ev_ticket = read_column<std::int64_t>(out, "/events/ticket");
     const auto ev_t = read_column<double>(out, "/events/t_h");
@@ -418,7 +442,7 @@ TEST_CASE("run writer writes every dataset and they round-trip", "[io][run_write
     for (const auto& r : tickets) {
         acc.add(r);
     }
-    const model::Summary expected = acc.finish();
+    const model::Summary expected = acc.finish(test_info().end_h);
     CHECK(summary.created == expected.created);
     CHECK(read_int_attribute(out, "/summary", "created") == expected.created);
     CHECK(read_int_attribute(out, "/summary", "closed") == expected.closed);
@@ -469,9 +493,25 @@ TEST_CASE("run writer writes every dataset and they round-trip", "[io][run_write
         for (const auto& field : model::group_stats_value_fields) {
             columns.emplace_back(field.name);
         }
+        if (table == "by_type") {
+            columns.emplace_back("limit_h");
+            columns.emplace_back("short_horizon");
+        }
         std::sort(columns.begin(), columns.end());
         CHECK(list_datasets(out, "/summary/" + table) == columns);
     }
+    // The censoring warning: 72 h − 12 h of warm-up is under 3 limits of 7 working days (235 h)
+    // for consultation and complaint, not of approval's half day (17 h).
+    CHECK(expected.overall.open_late > 0);
+    CHECK(expected.overall.open_undecided > 0);
+    CHECK(read_double_attribute(out, "/summary", "horizon_h") == 60.0);
+    CHECK(read_double_attribute(out, "/summary", "censoring_horizon_factor") == 3.0);
+    CHECK(read_int_attribute(out, "/summary", "short_horizon_types") == 2);
+    CHECK(read_column<std::int8_t>(out, "/summary/by_type/short_horizon") ==
+          std::vector<std::int8_t>{1, 1, 0});
+    CHECK(read_column<double>(out, "/summary/by_type/limit_h") ==
+          std::vector<double>{
+              7.0 * 7.0 / 5.0 * 24.0, 7.0 * 7.0 / 5.0 * 24.0, 0.5 * 7.0 / 5.0 * 24.0});
     const auto channel_created = read_column<std::int64_t>(out, "/summary/by_channel/created");
     const auto channel_coord = read_column<double>(out, "/summary/by_channel/coord_meeting_h");
     const auto mode_created = read_column<std::int64_t>(out, "/summary/by_cross_mode/created");

@@ -163,3 +163,44 @@ TEST_CASE("summary JSON has every key and no NaN", "[io][report]") {
     CHECK(j.at("by_cross_mode").size() == 3);
     CHECK_THAT(json, !Catch::Contains("NaN") && !Catch::Contains("nan"));
 }
+
+TEST_CASE("the text summary shows the undecided tickets and the Kaplan-Meier quantiles",
+          "[io][report]") {
+    model::Summary s = sample_summary();
+    s.overall.open_undecided = 4321;
+    s.overall.lead_time_km_p50_h = 77.25;
+    s.overall.lead_time_km_p99_h = std::nan("");  // not reached: "-"
+    const std::string text = io::summary_text(s, sample_info(), "default");
+    CHECK_THAT(text, Catch::Contains("undecided"));
+    CHECK_THAT(text, Catch::Contains("km p50"));
+    CHECK_THAT(text, Catch::Contains("4,321"));
+    CHECK_THAT(text, Catch::Contains("77.2") || Catch::Contains("77.3"));
+    CHECK_THAT(text, Catch::Contains("Kaplan-Meier"));
+    CHECK_THAT(text, !Catch::Contains("nan"));
+}
+
+TEST_CASE("a short horizon names each type, its limit and the horizon", "[io][report]") {
+    model::Summary s = sample_summary();
+    s.horizon_h = 144.0;
+    CHECK(io::short_horizon_warning(s).empty());  // a long enough run: no warning
+    s.short_horizon.push_back({0, "consultation", 5.0, 168.0});
+    s.short_horizon.push_back({3, "compound", 20.0, 672.0});
+    const std::string warning = io::short_horizon_warning(s);
+    CHECK_THAT(warning, Catch::Contains("(144 h)"));
+    CHECK_THAT(warning, Catch::Contains("2 type(s)"));
+    CHECK_THAT(warning, Catch::Contains("consultation (limit 5.0 wd = 168 h)"));
+    CHECK_THAT(warning, Catch::Contains("compound (limit 20.0 wd = 672 h)"));
+    CHECK_THAT(warning, Catch::Contains("censored-biased"));
+    CHECK(warning.find('\n') == std::string::npos);
+
+    const auto j =
+        nlohmann::ordered_json::parse(io::summary_json(s, sample_info(), "default", "out/run.h5"));
+    CHECK(j.at("horizon_h").get<double>() == 144.0);
+    REQUIRE(j.at("short_horizon").size() == 2);
+    CHECK(j.at("short_horizon")[1].at("type").get<std::string>() == "compound");
+    CHECK(j.at("short_horizon")[1].at("limit_wd").get<double>() == 20.0);
+    CHECK(j.at("short_horizon")[1].at("limit_h").get<double>() == 672.0);
+    const auto none = nlohmann::ordered_json::parse(
+        io::summary_json(sample_summary(), sample_info(), "default", "out/run.h5"));
+    CHECK(none.at("short_horizon").empty());
+}

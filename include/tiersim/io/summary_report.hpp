@@ -12,16 +12,23 @@ namespace tiersim::io {
 /// Compact aligned tables for a terminal: a header line (scenario, seed, days, threads, wall
 /// time, events and events/s), the conservation line, then three tables with one row per group
 /// (overall, tiers, types, provinces, and the channels and cross-province modes that have
-/// tickets): the rates, lead times and per-ticket counts; the citizens' side (abandoned, repeat
-/// calls, visits and materials of service items, data freshness); the coordination cost by
-/// kind. Undefined values (no tickets to average over) print as "-". Ends with a newline.
+/// tickets): the rates, the within-limit share with the undecided tickets it leaves out, the
+/// closed tickets' lead times and the Kaplan–Meier quantiles, the per-ticket counts; the
+/// citizens' side (abandoned, repeat calls, visits and materials of service items, data
+/// freshness); the coordination cost by kind. Undefined values (no tickets to average over, a
+/// quantile the estimate does not reach) print as "-". Ends with a newline.
 std::string summary_text(const model::Summary& summary,
                          const RunInfo& info,
                          const std::string& scenario_name);
 
+/// The censoring warning for Summary::short_horizon, one line without a newline (naming each
+/// type, its limit and the horizon); "" when no type has a short horizon.
+std::string short_horizon_warning(const model::Summary& summary);
+
 /// The summary as one JSON object (one line, no trailing newline): scenario, output, seed,
 /// days, end_h, threads, ranks, wall_seconds, events, events_per_second, interrupted,
-/// tickets{created, closed, abandoned, open_at_end}, overall{…}, by_tier{NAME:{…}},
+/// tickets{created, closed, abandoned, open_at_end}, horizon_h, short_horizon[{type, limit_wd,
+/// limit_h}] (the types of short_horizon_warning, [] when none), overall{…}, by_tier{NAME:{…}},
 /// by_type{NAME:{…}}, by_province{NAME:{…}}, by_channel{NAME:{…}} (every channel),
 /// by_cross_mode{online|proxy|joint:{…}}; groups in their output order, each with every field
 /// of group_stats_fields.hpp. NaN is null.

@@ -58,6 +58,13 @@ public:
     static constexpr std::size_t bucket_count =
         static_cast<std::size_t>(max_exponent - min_exponent) * sub_buckets + 2;
 
+    /// How many values fell in bucket `bucket` (< bucket_count), in increasing order of value.
+    [[nodiscard]] std::uint64_t count_in(std::size_t bucket) const { return counts_[bucket]; }
+
+    /// What a quantile falling in bucket `bucket` reports: the exact minimum or maximum for the
+    /// two end buckets, else the bucket's midpoint clamped to [min, max]. NaN when empty.
+    [[nodiscard]] double value_in(std::size_t bucket) const;
+
     /// The bucket of a value: its binary exponent and top mantissa bits, read off the IEEE-754
     /// representation (exact, and cheaper than a logarithm).
     static std::size_t bucket_of(double value) {

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 
 /// Fixed-width records that leave the simulation for the output writer: one per ticket
 /// (a row of /tickets), one per traced event (a row of /events).
@@ -82,6 +83,9 @@ struct TicketRecord {
     std::int8_t responded_in_time = 0;  ///< responded within respond_h
     std::int8_t resolved_in_time = 0;   ///< closed within resolve_wd working days
     std::int8_t province = 0;           ///< province index of the origin
+    /// Resolution deadline: resolve_wd working days of the authority tier's calendar after
+    /// created_h (the limit resolved_in_time is judged against); +inf when there is none.
+    double deadline_h = std::numeric_limits<double>::infinity();
 };
 
 /// One row of /events (only with --trace events).

@@ -13,13 +13,17 @@
 namespace tiersim::model {
 
 /// Metrics of one group of tickets (overall, a tier, a ticket type, a channel, a province or
-/// a cross-province mode). Counts and rates are over tickets created after the warm-up; rates
-/// and lead times over those closed before the end (NaN where a group has none).
+/// a cross-province mode). Counts and rates are over tickets created after the warm-up (the
+/// cohort); rates, the mean and the lead_time_p* quantiles over those closed before the end;
+/// the within-limit share and the lead_time_km_* quantiles over the closed and the still open
+/// (SummaryAccumulator says how). NaN where a group has none.
 struct GroupStats {
     std::string name;
     std::int64_t created = 0;         ///< created after the warm-up
     std::int64_t closed = 0;          ///< of those, closed
     std::int64_t abandoned = 0;       ///< of those, given up by the citizen
+    std::int64_t open_late = 0;       ///< of those, open at the end and past their limit
+    std::int64_t open_undecided = 0;  ///< open at the end, within their limit: censored
     std::int64_t surveyed = 0;        ///< closed and called back (not grid data updates)
     std::int64_t service_items = 0;   ///< closed window/online items (办件): visit metrics
     std::int64_t repeat_calls = 0;    ///< created as a repeat call (parent ≥ 0)
@@ -27,11 +31,15 @@ struct GroupStats {
     double response_rate = 0.0;       ///< responded within respond_h (响应率), of closed
     double resolution_rate = 0.0;     ///< reported solved at callback (解决率), of surveyed
     double satisfaction_rate = 0.0;   ///< satisfied at callback (满意率), of surveyed
-    double within_limit_share = 0.0;  ///< closed within resolve_wd working days
-    double lead_time_mean_h = 0.0;
-    double lead_time_p50_h = 0.0;
+    /// closed within resolve_wd working days / (closed + open_late): undecided ones left out
+    double within_limit_share = 0.0;
+    double lead_time_mean_h = 0.0;  ///< of closed tickets
+    double lead_time_p50_h = 0.0;   ///< of closed tickets
     double lead_time_p90_h = 0.0;
     double lead_time_p99_h = 0.0;
+    double lead_time_km_p50_h = 0.0;  ///< Kaplan–Meier, open tickets right-censored at the end
+    double lead_time_km_p90_h = 0.0;
+    double lead_time_km_p99_h = 0.0;
     double handoffs_per_ticket = 0.0;
     double returns_per_ticket = 0.0;
     double escalations_per_ticket = 0.0;
@@ -52,6 +60,25 @@ struct GroupStats {
     std::array<double, cost_kind_count> coord_by_kind_h{};  ///< the same by CostKind
 };
 
+/// The horizon after the warm-up is shorter than censoring_horizon_factor × a type's
+/// resolution limit: most of its tickets cannot have been seen to the end of their limit, so
+/// its within-limit share and lead-time quantiles are biased by censoring.
+struct ShortHorizon {
+    std::int32_t type_index = 0;  ///< index in ScenarioSpec::ticket_types and by_type
+    std::string type;
+    double limit_wd = 0.0;  ///< resolve_wd
+    double limit_h = 0.0;   ///< resolution_limit_h(limit_wd)
+};
+
+/// How many resolution limits the horizon after the warm-up should span (assumption [A]).
+inline constexpr double censoring_horizon_factor = 3.0;
+
+/// A limit of `resolve_wd` working days in hours, as a five-day week spread over seven
+/// calendar days (wd × 7/5 × 24): holidays would lengthen it, so it errs short.
+constexpr double resolution_limit_h(double resolve_wd) {
+    return resolve_wd * 7.0 / 5.0 * 24.0;
+}
+
 struct Summary {
     // Conservation line, over every ticket of the run: created = closed + abandoned + open.
     std::int64_t created = 0;
@@ -66,6 +93,10 @@ struct Summary {
     std::array<GroupStats, channel_count> by_channel;  ///< by the channel it arrived by
     /// 跨省通办 tickets by mode (online, proxy, joint: index = CrossMode − 1).
     std::array<GroupStats, cross_mode_count - 1> by_cross_mode;
+
+    double horizon_h = 0.0;  ///< end − warm-up: how long the cohort was watched
+    /// Types with tickets in the cohort whose limit is long against horizon_h, in type order.
+    std::vector<ShortHorizon> short_horizon;
 };
 
 }  // namespace tiersim::model

@@ -18,19 +18,29 @@ namespace tiersim::model {
 ///
 /// The conservation counts are over every ticket. The groups (overall, by closing tier, by
 /// type, by province of origin, by the channel the ticket arrived by, by cross-province mode)
-/// count tickets created at or after the warm-up: created, abandoned and repeat calls (parent
-/// ≥ 0) over all of them, with abandoned_share and repeat_call_share of created; of those the
-/// closed ones (outcome resolved) give the response rate, the share within the limit, the lead
-/// times (closed_h − created_h), the leader share and the per-ticket means of handoffs,
-/// returns, escalations, hops, rehandles and reworks; the surveyed ones (closed, satisfied ≥
-/// 0) give the resolution and satisfaction rates; the service items (closed, of a type whose
-/// channel is window or online) give visits and materials per case and the shares with at
-/// most one visit (最多跑一次) and with none (不见面); the data updates (closed, of a type
-/// routed upward) give the rejected share (solved = 0) and, over the applied ones (solved =
-/// 1), the data freshness. coord_cost_h and coord_by_kind_h sum over every ticket of the
-/// group, closed or not. Rates are NaN where their denominator is 0. Means are exact (long
-/// double sums); quantiles come from a LogHistogram (within 0.2%). Sums are taken in arrival
-/// order, so the same records in the same order give the same bits. Not thread-safe.
+/// count tickets created at or after the warm-up (the cohort): created, abandoned and repeat
+/// calls (parent ≥ 0) over all of them, with abandoned_share and repeat_call_share of created;
+/// of those the closed ones (outcome resolved) give the response rate, the lead times
+/// (closed_h − created_h: mean and lead_time_p*), the leader share and the per-ticket means of
+/// handoffs, returns, escalations, hops, rehandles and reworks; the surveyed ones (closed,
+/// satisfied ≥ 0) give the resolution and satisfaction rates; the service items (closed, of a
+/// type whose channel is window or online) give visits and materials per case and the shares
+/// with at most one visit (最多跑一次) and with none (不见面); the data updates (closed, of a
+/// type routed upward) give the rejected share (solved = 0) and, over the applied ones (solved
+/// = 1), the data freshness. coord_cost_h and coord_by_kind_h sum over every ticket of the
+/// group, closed or not.
+///
+/// Tickets still open at the end are not left out where that would flatter a short run: one
+/// open past its deadline (deadline_h < end) is late (open_late), one within it is undecided
+/// (open_undecided); within_limit_share is closed-in-time / (closed + open_late). The
+/// lead_time_km_* quantiles are the Kaplan–Meier estimate over closed and open tickets, an
+/// open one right-censored at end − created_h (kaplan_meier.hpp). Abandoned tickets are in
+/// neither: they leave the model without a resolution (abandoned_share counts them).
+///
+/// Rates are NaN where their denominator is 0. Means are exact (long double sums); quantiles
+/// come from a LogHistogram (within 0.2%). Sums are taken in arrival order, so the same
+/// records in the same order give the same bits. The open tickets of the cohort are kept
+/// (24 bytes each) until finish() knows the end; closed ones are not. Not thread-safe.
 class SummaryAccumulator {
 public:
     /// Copies what it needs (warm-up; type names, channels and routes; province names); keeps
@@ -40,14 +50,26 @@ public:
     /// Counts one ticket. @throws InternalError if its type, province, channel or cross mode is
     /// out of range
     void add(const TicketRecord& record);
-    /// The summary of every ticket added so far.
-    [[nodiscard]] Summary finish() const;
+    /// The summary of every ticket added so far, for a run that reached `end_h` (the tickets
+    /// open at the end are censored there); may be called again after more add()s.
+    [[nodiscard]] Summary finish(double end_h) const;
 
 private:
     /// What the groups need of a ticket's type.
     struct TypeInfo {
         bool service_item = false;  ///< channel window or online (办件)
         bool data_update = false;   ///< route upward (grid data updates)
+        double resolve_wd = 0.0;
+    };
+
+    /// A cohort ticket open at the end: what finish() needs to censor it in its groups.
+    struct OpenTicket {
+        double created_h = 0.0;
+        double deadline_h = 0.0;
+        std::int32_t type = 0;
+        std::int8_t province = 0;
+        std::int8_t channel = 0;
+        std::int8_t cross_mode = 0;
     };
 
     struct Group {
@@ -78,12 +100,23 @@ private:
         long double fresh_sum_h = 0.0L;  ///< of applied data updates
         long double coord_cost_h = 0.0L;
         std::array<long double, cost_kind_count> coord_by_kind_h{};
+        std::int64_t open_late = 0;
+        std::int64_t open_undecided = 0;
         LogHistogram lead_h;
         LogHistogram fresh_h;
+        LogHistogram censored_h;  ///< end − created of the open ones (filled by finish())
 
         void add(const TicketRecord& record, const TypeInfo& type, double lead_h);
+        void add_open(const OpenTicket& open, double end_h);
         [[nodiscard]] GroupStats stats(std::string name) const;
     };
+
+    /// Calls f(group) for every group of a ticket (tier_resolved < 0: none of the tiers).
+    template <class F>
+    void for_each_group(int type, int tier, int province, int channel, int cross_mode, F&& f);
+    [[nodiscard]] std::vector<ShortHorizon> short_horizon(double horizon_h) const;
+    /// The summary once the open tickets are censored into the groups.
+    [[nodiscard]] Summary summarise(double end_h) const;
 
     double warmup_h_ = 0.0;
     std::int64_t created_ = 0;
@@ -96,6 +129,7 @@ private:
     std::vector<Group> by_province_;
     std::array<Group, channel_count> by_channel_;
     std::array<Group, cross_mode_count - 1> by_cross_mode_;
+    std::vector<OpenTicket> open_cohort_;
     std::vector<TypeInfo> types_;
     std::vector<std::string> type_names_;
     std::vector<std::string> province_names_;

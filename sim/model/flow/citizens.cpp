@@ -26,7 +26,7 @@ inline void TicketFlow::drop_abandoned(LpState& lp, std::uint32_t slot) {
     Ticket& t = lp.tickets[slot];
     bump(lp, c_abandoned, t.abandoned_at, tier_at(t.unit));
     trace(lp, t, t.abandoned_at, t.unit, -1, EventKind::abandoned);
-    TicketRecord r = record_of(t);
+    TicketRecord r = record_of(t, deadline_of(t));
     r.closed_h = to_hours(t.abandoned_at);
     r.outcome = Outcome::abandoned;
     lp.closed.push_back(r);

@@ -150,7 +150,7 @@ inline void TicketFlow::finish_record(
     const std::size_t tier = tier_at(t.unit);
     bump(lp, c_closed, now, tier);
     trace(lp, t, now, t.unit, -1, EventKind::closed);
-    TicketRecord r = record_of(t);
+    TicketRecord r = record_of(t, deadline);
     r.handler = t.unit;
     r.closed_h = to_hours(now);
     r.tier_resolved = static_cast<std::int8_t>(tier);

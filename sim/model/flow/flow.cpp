@@ -205,7 +205,8 @@ inline void TicketFlow::collect_open(std::vector<TicketRecord>& tickets) {
         for (const Ticket& t : lp_states[i].tickets) {
             if (t.id == free_id || t.has(flag_shadow))
                 continue;
-            TicketRecord r = record_of(t);
+            // The deadline tells the summary whether an open ticket is already late.
+            TicketRecord r = record_of(t, deadline_of(t));
             r.outcome = Outcome::open_at_end;
             if (t.has(flag_abandoned)) {
                 r.outcome = Outcome::abandoned;

@@ -8,7 +8,7 @@
 
 namespace tiersim::model::flow {
 
-inline TicketRecord TicketFlow::record_of(const Ticket& t) const {
+inline TicketRecord TicketFlow::record_of(const Ticket& t, Tick deadline) const {
     const TicketTypeSpec& type = type_of(t);
     TicketRecord r;
     r.id = static_cast<std::int64_t>(t.id);
@@ -43,6 +43,8 @@ inline TicketRecord TicketFlow::record_of(const Ticket& t) const {
     r.responded_in_time =
         (t.responded >= 0 && t.responded - t.created <= from_hours(type.respond_h)) ? 1 : 0;
     r.province = static_cast<std::int8_t>(org.province_index(t.origin));
+    r.deadline_h =
+        deadline == engine::never ? std::numeric_limits<double>::infinity() : to_hours(deadline);
     return r;
 }
 

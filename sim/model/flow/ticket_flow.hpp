@@ -333,7 +333,7 @@ private:
     void finish_record(
         LpState& lp, std::uint32_t slot, Tick now, bool solved, int satisfied, Tick deadline);
     // observation.cpp — records, traces, series counters and snapshots
-    [[nodiscard]] TicketRecord record_of(const Ticket& t) const;
+    [[nodiscard]] TicketRecord record_of(const Ticket& t, Tick deadline) const;
     void trace(LpState& lp, const Ticket& t, Tick at, UnitId unit, int dept, EventKind kind);
     void snapshot_until(LpState& lp, Tick t) const;
     void add_cost(LpState& lp, Ticket& t, Tick now, std::size_t tier, CostKind kind, double h);
