@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <numeric>
 #include <set>
 #include <sstream>
@@ -160,6 +161,21 @@ TEST_CASE("busy staff are working staff: nobody is busy at a closed office", "[d
         street_worked += worked[i];
         street_capacity += capacity[i];
     }
+    // /queues: s0's streets have intake_staff = 5 window clerks, split among the departments
+    // (generalist_windows = false) but never more than five in all.
+    const auto queue_unit = read_column<std::int32_t>(out, "/queues/unit");
+    const auto queue_tier = read_column<std::int8_t>(out, "/queues/tier");
+    const auto queue_name = tiersim::io::read_string_column(out, "/queues/queue");
+    const auto servers = read_column<std::int32_t>(out, "/queues/servers");
+    std::map<std::int32_t, std::int64_t> window_clerks;
+    for (std::size_t i = 0; i < servers.size(); ++i) {
+        if (queue_tier[i] == 0 && (queue_name[i] == "intake:window" ||
+                                   queue_name[i].starts_with("window:")))
+            window_clerks[queue_unit[i]] += servers[i];
+    }
+    REQUIRE(window_clerks.size() == 60);  // s0: 2 × 2 × 3 × 5 streets
+    for (const auto& [unit, clerks] : window_clerks)
+        CHECK(clerks == 5);
     // The street tier worked, and the utilisation over open hours is a share.
     CHECK(street_worked > 0.0);
     CHECK(street_worked < street_capacity);

@@ -397,12 +397,15 @@ TEST_CASE("run writer writes every dataset and they round-trip", "[io][run_write
                                                                     "escalations",
                                                                     "leader",
                                                                     "materials_requested",
+                                                                    "open_staff",
+                                                                    "open_staff_h",
                                                                     "queue_len",
                                                                     "repeat_calls",
                                                                     "returns",
                                                                     "t_h",
                                                                     "tier",
-                                                                    "visits"});
+                                                                    "visits",
+                                                                    "worked_h"});
     {
         const auto returns = read_column<std::int64_t>(out, "/series/returns");
         const auto escalations = read_column<std::int64_t>(out, "/series/escalations");
