@@ -169,8 +169,8 @@ TEST_CASE("busy staff are working staff: nobody is busy at a closed office", "[d
     const auto servers = read_column<std::int32_t>(out, "/queues/servers");
     std::map<std::int32_t, std::int64_t> window_clerks;
     for (std::size_t i = 0; i < servers.size(); ++i) {
-        if (queue_tier[i] == 0 && (queue_name[i] == "intake:window" ||
-                                   queue_name[i].starts_with("window:")))
+        if (queue_tier[i] == 0 &&
+            (queue_name[i] == "intake:window" || queue_name[i].starts_with("window:")))
             window_clerks[queue_unit[i]] += servers[i];
     }
     REQUIRE(window_clerks.size() == 60);  // s0: 2 × 2 × 3 × 5 streets
