@@ -40,13 +40,23 @@ CompiledModel::CompiledModel(ScenarioSpec spec, Organisation org)
 }
 
 void CompiledModel::compile_lookahead() {
-    const double lookahead_h = org_.lookahead_h();
+    double lookahead_h = org_.lookahead_h();
+    // Only two kinds of edge cross LPs: city–province hops and provincial links.
+    std::string key = spec_.tiers[static_cast<std::size_t>(Tier::city)].transfer_h == lookahead_h
+                          ? "tiers.city.transfer_h"
+                          : "technology.link_h";
+    // A type's own dispatch time replaces the hops' when it dispatches between a province unit
+    // and a unit below it, which live on different LPs.
+    for (const TicketTypeSpec& type : spec_.ticket_types) {
+        const bool intake_at_province =
+            spec_.channels[static_cast<std::size_t>(type.channel)].tier == Tier::province;
+        const bool crosses = intake_at_province != (type.authority == Tier::province);
+        if (type.dispatch_h >= 0.0 && crosses && type.dispatch_h < lookahead_h) {
+            lookahead_h = type.dispatch_h;
+            key = "ticket_types." + type.name + ".dispatch_h";
+        }
+    }
     if (!(lookahead_h > 0.0) || from_hours(lookahead_h) <= 0) {
-        // Only two kinds of edge cross LPs: city–province hops and provincial links.
-        const std::string key =
-            spec_.tiers[static_cast<std::size_t>(Tier::city)].transfer_h == lookahead_h
-                ? "tiers.city.transfer_h"
-                : "technology.link_h";
         std::ostringstream got;
         got << lookahead_h;
         throw ScenarioError(

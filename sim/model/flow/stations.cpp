@@ -36,9 +36,12 @@ inline void TicketFlow::start_service(
     const Tick work = std::max<Tick>(0, from_hours(work_hours(t, rng)));
     t.draws = rng.draws();
     t.work = work;
-    const Calendar& cal = model.calendars()[static_cast<std::size_t>(s.calendar)];
-    const Tick start = cal.next_open(now);
     const bool is_step = t.phase == Phase::step || t.phase == Phase::fork;
+    // A summoned department (吹哨报到) reports at any hour: its duty staff work on call.
+    const bool on_call = t.phase == Phase::fork && type.handling == Handling::parallel;
+    const Calendar& cal =
+        model.calendars()[on_call ? always_calendar : static_cast<std::size_t>(s.calendar)];
+    const Tick start = cal.next_open(now);
     // Response (受理/签收): a window or portal item is accepted when its intake begins; a
     // hotline or grid ticket when a department first signs for it.
     const bool accepted_at_intake = t.channel == Channel::window || t.channel == Channel::online;

@@ -294,9 +294,11 @@ private:
     void intake_done(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
     void dispatch(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
     void to_authority(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
+    [[nodiscard]] double dispatch_latency_h(const Ticket& t, UnitId authority) const;
     // materials.cpp — cross-province standards and materials (补正, 容缺受理)
     void at_handler(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
-    // steps.cpp — department steps by design (fragmented, approval bureau, joint review)
+    // steps.cpp — department steps by design (fragmented, approval bureau, joint review) or
+    // by summons (parallel handling, 吹哨报到)
     void enter_steps(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
     [[nodiscard]] double return_probability(const Ticket& t, int step, bool in_meeting) const;
     void step_done(LpState& lp, std::int32_t lp_index, std::uint32_t slot, int step, Tick now);
