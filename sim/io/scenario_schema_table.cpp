@@ -394,8 +394,9 @@ constexpr Key table[] = {
      .default_value = R"("design")",
      .doc = R"(how the department steps are organised: `"design"` as the handling tier's )"
             R"(`design` says; `"parallel"` all at once at any tier (吹哨报到): every department )"
-            "is summoned on call, outside its opening hours too, and the lead joins their results "
-            "after `organization.summons_join_h`, with no handoff (see below)"},
+            "is summoned on call, outside its opening hours too (a re-handled step too), and the "
+            "lead joins their results after `organization.summons_join_h`, with no handoff "
+            "(see below)"},
     {.path = "ticket_types.NAME.dispatch_h",
      .type = Type::number,
      .unit = "hours",

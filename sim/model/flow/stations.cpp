@@ -37,8 +37,9 @@ inline void TicketFlow::start_service(
     t.draws = rng.draws();
     t.work = work;
     const bool is_step = t.phase == Phase::step || t.phase == Phase::fork;
-    // A summoned department (吹哨报到) reports at any hour: its duty staff work on call.
-    const bool on_call = t.phase == Phase::fork && type.handling == Handling::parallel;
+    // A summoned department (吹哨报到) reports at any hour, and so does one that re-handles
+    // (重办) such a ticket: its duty staff work on call.
+    const bool on_call = is_step && type.handling == Handling::parallel;
     const Calendar& cal =
         model.calendars()[on_call ? always_calendar : static_cast<std::size_t>(s.calendar)];
     const Tick start = cal.next_open(now);
