@@ -45,6 +45,9 @@ void CompiledModel::compile_lookahead() {
     std::string key = spec_.tiers[static_cast<std::size_t>(Tier::city)].transfer_h == lookahead_h
                           ? "tiers.city.transfer_h"
                           : "technology.link_h";
+    std::string what =
+        "the latency of edges between logical processes (each city with its districts and "
+        "streets, each province unit)";
     // A type's own dispatch time replaces the hops' when it dispatches between a province unit
     // and a unit below it, which live on different LPs.
     for (const TicketTypeSpec& type : spec_.ticket_types) {
@@ -54,6 +57,9 @@ void CompiledModel::compile_lookahead() {
         if (type.dispatch_h >= 0.0 && crosses && type.dispatch_h < lookahead_h) {
             lookahead_h = type.dispatch_h;
             key = "ticket_types." + type.name + ".dispatch_h";
+            what =
+                "the latency of this type's dispatch between logical processes (a province "
+                "unit and the units below it)";
         }
     }
     if (!(lookahead_h > 0.0) || from_hours(lookahead_h) <= 0) {
@@ -62,10 +68,9 @@ void CompiledModel::compile_lookahead() {
         throw ScenarioError(
             Diagnostic{spec_.where(key),
                        key,
-                       "zero cross-LP latency: " + key +
-                           " is the latency of edges between logical processes (each city with its "
-                           "districts and streets, each province unit), which must be at least one "
-                           "second so that the parallel windows have a length; got " +
+                       "zero cross-LP latency: " + key + " is " + what +
+                           ", which must be at least one second so that the parallel windows "
+                           "have a length; got " +
                            got.str() + " h"});
     }
     lookahead_ =
