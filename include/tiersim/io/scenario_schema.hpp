@@ -46,8 +46,7 @@ struct Choices {
 };
 
 // The value lists, in the order of their enums (index = model::Tier, Channel, Design, Route,
-// Handling,
-// CrossMode - 1, DistKind, DivisionsSpec::Source; weekdays from Monday).
+// Handling, CrossMode - 1, DistKind, DivisionsSpec::Source; weekdays from Monday).
 inline constexpr std::array<std::string_view, 4> tier_values = {
     "street", "district", "city", "province"};
 inline constexpr std::array<std::string_view, 4> channel_values = {
