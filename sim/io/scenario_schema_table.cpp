@@ -451,6 +451,24 @@ constexpr Key table[] = {
             R"(`route = "dispatch"` there must be at least one unless `close_at_intake = 1`; )"
             R"(with `route = "upward"` the list may be empty)",
      .shape = "array of department names"},
+    {.path = "ticket_types.NAME.handling",
+     .type = Type::choice,
+     .choices = &handlings,
+     .default_kind = Default::value,
+     .default_value = R"("design")",
+     .doc = R"(how the department steps are organised: `"design"` as the handling tier's )"
+            R"(`design` says; `"parallel"` all at once at any tier (吹哨报到): every department )"
+            "is summoned on call, outside its opening hours too (a re-handled step too), and the "
+            "lead joins their results after `organization.summons_join_h`, with no handoff "
+            "(see below)"},
+    {.path = "ticket_types.NAME.dispatch_h",
+     .type = Type::number,
+     .unit = "hours",
+     .range = &non_negative_hours,
+     .default_kind = Default::derived,
+     .default_doc = "the `transfer_h` of each hop from the intake unit to the unit with authority",
+     .doc = "latency of dispatch (派单) from the intake unit to the unit with authority, all hops "
+            "together, also when a return is dispatched again (e.g. 1 h or less for emergencies)"},
     {.path = "ticket_types.NAME.service",
      .type = Type::distribution,
      .default_kind = Default::value,
@@ -735,6 +753,23 @@ constexpr Key table[] = {
      .default_kind = Default::value,
      .default_value = "0.5",
      .doc = R"(`"joint_review"`: coordination cost of the join meeting per department that joins)",
+     .flags = lever},
+    {.path = "organization.summons_join_h",
+     .type = Type::number,
+     .unit = "hours",
+     .range = &non_negative_hours,
+     .default_kind = Default::value,
+     .default_value = "0",
+     .doc = R"(`handling = "parallel"`: delay of the lead's join once the last summoned )"
+            "department is done (they are on site together: none by default)",
+     .flags = lever},
+    {.path = "organization.summons_join_cost_h",
+     .type = Type::number,
+     .unit = "staff-hours",
+     .range = &non_negative_hours,
+     .default_kind = Default::value,
+     .default_value = "0.25",
+     .doc = R"(`handling = "parallel"`: coordination cost of the join per department summoned)",
      .flags = lever},
 
     // ---- [institution] ----

@@ -40,22 +40,37 @@ CompiledModel::CompiledModel(ScenarioSpec spec, Organisation org)
 }
 
 void CompiledModel::compile_lookahead() {
-    const double lookahead_h = org_.lookahead_h();
+    double lookahead_h = org_.lookahead_h();
+    // Only two kinds of edge cross LPs: city–province hops and provincial links.
+    std::string key = spec_.tiers[static_cast<std::size_t>(Tier::city)].transfer_h == lookahead_h
+                          ? "tiers.city.transfer_h"
+                          : "technology.link_h";
+    std::string what =
+        "the latency of edges between logical processes (each city with its districts and "
+        "streets, each province unit)";
+    // A type's own dispatch time replaces the hops' when it dispatches between a province unit
+    // and a unit below it, which live on different LPs.
+    for (const TicketTypeSpec& type : spec_.ticket_types) {
+        const bool intake_at_province =
+            spec_.channels[static_cast<std::size_t>(type.channel)].tier == Tier::province;
+        const bool crosses = intake_at_province != (type.authority == Tier::province);
+        if (type.dispatch_h >= 0.0 && crosses && type.dispatch_h < lookahead_h) {
+            lookahead_h = type.dispatch_h;
+            key = "ticket_types." + type.name + ".dispatch_h";
+            what =
+                "the latency of this type's dispatch between logical processes (a province "
+                "unit and the units below it)";
+        }
+    }
     if (!(lookahead_h > 0.0) || from_hours(lookahead_h) <= 0) {
-        // Only two kinds of edge cross LPs: city–province hops and provincial links.
-        const std::string key =
-            spec_.tiers[static_cast<std::size_t>(Tier::city)].transfer_h == lookahead_h
-                ? "tiers.city.transfer_h"
-                : "technology.link_h";
         std::ostringstream got;
         got << lookahead_h;
         throw ScenarioError(
             Diagnostic{spec_.where(key),
                        key,
-                       "zero cross-LP latency: " + key +
-                           " is the latency of edges between logical processes (each city with its "
-                           "districts and streets, each province unit), which must be at least one "
-                           "second so that the parallel windows have a length; got " +
+                       "zero cross-LP latency: " + key + " is " + what +
+                           ", which must be at least one second so that the parallel windows "
+                           "have a length; got " +
                            got.str() + " h"});
     }
     lookahead_ =

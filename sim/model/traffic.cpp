@@ -97,10 +97,10 @@ bool in_bureau(const ScenarioSpec& spec, const Levers& lv, std::size_t tier, int
     return i >= spec.department_approval.size() || spec.department_approval[i];
 }
 
-/// Whether the steps at a tier run as a joint review (every department at once, then a
-/// meeting).
+/// Whether the steps at a tier run at once, then join: a joint review, or a type handled in
+/// parallel (吹哨报到).
 bool joint_review(const TicketTypeSpec& type, const Levers& lv, std::size_t tier) {
-    return type.departments.size() > 1 && lv.design[tier] == Design::joint_review;
+    return steps_in_parallel(type, lv.design[tier]);
 }
 
 /// P(the ticket is returned after step j at a tier), before max_returns and the leader: for a

@@ -109,6 +109,8 @@ void require_same_levers(const tiersim::model::Levers& a, const tiersim::model::
     CHECK(a.bureau_return_factor == b.bureau_return_factor);
     CHECK(a.join_h == b.join_h);
     CHECK(a.join_cost_h == b.join_cost_h);
+    CHECK(a.summons_join_h == b.summons_join_h);
+    CHECK(a.summons_join_cost_h == b.summons_join_cost_h);
     CHECK(a.return_probability == b.return_probability);
     CHECK(a.return_solve_factor == b.return_solve_factor);
     CHECK(a.three_lists == b.three_lists);
@@ -178,6 +180,8 @@ void require_same_spec(const ScenarioSpec& a, const ScenarioSpec& b) {
         CHECK(x.resolve_wd == y.resolve_wd);
         CHECK(x.solve_probability == y.solve_probability);
         CHECK(x.route == y.route);
+        CHECK(x.handling == y.handling);
+        CHECK(x.dispatch_h == y.dispatch_h);
         CHECK(x.reject_probability == y.reject_probability);
         CHECK(x.materials == y.materials);
         CHECK(x.online == y.online);
@@ -294,6 +298,8 @@ TEST_CASE("a minimal scenario gets every default", "[io][scenario_loader]") {
     CHECK(t.resolve_wd == 7.0);
     CHECK(t.solve_probability == 0.9);
     CHECK(t.route == Route::dispatch);
+    CHECK(t.handling == tiersim::model::Handling::design);
+    CHECK(t.dispatch_h < 0.0);  // the hops' transfer_h
     CHECK(t.reject_probability == 0.0);
     CHECK(t.materials == 0);
     CHECK_FALSE(t.online);
@@ -323,6 +329,8 @@ TEST_CASE("a minimal scenario gets every default", "[io][scenario_loader]") {
     CHECK(l.bureau_return_factor == 0.2);
     CHECK(l.join_h == 8.0);
     CHECK(l.join_cost_h == 0.5);
+    CHECK(l.summons_join_h == 0.0);
+    CHECK(l.summons_join_cost_h == 0.25);
     CHECK(l.return_probability == 0.0);
     CHECK(l.return_solve_factor == 1.0);
     CHECK_FALSE(l.three_lists);

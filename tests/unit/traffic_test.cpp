@@ -517,6 +517,31 @@ TEST_CASE("traffic: a joint review visits each department once per pass", "[traf
     }
 }
 
+TEST_CASE("traffic: a type handled in parallel forks and joins under any design", "[traffic]") {
+    ScenarioSpec spec = tiny_spec();
+    const double q = 0.4;
+    spec.levers.return_probability = q;
+    spec.max_returns = 1'000'000;
+    TicketTypeSpec type = type_named("urgent");
+    type.departments = {0, 1};
+    type.handling = tiersim::model::Handling::parallel;
+    spec.ticket_types = {type};
+    // 吹哨报到 at a fragmented or bureau tier: only the lead's join returns, as after a joint
+    // review's meeting, so each department sees 1/(1-q) passes (in turn, the second would see
+    // the first's returns too).
+    SECTION("fragmented") {
+        const TrafficReport r = analyse(spec);
+        CHECK(queue(r, Tier::street, "dept:d").arrival_rate_per_h == Approx(1.0 / (1.0 - q)));
+        CHECK(queue(r, Tier::street, "dept:e").arrival_rate_per_h == Approx(1.0 / (1.0 - q)));
+    }
+
+    SECTION("approval bureau: both steps in the bureau's queue, no bureau return factor") {
+        spec.levers.design[static_cast<std::size_t>(Tier::street)] = Design::approval_bureau;
+        const TrafficReport r = analyse(spec);
+        CHECK(queue(r, Tier::street, "bureau").arrival_rate_per_h == Approx(2.0 / (1.0 - q)));
+    }
+}
+
 TEST_CASE("traffic: upward updates climb every tier, less the district's rejections", "[traffic]") {
     ScenarioSpec spec = tiny_spec();
     TicketTypeSpec type = type_named("grid_update");

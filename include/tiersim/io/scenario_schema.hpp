@@ -46,7 +46,8 @@ struct Choices {
 };
 
 // The value lists, in the order of their enums (index = model::Tier, Channel, Design, Route,
-// CrossMode - 1, DistKind, DivisionsSpec::Source, DivisionsSpec::Share; weekdays from Monday).
+// Handling, CrossMode - 1, DistKind, DivisionsSpec::Source, DivisionsSpec::Share; weekdays from
+// Monday).
 inline constexpr std::array<std::string_view, 4> tier_values = {
     "street", "district", "city", "province"};
 inline constexpr std::array<std::string_view, 4> channel_values = {
@@ -54,6 +55,7 @@ inline constexpr std::array<std::string_view, 4> channel_values = {
 inline constexpr std::array<std::string_view, 3> design_values = {
     "fragmented", "joint_review", "approval_bureau"};
 inline constexpr std::array<std::string_view, 2> route_values = {"dispatch", "upward"};
+inline constexpr std::array<std::string_view, 2> handling_values = {"design", "parallel"};
 inline constexpr std::array<std::string_view, 3> cross_mode_values = {"online", "proxy", "joint"};
 inline constexpr std::array<std::string_view, 5> distribution_values = {
     "exponential", "deterministic", "lognormal", "gamma", "uniform"};
@@ -66,6 +68,7 @@ inline constexpr Choices tiers{"a tier", tier_values};
 inline constexpr Choices channels{"a channel", channel_values};
 inline constexpr Choices designs{"a design", design_values};
 inline constexpr Choices routes{"a route", route_values};
+inline constexpr Choices handlings{"a handling", handling_values};
 inline constexpr Choices cross_modes{"a cross-province mode", cross_mode_values};
 inline constexpr Choices distributions{"a distribution", distribution_values};
 inline constexpr Choices sources{"a source", source_values};

@@ -27,8 +27,8 @@ enum class EventKind : std::int8_t {
     arrived = 10,              ///< reaches its handling unit after a transfer
     materials_requested = 11,  ///< the applicant is asked for materials (department = count)
     materials_supplied = 12,   ///< the requested materials are complete
-    fork = 13,                 ///< joint review: the departments start in parallel
-    joined = 14,               ///< joint review or 多地联办: the join meeting ends
+    fork = 13,                 ///< joint review or summons: the departments start at once
+    joined = 14,               ///< joint review, summons or 多地联办: the join ends
     leader = 15,               ///< a leader decides the ticket (unit = the leader's unit)
     chased = 16,               ///< the citizen chases (催办) an unanswered ticket
     abandoned = 17,            ///< the citizen gives up

@@ -4,6 +4,7 @@
 #include "tiersim/error.hpp"
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -36,6 +37,11 @@ enum class Design : std::uint8_t { fragmented = 0, joint_review = 1, approval_bu
 /// 区级审核 → 市级更新 → 省级应用).
 enum class Route : std::uint8_t { dispatch = 0, upward = 1 };
 
+/// How a ticket type's department steps are organised: as the design of the tier that handles
+/// it says, or all at once whatever the design (吹哨报到: the lead summons every department on
+/// site, they work in parallel on call and the lead joins their results).
+enum class Handling : std::uint8_t { design = 0, parallel = 1 };
+
 /// Cross-province modes (跨省通办, DESIGN §2.4); the numeric values are the `cross_mode` column
 /// of /tickets (0 = not a cross-province ticket).
 enum class CrossMode : std::uint8_t { none = 0, online = 1, proxy = 2, joint = 3 };
@@ -59,6 +65,9 @@ struct CalendarSpec {
     std::array<bool, 7> weekdays{};            ///< index 0 = Monday
     std::vector<std::array<double, 2>> hours;  ///< [open, close) in hours after midnight, sorted
 };
+
+/// The index of the built-in calendar "always" in ScenarioSpec::calendars.
+inline constexpr std::size_t always_calendar = 0;
 
 struct TierSpec {
     int calendar = 0;          ///< index into ScenarioSpec::calendars
@@ -98,6 +107,7 @@ struct TicketTypeSpec {
     Tier authority = Tier::street;              ///< lowest tier allowed to decide
     std::array<double, tier_count> escalate{};  ///< P(move up after handling at tier k)
     std::vector<int> departments;               ///< department indices visited in order
+    Handling handling = Handling::design;       ///< parallel: summoned at once (吹哨报到)
     DistSpec service;                           ///< per department step
     /// Elapsed time after the department steps at a unit that holds no staff: site visits,
     /// waiting for the parties or a test (mean 0 = none).
@@ -106,6 +116,9 @@ struct TicketTypeSpec {
     double resolve_wd = 7.0;         ///< resolution limit, working days
     double solve_probability = 0.9;  ///< P(the citizen reports it solved at callback)
     Route route = Route::dispatch;
+    /// Latency of dispatch (派单) from the intake unit to the unit with authority, all hops
+    /// together; < 0: the sum of the tiers' transfer_h along the path.
+    double dispatch_h = -1.0;
     double reject_probability = 0.0;  ///< upward: P(rejected at the district review)
     int materials = 0;                ///< materials the applicant must supply (一网通办)
     bool online = false;              ///< can be done without a visit (网办)
@@ -113,6 +126,13 @@ struct TicketTypeSpec {
     /// Shares of the cross-province modes online, proxy, joint (index = CrossMode − 1); sum 1.
     std::array<double, 3> cross_modes{1.0, 0.0, 0.0};
 };
+
+/// Whether a ticket's steps at a unit of this design run at once (a fork, then a join): under a
+/// joint review or with parallel handling, and only for more than one department.
+[[nodiscard]] inline bool steps_in_parallel(const TicketTypeSpec& type, Design design) {
+    return type.departments.size() > 1 &&
+           (type.handling == Handling::parallel || design == Design::joint_review);
+}
 
 struct DivisionsSpec {
     enum class Source : std::uint8_t { synthetic, csv };
@@ -174,6 +194,8 @@ struct Levers {
     double bureau_return_factor = 0.2;   ///< return probability factor inside a bureau
     double join_h = 8.0;                 ///< joint review: delay of the join meeting
     double join_cost_h = 0.5;            ///< joint review: staff-hours per department joining
+    double summons_join_h = 0.0;         ///< parallel handling: delay of the lead's join on site
+    double summons_join_cost_h = 0.25;   ///< parallel handling: staff-hours per department joined
     // [institution]
     double return_probability = 0.0;   ///< P(a department step ends in a return, 退单)
     double return_solve_factor = 1.0;  ///< multiplies P(solved) per return suffered
@@ -217,7 +239,7 @@ struct ScenarioSpec {
     double bucket_hours = 24.0;
 
     DivisionsSpec divisions;
-    std::vector<CalendarSpec> calendars;   ///< index 0 is the built-in "always"
+    std::vector<CalendarSpec> calendars;   ///< index always_calendar is the built-in "always"
     std::vector<std::string> departments;  ///< index = department id
     /// Calendar of each department (index into calendars), or -1 for its tier's calendar.
     std::vector<int> department_calendar;

@@ -105,6 +105,8 @@ void Builder::read_lever_keys(const toml::table& t,
         read_number(*org, path, "bureau_return_factor", out.bureau_return_factor);
         read_number(*org, path, "join_h", out.join_h);
         read_number(*org, path, "join_cost_h", out.join_cost_h);
+        read_number(*org, path, "summons_join_h", out.summons_join_h);
+        read_number(*org, path, "summons_join_cost_h", out.summons_join_cost_h);
     }
     if (const toml::table* inst = section("institution")) {
         const std::string path = join(prefix, "institution");

@@ -180,6 +180,9 @@ void Builder::read_ticket_type(const toml::table& t,
               key + ": expected at least one department (a ticket not closed at intake needs " +
                   "one to handle it), or close_at_intake = 1");
     }
+    if (int h = read_choice(t, path, "handling"); h >= 0)
+        tt.handling = static_cast<model::Handling>(h);
+    read_number(t, path, "dispatch_h", tt.dispatch_h);
     read_dist(t, path, "service", tt.service);
     tt.followup = {model::DistKind::exponential, 0.0, 1.0};  // mean 0: none
     if (const toml::table* f = t.get_as<toml::table>("followup");

@@ -53,6 +53,7 @@ inline void TicketFlow::set_up_lps() {
         lp.busy.resize(bucket_count);
         lp.open_staff.resize(bucket_count);
         lp.busy_by_calendar.resize(model.calendars().size());
+        lp.on_call_by_calendar.resize(model.calendars().size());
         lp.staff_by_calendar.resize(model.calendars().size());
         lp.generators.resize(model.arrivals()[i].size());
         for (std::size_t g = 0; g < lp.generators.size(); ++g)

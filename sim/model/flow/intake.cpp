@@ -64,11 +64,17 @@ inline void TicketFlow::to_authority(LpState& lp,
         arrive(lp, lp_index, slot, now);
         return;
     }
-    send(lp,
-         lp_index,
-         slot,
-         authority,
-         now + from_hours(org.path_latency_h(t.intake, authority, spec)));
+    send(lp, lp_index, slot, authority, now + from_hours(dispatch_latency_h(t, authority)));
+}
+
+/// 派单 from the intake unit to the unit with authority: the type's own dispatch time (an
+/// emergency is dispatched within the hour) or the transfer time of each hop; none when the
+/// intake unit has authority itself.
+inline double TicketFlow::dispatch_latency_h(const Ticket& t, UnitId authority) const {
+    if (authority == t.intake)
+        return 0.0;
+    const double own = type_of(t).dispatch_h;
+    return own >= 0.0 ? own : org.path_latency_h(t.intake, authority, spec);
 }
 
 }  // namespace tiersim::model::flow

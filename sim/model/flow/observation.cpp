@@ -69,11 +69,11 @@ inline void TicketFlow::snapshot_until(LpState& lp, Tick t) const {
         TierCounters busy{};
         TierCounters open{};
         for (std::size_t c = 0; c < lp.busy_by_calendar.size(); ++c) {
-            if (!model.calendars()[c].is_open(at))
-                continue;
+            const bool is_open = model.calendars()[c].is_open(at);
             for (std::size_t tier = 0; tier < tier_count; ++tier) {
-                busy.v[tier] += lp.busy_by_calendar[c].v[tier];
-                open.v[tier] += lp.staff_by_calendar[c].v[tier];
+                const std::int64_t on_call = lp.on_call_by_calendar[c].v[tier];
+                busy.v[tier] += is_open ? lp.busy_by_calendar[c].v[tier] : on_call;
+                open.v[tier] += is_open ? lp.staff_by_calendar[c].v[tier] : on_call;
             }
         }
         lp.busy[lp.next_bucket] = busy;
@@ -136,6 +136,7 @@ inline std::vector<SeriesRow> TicketFlow::series_rows(Tick reached) const {
                 f[f_busy] += lp.busy[b].v[tier];
                 f[f_open] += lp.open_staff[b].v[tier];
                 f[f_worked] += lp.counts[b].worked[tier];
+                f[f_capacity] += lp.counts[b].on_call[tier];  // on duty outside opening hours
             }
         }
         for (std::size_t c = 0; c < staff.size(); ++c) {

@@ -83,7 +83,7 @@ inline void TicketFlow::on_service_done(LpState& lp, std::int32_t lp_index, cons
     {
         Ticket& t = lp.tickets[e.slot];
         Station& s = stations[station_of(t, step)];
-        finish_service(lp, s, e.time);  // may start the next ticket; `t` stays valid
+        finish_service(lp, s, e.time, on_call(t));  // may start the next ticket; `t` stays valid
     }
     Ticket& t = lp.tickets[e.slot];
     if (t.has(flag_abandoned)) {

@@ -39,7 +39,7 @@ inline void TicketFlow::do_return(
     t.hops = static_cast<std::int16_t>(t.hops + tier_distance(t.unit, t.intake) +
                                        tier_distance(t.intake, authority));
     const double latency = org.path_latency_h(t.unit, t.intake, spec) + spec.return_review_h +
-                           org.path_latency_h(t.intake, authority, spec);
+                           dispatch_latency_h(t, authority);
     send(lp, lp_index, slot, authority, now + from_hours(latency));
 }
 

@@ -30,15 +30,20 @@ inline void TicketFlow::start_service(
     LpState& lp, Station& s, std::uint32_t slot, int step, Tick now) {
     Ticket& t = lp.tickets[slot];
     const TicketTypeSpec& type = type_of(t);
+    const bool summoned = on_call(t);
+    const auto tier = static_cast<std::size_t>(s.tier);
     ++s.busy;
-    ++lp.busy_by_calendar[static_cast<std::size_t>(s.calendar)].v[static_cast<std::size_t>(s.tier)];
+    ++lp.busy_by_calendar[static_cast<std::size_t>(s.calendar)].v[tier];
+    if (summoned)
+        ++lp.on_call_by_calendar[static_cast<std::size_t>(s.calendar)].v[tier];
     RandomStream rng(spec.seed, t.id, t.draws);
     const Tick work = std::max<Tick>(0, from_hours(work_hours(t, rng)));
     t.draws = rng.draws();
     t.work = work;
-    const Calendar& cal = model.calendars()[static_cast<std::size_t>(s.calendar)];
-    const Tick start = cal.next_open(now);
     const bool is_step = t.phase == Phase::step || t.phase == Phase::fork;
+    const Calendar& cal =
+        model.calendars()[summoned ? always_calendar : static_cast<std::size_t>(s.calendar)];
+    const Tick start = cal.next_open(now);
     // Response (受理/签收): a window or portal item is accepted when its intake begins; a
     // hotline or grid ticket when a department first signs for it.
     const bool accepted_at_intake = t.channel == Channel::window || t.channel == Channel::online;
@@ -55,33 +60,47 @@ inline void TicketFlow::start_service(
           dept,
           t.phase == Phase::intake ? EventKind::intake_start : EventKind::step_start);
     const Tick done = cal.advance(start, work);
-    credit_work(lp, s, start, done, work);
+    credit_work(lp, s, start, done, work, summoned);
     queues.schedule(
         lp.index,
         Event{done, t.id, t.seq++, kind_service_done, static_cast<std::uint16_t>(step), slot});
 }
 
-/// Books a service's `work` (open time from `start` to `done`) to the buckets it falls in.
+/// A summoned department (吹哨报到) reports at any hour, and so does one that re-handles (重办)
+/// such a ticket: its duty staff work on call, on the "always" calendar.
+inline bool TicketFlow::on_call(const Ticket& t) const {
+    return (t.phase == Phase::step || t.phase == Phase::fork) &&
+           type_of(t).handling == Handling::parallel;
+}
+
+/// Books a service's `work` (open time from `start` to `done`) to the buckets it falls in; on
+/// call, the part outside the queue's opening hours also as on-call time.
 inline void TicketFlow::credit_work(
-    LpState& lp, const Station& s, Tick start, Tick done, Tick work) const {
+    LpState& lp, const Station& s, Tick start, Tick done, Tick work, bool summoned) const {
     const auto tier = static_cast<std::size_t>(s.tier);
+    const Calendar& cal = model.calendars()[static_cast<std::size_t>(s.calendar)];
     std::size_t b = bucket_index(start);
-    if (done <= static_cast<Tick>(b + 1) * bucket) {  // the common case: within one bucket
+    if (!summoned && done <= static_cast<Tick>(b + 1) * bucket) {  // the common case
         if (b < bucket_count)
             lp.counts[b].worked[tier] += work;
         return;
     }
-    const Calendar& cal = model.calendars()[static_cast<std::size_t>(s.calendar)];
     for (Tick from = start; from < done && b < bucket_count; ++b) {
         const Tick to = std::min(done, static_cast<Tick>(b + 1) * bucket);
-        lp.counts[b].worked[tier] += cal.open_between(from, to);
+        const Tick open = cal.open_between(from, to);
+        lp.counts[b].worked[tier] += summoned ? to - from : open;
+        if (summoned)
+            lp.counts[b].on_call[tier] += to - from - open;
         from = to;
     }
 }
 
-inline void TicketFlow::finish_service(LpState& lp, Station& s, Tick now) {
+inline void TicketFlow::finish_service(LpState& lp, Station& s, Tick now, bool summoned) {
+    const auto tier = static_cast<std::size_t>(s.tier);
     --s.busy;
-    --lp.busy_by_calendar[static_cast<std::size_t>(s.calendar)].v[static_cast<std::size_t>(s.tier)];
+    --lp.busy_by_calendar[static_cast<std::size_t>(s.calendar)].v[tier];
+    if (summoned)
+        --lp.on_call_by_calendar[static_cast<std::size_t>(s.calendar)].v[tier];
     while (s.count > 0) {
         --lp.waiting_now.v[static_cast<std::size_t>(s.tier)];
         const std::uint64_t entry = s.pop();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Department steps by design: in turn with handoffs (fragmented; cheaper inside an approval
-// bureau) or in parallel with a joint meeting (joint review); a step may return the ticket.
+// bureau) or in parallel with a joint meeting (joint review), or in parallel for a type handled
+// by summons (吹哨报到) at any tier, joined on site by the lead; a step may return the ticket.
 #include "ticket_flow.hpp"
 
 namespace tiersim::model::flow {
@@ -16,7 +17,7 @@ inline void TicketFlow::enter_steps(LpState& lp,
         finish_at_unit(lp, lp_index, slot, now);
         return;
     }
-    if (n > 1 && lever(t.unit).design[tier_at(t.unit)] == Design::joint_review) {
+    if (steps_in_parallel(type, lever(t.unit).design[tier_at(t.unit)])) {
         t.phase = Phase::fork;
         t.pending = static_cast<std::int16_t>(n);
         trace(lp, t, now, t.unit, -1, EventKind::fork);
@@ -87,12 +88,19 @@ inline void TicketFlow::task_done(LpState& lp, std::uint32_t slot, int step, Tic
         lp, t, now, t.unit, type.departments[static_cast<std::size_t>(step)], EventKind::step_done);
     if (--t.pending > 0)
         return;
-    // 联合审: the departments meet once to join their opinions.
+    // 联合审: the departments meet once to join their opinions; after a summons (吹哨报到)
+    // they are on site together and the lead joins their results there.
     const Levers& lv = lever(t.unit);
     const auto n = static_cast<double>(type.departments.size());
-    add_cost(lp, t, now, tier_at(t.unit), CostKind::meeting, lv.join_cost_h * n);
+    const bool summons = type.handling == Handling::parallel;
+    add_cost(lp,
+             t,
+             now,
+             tier_at(t.unit),
+             CostKind::meeting,
+             (summons ? lv.summons_join_cost_h : lv.join_cost_h) * n);
     t.phase = Phase::join;
-    schedule(lp, slot, now + from_hours(lv.join_h));
+    schedule(lp, slot, now + from_hours(summons ? lv.summons_join_h : lv.join_h));
 }
 
 /// After the steps at a unit (a joint review's meeting may still return the ticket).

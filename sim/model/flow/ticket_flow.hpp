@@ -148,6 +148,7 @@ struct BucketCounts {
     std::array<std::array<std::int64_t, tier_count>, counter_count> n{};
     std::array<std::array<Tick, tier_count>, cost_kind_count> cost{};
     std::array<Tick, tier_count> worked{};  ///< staff time spent serving, by tier
+    std::array<Tick, tier_count> on_call{};  ///< of which outside the queue's opening hours
 };
 
 struct TierCounters {
@@ -171,9 +172,10 @@ struct LpState {
     std::vector<BucketCounts> counts;
     std::vector<TierCounters> queue_len, busy, open_staff;
     TierCounters waiting_now{};
-    // Servers holding a ticket, and servers, by calendar (index into model.calendars()): the
-    // snapshot counts those whose calendar is open.
-    std::vector<TierCounters> busy_by_calendar, staff_by_calendar;
+    // Servers holding a ticket, of them those working on call (吹哨报到, at any hour), and
+    // servers, by their queue's calendar (index into model.calendars()): the snapshot counts
+    // the servers of open queues and those on call at closed ones.
+    std::vector<TierCounters> busy_by_calendar, on_call_by_calendar, staff_by_calendar;
     std::size_t next_bucket = 0;  // first bucket whose snapshot is still to be taken
 
     std::uint32_t allocate(const Ticket& t) {
@@ -285,8 +287,10 @@ private:
     [[nodiscard]] bool in_bureau(UnitId unit, int department) const;
     void enqueue(LpState& lp, std::uint32_t slot, int step, Tick now);
     void start_service(LpState& lp, Station& s, std::uint32_t slot, int step, Tick now);
-    void credit_work(LpState& lp, const Station& s, Tick start, Tick done, Tick work) const;
-    void finish_service(LpState& lp, Station& s, Tick now);
+    [[nodiscard]] bool on_call(const Ticket& t) const;
+    void credit_work(
+        LpState& lp, const Station& s, Tick start, Tick done, Tick work, bool on_call) const;
+    void finish_service(LpState& lp, Station& s, Tick now, bool on_call);
     // routing.cpp — moving tickets between units and LPs
     void schedule(LpState& lp, std::uint32_t slot, Tick at);
     void send(LpState& lp, std::int32_t lp_index, std::uint32_t slot, UnitId to, Tick at);
@@ -299,9 +303,11 @@ private:
     void intake_done(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
     void dispatch(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
     void to_authority(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
+    [[nodiscard]] double dispatch_latency_h(const Ticket& t, UnitId authority) const;
     // materials.cpp — cross-province standards and materials (补正, 容缺受理)
     void at_handler(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
-    // steps.cpp — department steps by design (fragmented, approval bureau, joint review)
+    // steps.cpp — department steps by design (fragmented, approval bureau, joint review) or
+    // by summons (parallel handling, 吹哨报到)
     void enter_steps(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
     [[nodiscard]] double return_probability(const Ticket& t, int step, bool in_meeting) const;
     void step_done(LpState& lp, std::int32_t lp_index, std::uint32_t slot, int step, Tick now);
