@@ -149,6 +149,7 @@ private:
     void read_provinces(const toml::table& root);       // levers_provinces.cpp
     void read_citizens(const toml::table& root);        // citizens_cross_province.cpp
     void read_cross_province(const toml::table& root);  // citizens_cross_province.cpp
+    void read_grid(const toml::table& root);            // grid.cpp
     void check_department_staff();                      // tiers_channels.cpp
     std::string resolved_toml() const;                  // builder.cpp
 };
