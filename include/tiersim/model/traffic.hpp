@@ -31,6 +31,10 @@ struct TrafficReport {
     std::vector<QueueLoad> queues;      ///< by tier, then queue name
     std::vector<std::string> unstable;  ///< one line per unstable (unit, queue)
     double tickets_per_day = 0;         ///< total arrival rate
+    /// Grid data updates: the expected freshness from the parameters (hours; NaN without
+    /// them) and the share of shared records current because of it (CompiledModel).
+    double data_freshness_expected_h = 0.0;
+    double shared_data_current = 1.0;
 };
 
 /// Solves λ = γ + λ P per unit and queue, P being the routing of the ticket flow (sim/model/flow/)
