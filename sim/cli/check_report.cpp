@@ -113,6 +113,12 @@ std::string check_text(const model::TrafficReport& report, const model::RunEstim
             out << "  ... and " << report.unstable.size() - shown << " more (see --json)\n";
         }
     }
+    if (std::isfinite(report.data_freshness_expected_h)) {
+        out << "grid data updates: expected freshness "
+            << format_fixed(report.data_freshness_expected_h / 24.0, 2)
+            << " days (review, batch and sync, queueing aside); shared records current "
+            << format_fixed(100.0 * report.shared_data_current, 1) << "%\n";
+    }
     out << "estimate: " << format_fixed(estimate.tickets, 0) << " tickets, "
         << format_fixed(estimate.events, 0) << " events; open at once "
         << format_fixed(estimate.open_tickets, 0) << " to "

@@ -13,7 +13,7 @@ namespace tiersim::io::schema {
 
 namespace {
 
-constexpr std::array<std::string_view, 16> section_names = {"top",
+constexpr std::array<std::string_view, 17> section_names = {"top",
                                                             "simulation",
                                                             "divisions",
                                                             "calendars",
@@ -28,6 +28,7 @@ constexpr std::array<std::string_view, 16> section_names = {"top",
                                                             "institution",
                                                             "citizens",
                                                             "cross_province",
+                                                            "grid",
                                                             "provinces"};
 
 /// The sections of the seed paper's levers: their rows mark the keys that are not levers.

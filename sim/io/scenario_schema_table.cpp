@@ -65,6 +65,10 @@ constexpr NumberRange bucket_width{1.0 / 60.0,
                                    false,
                                    "a number of hours >= 1/60 (one minute) and <= 10000000",
                                    ">= 1/60 and <= 10^7"};
+constexpr NumberRange hour_of_day{
+    0.0, 24.0, false, true, "an hour of the day in [0, 24)", "in [0, 24)"};
+constexpr NumberRange working_days{
+    0.0, 1e4, false, false, "a number of working days >= 0 and <= 10000", ">= 0 and <= 10^4"};
 constexpr NumberRange rate{
     0.0, 1e6, false, false, "a number >= 0 and <= 1000000", ">= 0 and <= 10^6"};
 constexpr NumberRange weight{
@@ -970,6 +974,68 @@ constexpr Key table[] = {
      .range = &weight,
      .doc = "weight of TO as the home province of a cross-province ticket arising in FROM",
      .flags = detail},
+
+    // ---- [grid] ----
+    {.path = "grid",
+     .doc = "the clock of grid data updates and the staleness of shared data",
+     .flags = detail},
+    {.path = "grid.review_median_wd",
+     .type = Type::number,
+     .unit = "working days",
+     .range = &working_days,
+     .default_kind = Default::value,
+     .default_value = "0",
+     .doc = "median time of the district review (区级审核) of a data update, lognormal in "
+            "working days of `tiers.district.calendar`, after its department steps; 0 = none"},
+    {.path = "grid.review_p90_wd",
+     .type = Type::number,
+     .unit = "working days",
+     .range = &working_days,
+     .default_kind = Default::value,
+     .default_value = "0",
+     .doc = "90th percentile of the district review; at least `review_median_wd` when that is "
+            "set (equal: every review takes the median)"},
+    {.path = "grid.city_batch_h",
+     .type = Type::number,
+     .unit = "hours",
+     .range = &non_negative_hours,
+     .default_kind = Default::value,
+     .default_value = "0",
+     .doc = "the city applies data updates in a batch every so many hours (市级更新); an "
+            "update waits for the next one. 0 = on arrival"},
+    {.path = "grid.city_batch_hour",
+     .type = Type::number,
+     .unit = "hour of day",
+     .range = &hour_of_day,
+     .default_kind = Default::value,
+     .default_value = "0",
+     .doc = "clock time of the city's batches: the first of the run's Monday, then every "
+            "`city_batch_h`"},
+    {.path = "grid.province_sync_days",
+     .type = Type::number,
+     .unit = "days",
+     .range = &non_negative_days,
+     .default_kind = Default::value,
+     .default_value = "0",
+     .doc = "the province syncs the cities' data every so many days (省级应用); an update is "
+            "applied at the next sync. 0 = on arrival"},
+    {.path = "grid.province_sync_hour",
+     .type = Type::number,
+     .unit = "hour of day",
+     .range = &hour_of_day,
+     .default_kind = Default::value,
+     .default_value = "0",
+     .doc = "clock time of the province's syncs: the first of the run's Monday, then every "
+            "`province_sync_days`"},
+    {.path = "grid.stale_after_days",
+     .type = Type::number,
+     .unit = "days",
+     .range = &non_negative_days,
+     .default_kind = Default::value,
+     .default_value = "0",
+     .doc = "mean time between changes of a shared record: with the chain's expected "
+            "freshness F, a material is found in shared data with probability `data_sharing` "
+            "× exp(−F / `stale_after_days`). 0 = shared data never stale"},
 
     // ---- [provinces.NAME] ----
     {.path = "provinces", .doc = "levers of single provinces", .flags = detail},

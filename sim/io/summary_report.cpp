@@ -52,6 +52,14 @@ std::string hours(double value) {
     return format_fixed(value, std::fabs(value) < 10.0 ? 2 : 1);
 }
 
+/// Hours shown as days, two decimals: data freshness runs from hours to weeks.
+std::string days(double hours_value) {
+    if (!std::isfinite(hours_value)) {
+        return "-";
+    }
+    return format_fixed(hours_value / 24.0, 2);
+}
+
 Json number(double value) {
     return std::isfinite(value) ? Json(value) : Json(nullptr);
 }
@@ -245,16 +253,17 @@ std::string summary_text(const model::Summary& summary,
                              percent(g.no_visit_share),
                              format_fixed(g.materials_requested_per_case, 2),
                              grouped(g.data_updates),
-                             hours(g.data_freshness_mean_h),
-                             hours(g.data_freshness_p90_h),
+                             days(g.data_freshness_mean_h),
+                             days(g.data_freshness_p90_h),
                              percent(g.data_rejected_share)};
                  });
     out +=
         "(abandoned and repeat calls in % of created; reworks and rehandles per closed ticket;\n"
         " visits and materials per closed window/online item: 最多跑一次 = <=1 visit, 不见面 = "
         "0 visits;\n"
-        " data freshness in hours from creation to provincial use, over applied upward "
-        "updates)\n\n";
+        " data freshness in days from creation to provincial use, over applied upward "
+        "updates;\n"
+        " reject% of the data updates that reached the tier, closed there or above)\n\n";
 
     std::vector<std::string> coord_headers = {"coord h"};
     for (const char* kind : model::cost_kind_names) {

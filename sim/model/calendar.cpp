@@ -134,4 +134,9 @@ double Calendar::open_fraction() const {
     return static_cast<double>(open_per_week_) / static_cast<double>(ticks_per_week);
 }
 
+Calendar::Tick Calendar::open_per_working_day() const {
+    const auto days = std::count(working_days_.begin(), working_days_.end(), true);
+    return days > 0 ? open_per_week_ / days : 0;
+}
+
 }  // namespace tiersim::model

@@ -20,6 +20,15 @@ CompiledModel::CompiledModel(ScenarioSpec spec, Organisation org)
     for (const auto& c : spec_.calendars)
         calendars_.emplace_back(c);
     levers_ = levers_by_province(spec_, org_);
+    // Computed from the parameters, not from the run: the province's state is another LP's.
+    const auto district_calendar =
+        static_cast<std::size_t>(spec_.tiers[static_cast<std::size_t>(Tier::district)].calendar);
+    grid_clock_ = GridDataClock(
+        spec_.grid,
+        district_calendar < calendars_.size() ? calendars_[district_calendar] : Calendar());
+    expected_freshness_h_ = model::expected_freshness_h(spec_, grid_clock_);
+    shared_data_current_ =
+        model::shared_data_current(expected_freshness_h_, spec_.grid.stale_after_days);
     migration_ = migration_matrix(spec_, org_);
     compile_lookahead();
     end_ = from_hours(spec_.days * 24.0);

@@ -37,6 +37,13 @@ SummaryAccumulator::SummaryAccumulator(const ScenarioSpec& spec, const Organisat
         info.resolve_wd = type.resolve_wd;
         types_.push_back(info);
     }
+    unit_tier_.reserve(org.size());
+    for (const Unit& unit : org.units()) {
+        unit_tier_.push_back(static_cast<std::int8_t>(unit.tier));
+    }
+    for (std::size_t c = 0; c < intake_tier_.size(); ++c) {
+        intake_tier_[c] = static_cast<int>(spec.channels[c].tier);
+    }
     province_names_.reserve(by_province_.size());
     for (int p = 0; p < org.province_count(); ++p) {
         province_names_.push_back(org.unit(org.province_unit(p)).name);
@@ -86,6 +93,7 @@ void SummaryAccumulator::Group::add(const TicketRecord& record, const TypeInfo& 
     }
     if (type.data_update) {
         ++data_updates;
+        ++data_reached;
         if (record.solved == 1) {
             fresh_sum_h += lead;
             fresh_h.add(lead);
@@ -143,7 +151,7 @@ GroupStats SummaryAccumulator::Group::stats(std::string name) const {
     s.materials_requested_per_case = ratio(materials_requested, service_items);
     s.data_freshness_mean_h = mean(fresh_sum_h, static_cast<std::int64_t>(fresh_h.count()));
     s.data_freshness_p90_h = fresh_h.quantile(0.90);
-    s.data_rejected_share = ratio(data_rejected, data_updates);
+    s.data_rejected_share = ratio(data_rejected, data_reached);
     s.coord_cost_h = static_cast<double>(coord_cost_h);
     for (std::size_t k = 0; k < coord_by_kind_h.size(); ++k) {
         s.coord_by_kind_h[k] = static_cast<double>(coord_by_kind_h[k]);
@@ -192,6 +200,36 @@ void SummaryAccumulator::add(const TicketRecord& record) {
                                 record.province,
                                 record.channel,
                                 record.cross_mode});
+    }
+    if (type.data_update) {
+        count_reached(record);
+    }
+}
+
+void SummaryAccumulator::count_reached(const TicketRecord& record) {
+    // The highest tier the update has left behind: below the one that closed it, or below the
+    // unit it is at (or on its way to) when the run ends.
+    int passed = -1;
+    if (record.outcome == Outcome::resolved) {
+        passed = record.tier_resolved - 1;
+    } else if (record.outcome == Outcome::open_at_end && record.handler >= 0 &&
+               static_cast<std::size_t>(record.handler) < unit_tier_.size()) {
+        passed = unit_tier_[static_cast<std::size_t>(record.handler)] - 1;
+    }
+    for (int k = intake_tier_[static_cast<std::size_t>(record.channel)]; k <= passed; ++k) {
+        ++by_tier_[static_cast<std::size_t>(k)].data_reached;
+    }
+    // An open update past the district review counts in the other groups' reject share too
+    // (a closed one already does): else the rejected, which close early, would be overcounted.
+    if (record.outcome != Outcome::open_at_end || passed < static_cast<int>(Tier::district)) {
+        return;
+    }
+    ++overall_.data_reached;
+    ++by_type_[static_cast<std::size_t>(record.type)].data_reached;
+    ++by_province_[static_cast<std::size_t>(record.province)].data_reached;
+    ++by_channel_[static_cast<std::size_t>(record.channel)].data_reached;
+    if (record.cross_mode > 0) {
+        ++by_cross_mode_[static_cast<std::size_t>(record.cross_mode - 1)].data_reached;
     }
 }
 

@@ -417,6 +417,8 @@ TrafficReport analyse_traffic(const CompiledModel& model) {
             org.unit(s).population;
 
     TrafficReport report;
+    report.data_freshness_expected_h = model.expected_freshness_h();
+    report.shared_data_current = model.shared_data_current();
     std::vector<double> upward(n_units);
     std::vector<double> home(n_units);
     std::vector<double> cross(n_units);

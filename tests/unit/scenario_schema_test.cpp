@@ -128,6 +128,14 @@ std::string describe(const tiersim::model::CrossProvinceSpec& x) {
     return d.str();
 }
 
+std::string describe(const tiersim::model::GridSpec& g) {
+    return Describe()("review_median_wd", g.review_median_wd)("review_p90_wd", g.review_p90_wd)(
+               "city_batch_h", g.city_batch_h)("city_batch_hour", g.city_batch_hour)(
+               "province_sync_days", g.province_sync_days)(
+               "province_sync_hour", g.province_sync_hour)("stale_after_days", g.stale_after_days)
+        .str();
+}
+
 /// The scalar keys of a ticket type (its profiles, distributions and departments aside).
 std::string describe_scalars(const tiersim::model::TicketTypeSpec& t) {
     return Describe()("channel", t.channel)("close_at_intake", t.close_at_intake)(
@@ -163,7 +171,8 @@ std::string describe(const ScenarioSpec& s) {
             "service", describe(t.service))("followup", describe(t.followup));
     }
     d("link_h", s.link_h)("max_returns", s.max_returns)("return_review_h", s.return_review_h)(
-        "citizens", describe(s.citizens))("cross", describe(s.cross))("levers", describe(s.levers));
+        "citizens", describe(s.citizens))("cross", describe(s.cross))("grid", describe(s.grid))(
+        "levers", describe(s.levers));
     for (const auto& [name, levers] : s.province_levers)
         d("province", name)("levers", describe(levers));
     return d.str();
@@ -262,6 +271,7 @@ TEST_CASE("the schema's tables list their keys in the reference's order", "[io][
                                                                     "institution",
                                                                     "citizens",
                                                                     "cross_province",
+                                                                    "grid",
                                                                     "provinces"});
     CHECK(names(schema::known_keys("tiers")) ==
           std::vector<std::string>{"street", "district", "city", "province"});
@@ -359,6 +369,7 @@ TEST_CASE("the schema's defaults are the struct defaults of ScenarioSpec", "[io]
     CHECK(s.return_review_h == plain.return_review_h);
     CHECK(describe(s.citizens) == describe(CitizensSpec{}));
     CHECK(describe(s.cross) == describe(CrossProvinceSpec{}));
+    CHECK(describe(s.grid) == describe(GridSpec{}));
     CHECK(describe(s.levers) == describe(Levers{}));
     REQUIRE(s.ticket_types.size() == 1);
     CHECK(describe_scalars(s.ticket_types[0]) == describe_scalars(TicketTypeSpec{}));

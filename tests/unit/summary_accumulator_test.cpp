@@ -409,7 +409,55 @@ TEST_CASE("summary accumulator computes the citizens', services' and data metric
     // By closing tier: the applied updates at the province, the rejected one at the district.
     CHECK(s.by_tier[3].data_updates == 2);
     CHECK(s.by_tier[3].data_rejected_share == 0.0);
-    CHECK(s.by_tier[1].data_rejected_share == 1.0);
+    CHECK(s.by_tier[1].data_updates == 1);
+    // The reject share of a tier is over the updates that reached it, not only those it
+    // closed: the district reviewed all three (taken in at the street) and rejected one.
+    CHECK(s.by_tier[1].data_rejected_share == 1.0 / 3.0);
+    CHECK(s.by_tier[2].data_rejected_share == 0.0);  // t7 and t8 passed the city
+    CHECK(s.by_tier[0].data_rejected_share == 0.0);
+    CHECK(std::isnan(s.by_tier[0].data_freshness_mean_h));
+}
+
+TEST_CASE("the reject share counts the data updates still open past the district review",
+          "[model][summary][grid]") {
+    const ScenarioSpec spec = metrics_spec();
+    const Organisation org = Organisation::build(spec);
+    SummaryAccumulator acc(spec, org);
+    constexpr int grid = 3;
+    // Units of each tier of the first province, for where an open update is at the end.
+    std::array<UnitId, tier_count> unit_at{};
+    for (UnitId u = 0; u < static_cast<UnitId>(org.size()); ++u) {
+        if (org.province_index(u) == 0)
+            unit_at[static_cast<std::size_t>(org.unit(u).tier)] = u;
+    }
+    auto update = [&](std::int64_t id, Outcome outcome, int closing_tier, int solved, Tier at) {
+        TicketRecord r = closed_ticket(id, grid, 0, 100.0, 50.0);
+        r.channel = static_cast<std::int8_t>(Channel::grid);
+        r.satisfied = -1;
+        r.outcome = outcome;
+        r.solved = static_cast<std::int8_t>(solved);
+        r.tier_resolved = static_cast<std::int8_t>(closing_tier);
+        r.handler = unit_at[static_cast<std::size_t>(at)];
+        if (outcome == Outcome::open_at_end)
+            r.closed_h = std::nan("");
+        return r;
+    };
+    // One rejected at the district, one applied at the province; at the end one on its way
+    // through the city (reviewed and accepted) and one still in the district's review.
+    acc.add(update(1, Outcome::resolved, 1, 0, Tier::district));
+    acc.add(update(2, Outcome::resolved, 3, 1, Tier::province));
+    acc.add(update(3, Outcome::open_at_end, -1, -1, Tier::city));
+    acc.add(update(4, Outcome::open_at_end, -1, -1, Tier::district));
+    const Summary s = acc.finish(200.0);
+    // Reviewed at the district: 1, 2 and 3; only the closed ones count as updates.
+    CHECK(s.overall.data_updates == 2);
+    CHECK(s.overall.data_rejected_share == 1.0 / 3.0);
+    CHECK(s.by_type[grid].data_rejected_share == 1.0 / 3.0);
+    CHECK(s.by_province[0].data_rejected_share == 1.0 / 3.0);
+    CHECK(s.by_tier[1].data_rejected_share == 1.0 / 3.0);
+    CHECK(s.by_tier[0].data_rejected_share == 0.0);  // all four left the street
+    CHECK(s.by_tier[2].data_rejected_share == 0.0);  // 2 passed the city
+    CHECK(s.by_tier[3].data_rejected_share == 0.0);
 }
 
 TEST_CASE("summary accumulator rejects an unknown channel or cross mode", "[model][summary]") {

@@ -97,7 +97,8 @@ TEST_CASE("summary text has the conservation line and a row per group", "[io][re
     // The second and third tables: citizens, services and data; coordination by kind.
     CHECK_THAT(text, Catch::Contains("<=1 visit%"));
     CHECK_THAT(text, Catch::Contains("87.5"));
-    CHECK_THAT(text, Catch::Contains("36.5"));
+    CHECK_THAT(text, Catch::Contains("1.52"));  // freshness 36.5 h, shown in days
+    CHECK_THAT(text, Catch::Contains("data freshness in days"));
     CHECK_THAT(text, Catch::Contains("fresh p90"));
     CHECK_THAT(text, Catch::Contains("handoff"));
     CHECK_THAT(text, Catch::Contains("21.5"));

@@ -34,6 +34,9 @@ public:
     /// Open hours per week / 168.
     [[nodiscard]] double open_fraction() const;
 
+    /// The open time of an average working day: what "one working day" of work takes.
+    [[nodiscard]] Tick open_per_working_day() const;
+
     [[nodiscard]] bool is_working_day(Tick t) const;
 
     [[nodiscard]] bool is_open(Tick t) const { return next_open(t) == t; }

@@ -3,6 +3,7 @@
 
 #include "tiersim/engine/sim_time.hpp"
 #include "tiersim/model/calendar.hpp"
+#include "tiersim/model/grid_data.hpp"
 #include "tiersim/model/organisation.hpp"
 #include "tiersim/model/scenario_spec.hpp"
 #include "tiersim/model/station_plan.hpp"
@@ -62,6 +63,16 @@ public:
     /// By ScenarioSpec::calendars index.
     [[nodiscard]] const std::vector<Calendar>& calendars() const { return calendars_; }
 
+    /// The grid data chain's review, batch and sync times ([grid]).
+    [[nodiscard]] const GridDataClock& grid_clock() const { return grid_clock_; }
+
+    /// Expected freshness of an applied data update from the parameters (hours; NaN without
+    /// grid data updates), and the share of shared records that the province's copy has
+    /// current because of it: P(found in shared data) is data_sharing × this share.
+    [[nodiscard]] double expected_freshness_h() const { return expected_freshness_h_; }
+
+    [[nodiscard]] double shared_data_current() const { return shared_data_current_; }
+
     [[nodiscard]] const StationIndex& stations() const { return index_; }
 
     /// Servers and calendar of every station of stations().
@@ -101,6 +112,9 @@ private:
     Organisation org_;
     std::vector<Calendar> calendars_;
     std::vector<Levers> levers_;
+    GridDataClock grid_clock_;
+    double expected_freshness_h_ = 0.0;
+    double shared_data_current_ = 1.0;
     std::vector<double> migration_;
     std::vector<std::vector<UnitId>> province_streets_;
     std::vector<std::vector<double>> province_street_cdf_;

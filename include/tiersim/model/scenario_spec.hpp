@@ -168,6 +168,23 @@ struct CitizensSpec {
     double incomplete = 0.2;       ///< P(a round of supplied materials is incomplete: 补正)
 };
 
+/// [grid]: the clock of the grid data chain (D1 网格员 → 区级审核 → 市级更新 → 省级应用, domain.md
+/// §6.2) and what its delay costs shared data. Every default leaves the chain as it was: no
+/// review time, no batches, no staleness.
+struct GridSpec {
+    /// District review (区级审核), lognormal in working days of the district tier's calendar;
+    /// a median of 0 = no review time beyond the department steps.
+    double review_median_wd = 0.0;
+    double review_p90_wd = 0.0;
+    double city_batch_h = 0.0;        ///< city master-data batch every so many hours; 0 = none
+    double city_batch_hour = 0.0;     ///< hour of day of the city's batch
+    double province_sync_days = 0.0;  ///< province sync every so many days; 0 = none
+    double province_sync_hour = 0.0;  ///< hour of day of the province's sync
+    /// Records change as a Poisson process of this mean interval (days), so a province copy
+    /// E days behind is current with probability exp(−E / stale_after_days); 0 = never stale.
+    double stale_after_days = 0.0;
+};
+
 /// The policy levers (DESIGN §2.5) that a province may set for itself in [provinces.NAME]
 /// (the seed paper compares provinces with different packages); the top-level keys give the
 /// defaults of every province.
@@ -258,6 +275,7 @@ struct ScenarioSpec {
     double return_review_h = 8.0;  ///< delay of the dispatch centre's review of a return
     CitizensSpec citizens;
     CrossProvinceSpec cross;
+    GridSpec grid;
 
     /// The top-level levers: every province's unless it overrides them.
     Levers levers;

@@ -55,8 +55,9 @@ struct GroupStats {
     double materials_requested_per_case = 0.0;  ///< of service items
     double data_freshness_mean_h = 0.0;  ///< applied data updates: creation → provincial use
     double data_freshness_p90_h = 0.0;
-    double data_rejected_share = 0.0;  ///< data updates rejected at the district review
-    double coord_cost_h = 0.0;         ///< total staff-hours of coordination, closed or not
+    /// Data updates rejected at the district review; by tier, of those that reached the tier.
+    double data_rejected_share = 0.0;
+    double coord_cost_h = 0.0;  ///< total staff-hours of coordination, closed or not
     std::array<double, cost_kind_count> coord_by_kind_h{};  ///< the same by CostKind
 };
 

@@ -27,8 +27,11 @@ namespace tiersim::model {
 /// type whose channel is window or online) give visits and materials per case and the shares
 /// with at most one visit (最多跑一次) and with none (不见面); the data updates (closed, of a
 /// type routed upward) give the rejected share (solved = 0) and, over the applied ones (solved
-/// = 1), the data freshness. coord_cost_h and coord_by_kind_h sum over every ticket of the
-/// group, closed or not.
+/// = 1), the data freshness. The rejected share is of the updates the district reviewed: the
+/// closed ones and those open at the end past the district (rejected ones close at once, the
+/// others days later); by tier, of the updates done at the tier, whether it closed them, they
+/// went on and closed above it, or they were above it at the end. coord_cost_h and
+/// coord_by_kind_h sum over every ticket of the group, closed or not.
 ///
 /// Tickets still open at the end are not left out where that would flatter a short run: one
 /// open past its deadline (deadline_h < end) is late (open_late), one within it is undecided
@@ -96,6 +99,9 @@ private:
         std::int64_t materials_requested = 0;
         std::int64_t data_updates = 0;
         std::int64_t data_rejected = 0;
+        /// The rejected share's denominator: the data updates reviewed at the district, closed
+        /// or open past it at the end; by tier, those that reached the tier and were done there.
+        std::int64_t data_reached = 0;
         long double lead_sum_h = 0.0L;
         long double fresh_sum_h = 0.0L;  ///< of applied data updates
         long double coord_cost_h = 0.0L;
@@ -131,6 +137,12 @@ private:
     std::array<Group, cross_mode_count - 1> by_cross_mode_;
     std::vector<OpenTicket> open_cohort_;
     std::vector<TypeInfo> types_;
+    std::array<int, channel_count> intake_tier_{};  ///< tier of each channel's intake
+    std::vector<std::int8_t> unit_tier_;            ///< tier of each unit, by UnitId
+
+    /// Counts a data update in the reject-share denominators of the tiers it has passed and,
+    /// when it is open at the end past the district review, of its other groups.
+    void count_reached(const TicketRecord& record);
     std::vector<std::string> type_names_;
     std::vector<std::string> province_names_;
 };

@@ -27,6 +27,7 @@ enum class Phase : std::uint8_t {
     join_wait,  ///< 多地联办: done at home, waiting for the other province's part
     join_signal,  ///< 多地联办: the local part's result travelling to the home province
     cross_join,   ///< 多地联办: the join meeting of both provinces
+    data_wait,    ///< grid data update: in the district review, or waiting for a batch or sync
 };
 
 /// Bits of Ticket::flags.

@@ -44,6 +44,10 @@ struct TrafficReport {
     /// Channel, and in the departments, bureaus and leaders of every tier.
     std::array<double, channel_count> intake_staff_per_100k{};
     double department_staff_per_100k = 0;
+    /// Grid data updates: the expected freshness from the parameters (hours; NaN without
+    /// them) and the share of shared records current because of it (CompiledModel).
+    double data_freshness_expected_h = 0.0;
+    double shared_data_current = 1.0;
 };
 
 /// Solves λ = γ + λ P per unit and queue, P being the routing of the ticket flow (sim/model/flow/)

@@ -510,6 +510,7 @@ model::ScenarioSpec Builder::build() {
     read_levers(root);
     read_citizens(root);
     read_cross_province(root);
+    read_grid(root);
     read_provinces(root);
     check_department_staff();
 

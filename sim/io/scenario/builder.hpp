@@ -156,6 +156,7 @@ private:
     void read_provinces(const toml::table& root);       // levers_provinces.cpp
     void read_citizens(const toml::table& root);        // citizens_cross_province.cpp
     void read_cross_province(const toml::table& root);  // citizens_cross_province.cpp
+    void read_grid(const toml::table& root);            // grid.cpp
     void check_department_staff();                      // tiers_channels.cpp
     bool set_in_one_file(const std::string& a, const std::string& b) const;  // tiers_channels
     std::string resolved_toml() const;                                       // builder.cpp

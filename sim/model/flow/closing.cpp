@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Done at a unit: upward data updates, follow-up, escalation to the parent, then closing with
-// the callback (回访: solved? satisfied?) and re-handling (重办) of an unsolved ticket.
+// Done at a unit: follow-up, escalation to the parent, then closing with the callback (回访:
+// solved? satisfied?) and re-handling (重办) of an unsolved ticket. Upward data updates go on in
+// data_updates.cpp.
 #include "tiersim/model/distributions.hpp"
 
 #include "ticket_flow.hpp"
@@ -20,24 +21,7 @@ inline void TicketFlow::finish_at_unit(LpState& lp,
     const std::size_t tier = tier_at(t.unit);
     const UnitId parent = org.unit(t.unit).parent;
     if (type.route == Route::upward) {
-        if (org.unit(t.unit).tier == Tier::district && type.reject_probability > 0.0) {
-            RandomStream rng(spec.seed, t.id, t.draws);
-            const bool rejected = rng.bernoulli(type.reject_probability);
-            t.draws = rng.draws();
-            if (rejected) {
-                trace(lp, t, now, t.unit, -1, EventKind::rejected);
-                finish_record(lp, slot, now, false, -1);
-                return;
-            }
-        }
-        if (parent == no_unit) {
-            bump(lp, c_data_applied, now, tier);
-            finish_record(lp, slot, now, true, -1);
-            return;
-        }
-        ++t.hops;
-        t.phase = Phase::transfer;
-        send(lp, lp_index, slot, parent, now + from_hours(spec.tiers[tier].transfer_h));
+        pass_data_update(lp, lp_index, slot, now);
         return;
     }
     if (t.has(flag_shadow)) {

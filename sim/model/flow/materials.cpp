@@ -44,9 +44,12 @@ inline void TicketFlow::at_handler(LpState& lp,
     if (type.materials > 0 && !t.has(flag_materials_done)) {
         t.set(flag_materials_done);
         RandomStream rng(spec.seed, t.id, t.draws);
+        // A shared record is of use only if the province's copy is current: grid data updates
+        // still on their way make it stale (domain.md §6.2 D1; expected from the parameters).
+        const double found = lv.data_sharing[tier] * model.shared_data_current();
         int requested = 0;
         for (int m = 0; m < type.materials; ++m)
-            requested += rng.bernoulli(lv.data_sharing[tier]) ? 0 : 1;
+            requested += rng.bernoulli(found) ? 0 : 1;
         int rounds = 0;
         if (requested > 0) {
             // 补正: e-licences also spare re-submissions (P × (1 − s), domain.md §6.2).

@@ -144,6 +144,7 @@ inline void TicketFlow::arrive(LpState& lp, std::int32_t lp_index, std::uint32_t
             after_steps(lp, lp_index, slot, now, true);
             return;
         case Phase::followup:
+        case Phase::data_wait:
             finish_at_unit(lp, lp_index, slot, now);
             return;
         case Phase::closing:

@@ -330,7 +330,7 @@ private:
     void drop_abandoned(LpState& lp, std::uint32_t slot);
     void on_chase(LpState& lp, std::int32_t lp_index, const Event& e);
     void repeat_call(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
-    // closing.cpp — done at a unit: upward data, follow-up, escalation, closing and the callback
+    // closing.cpp — done at a unit: follow-up, escalation, closing and the callback
     void finish_at_unit(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
     void close_ticket(
         LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now, bool at_intake);
@@ -338,6 +338,9 @@ private:
     void finish_record(LpState& lp, std::uint32_t slot, Tick now, bool solved, int satisfied);
     void finish_record(
         LpState& lp, std::uint32_t slot, Tick now, bool solved, int satisfied, Tick deadline);
+    // data_updates.cpp — grid data updates (D1): district review, city batch, province sync
+    [[nodiscard]] Tick data_ready_at(Ticket& t, Tier tier, Tick now) const;
+    void pass_data_update(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
     // observation.cpp — records, traces, series counters and snapshots
     [[nodiscard]] TicketRecord record_of(const Ticket& t, Tick deadline) const;
     void trace(LpState& lp, const Ticket& t, Tick at, UnitId unit, int dept, EventKind kind);
