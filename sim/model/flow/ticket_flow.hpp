@@ -44,11 +44,14 @@
 #include "tiersim/model/records.hpp"
 #include "tiersim/model/simulation.hpp"
 #include "tiersim/model/ticket.hpp"
+#include "tiersim/model/ticket_priority.hpp"
 
 #include <array>
 #include <atomic>
+#include <bit>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string>
 #include <type_traits>
 #include <unordered_map>
@@ -75,12 +78,8 @@ inline constexpr int repeat_shift = 56;
 inline constexpr std::uint64_t max_repeat_depth = 63;
 inline constexpr std::uint64_t free_id = std::numeric_limits<std::uint64_t>::max();
 
-/// c servers and a FIFO of waiting (slot, step) entries of the owning LP's pool.
-struct Station {
-    std::int32_t servers = 0;
-    std::int32_t busy = 0;
-    std::int32_t calendar = 0;
-    std::int8_t tier = 0;
+/// A FIFO of waiting (slot, step) entries of the owning LP's pool.
+struct Fifo {
     std::vector<std::uint64_t> ring;  // grows by doubling, never shrinks
     std::uint32_t head = 0;
     std::uint32_t count = 0;
@@ -108,6 +107,59 @@ private:
         head = 0;
     }
 };
+
+/// c servers and one FIFO per priority level (ticket_priority.hpp): a free server takes the
+/// head of the highest level that holds anyone, so the queue serves by level, then by arrival,
+/// and never interrupts a service. Level 0's FIFO is held inline; the FIFOs of the raised levels
+/// are allocated when the station is set up, and only where some ticket can be raised
+/// (`allow_raised`), so a model without priorities keeps today's station, and the hot path
+/// allocates nothing beyond the rings' doubling.
+struct Station {
+    std::int32_t servers = 0;
+    std::int32_t busy = 0;
+    std::int32_t calendar = 0;
+    std::int8_t tier = 0;
+    std::uint8_t nonempty = 0;  // bit k: level k's FIFO holds an entry
+    Fifo level0;
+    std::unique_ptr<std::array<Fifo, priority_levels - 1>> raised;
+
+    void allow_raised() { raised = std::make_unique<std::array<Fifo, priority_levels - 1>>(); }
+
+    [[nodiscard]] bool empty() const { return nonempty == 0; }
+
+    /// Entries waiting, over every level.
+    [[nodiscard]] std::uint32_t waiting() const {
+        std::uint32_t n = level0.count;
+        if (raised)
+            for (const Fifo& f : *raised)
+                n += f.count;
+        return n;
+    }
+
+    /// Joins the back of `level`'s FIFO (0 unless allow_raised() was called).
+    void push(std::uint64_t entry, int level) {
+        fifo(level).push(entry);
+        nonempty = static_cast<std::uint8_t>(nonempty | (1U << level));
+    }
+
+    /// Takes the head of the highest level that holds an entry; the station must not be empty.
+    std::uint64_t pop() {
+        const int level = static_cast<int>(std::bit_width(static_cast<unsigned>(nonempty))) - 1;
+        Fifo& f = fifo(level);
+        const std::uint64_t entry = f.pop();
+        if (f.count == 0)
+            nonempty = static_cast<std::uint8_t>(nonempty & ~(1U << level));
+        return entry;
+    }
+
+private:
+    Fifo& fifo(int level) {
+        return level == 0 ? level0 : (*raised)[static_cast<std::size_t>(level - 1)];
+    }
+};
+
+// run_estimate.cpp counts 64 bytes a station, and 112 more for the raised levels' FIFOs.
+static_assert(sizeof(Station) <= 64 && sizeof(std::array<Fifo, priority_levels - 1>) <= 112);
 
 inline std::uint64_t entry_of(std::uint32_t slot, int step) {
     return (static_cast<std::uint64_t>(static_cast<std::uint16_t>(step)) << 32) | slot;
@@ -280,6 +332,7 @@ private:
     // stations.cpp — queues and servers
     [[nodiscard]] bool in_bureau(UnitId unit, int department) const;
     void enqueue(LpState& lp, std::uint32_t slot, int step, Tick now);
+    [[nodiscard]] int priority_of(const Ticket& t, Tick now) const;
     void start_service(LpState& lp, Station& s, std::uint32_t slot, int step, Tick now);
     void finish_service(LpState& lp, Station& s, Tick now);
     // routing.cpp — moving tickets between units and LPs
@@ -354,6 +407,7 @@ private:
     const Tick end;
     const Tick bucket;
     const std::size_t bucket_count;
+    const bool priorities;     // some ticket can wait above level 0 (uses_priorities)
     engine::LpPartition part;  // this rank's LPs: [part.begin, part.end)
     std::vector<Station> stations;
     std::vector<LpState> lp_states;
