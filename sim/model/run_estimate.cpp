@@ -2,7 +2,6 @@
 #include "tiersim/model/run_estimate.hpp"
 
 #include "tiersim/model/simulation.hpp"
-#include "tiersim/model/ticket_priority.hpp"
 
 #include <algorithm>
 
@@ -11,8 +10,6 @@ namespace tiersim::model {
 namespace {
 constexpr double calendar_days_per_working_day = 7.0 / 5.0;
 constexpr double bytes_per_station = 64.0;  // a Station and its first ring
-// The FIFOs of the raised priority levels, set up at every station when some ticket can be raised.
-constexpr double bytes_per_raised_levels = 112.0;
 }  // namespace
 
 RunEstimate estimate_run(const CompiledModel& model, const TrafficReport& traffic) {
@@ -45,10 +42,8 @@ RunEstimate estimate_run(const CompiledModel& model, const TrafficReport& traffi
     e.series_bytes = static_cast<double>(model.lp_count()) *
                      static_cast<double>(model.bucket_count()) *
                      static_cast<double>(Simulation::series_bytes_per_lp_bucket());
-    const double per_station =
-        bytes_per_station + (uses_priorities(spec) ? bytes_per_raised_levels : 0.0);
     const double fixed =
-        e.series_bytes + static_cast<double>(model.station_plan().size()) * per_station;
+        e.series_bytes + static_cast<double>(model.station_plan().size()) * bytes_per_station;
     e.memory_bytes = e.open_tickets * bytes_per_open_ticket + fixed;
     e.memory_high_bytes = e.open_tickets_high * bytes_per_open_ticket + fixed;
     return e;

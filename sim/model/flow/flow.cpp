@@ -37,8 +37,6 @@ inline TicketFlow::TicketFlow(const CompiledModel& compiled,
         const UnitId u = index.unit_of(i);
         stations[i].tier =
             u == no_unit ? province_tier : static_cast<std::int8_t>(org.unit(u).tier);
-        if (priorities)
-            stations[i].allow_raised();
     }
     set_up_lps();
 }

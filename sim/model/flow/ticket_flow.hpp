@@ -111,9 +111,9 @@ private:
 /// c servers and one FIFO per priority level (ticket_priority.hpp): a free server takes the
 /// head of the highest level that holds anyone, so the queue serves by level, then by arrival,
 /// and never interrupts a service. Level 0's FIFO is held inline; the FIFOs of the raised levels
-/// are allocated when the station is set up, and only where some ticket can be raised
-/// (`allow_raised`), so a model without priorities keeps today's station, and the hot path
-/// allocates nothing beyond the rings' doubling.
+/// are allocated together when the first raised ticket has to wait here — like a ring's first
+/// block, once per station at most — so a model without priorities keeps today's station and
+/// memory, and a large model pays only where raised tickets actually queue.
 struct Station {
     std::int32_t servers = 0;
     std::int32_t busy = 0;
@@ -122,8 +122,6 @@ struct Station {
     std::uint8_t nonempty = 0;  // bit k: level k's FIFO holds an entry
     Fifo level0;
     std::unique_ptr<std::array<Fifo, priority_levels - 1>> raised;
-
-    void allow_raised() { raised = std::make_unique<std::array<Fifo, priority_levels - 1>>(); }
 
     [[nodiscard]] bool empty() const { return nonempty == 0; }
 
@@ -136,8 +134,10 @@ struct Station {
         return n;
     }
 
-    /// Joins the back of `level`'s FIFO (0 unless allow_raised() was called).
+    /// Joins the back of `level`'s FIFO.
     void push(std::uint64_t entry, int level) {
+        if (level > 0 && !raised)
+            raised = std::make_unique<std::array<Fifo, priority_levels - 1>>();
         fifo(level).push(entry);
         nonempty = static_cast<std::uint8_t>(nonempty | (1U << level));
     }
@@ -158,8 +158,9 @@ private:
     }
 };
 
-// run_estimate.cpp counts 64 bytes a station, and 112 more for the raised levels' FIFOs.
-static_assert(sizeof(Station) <= 64 && sizeof(std::array<Fifo, priority_levels - 1>) <= 112);
+// run_estimate.cpp counts 64 bytes a station (the raised levels' FIFOs, 96 bytes more, only
+// where a raised ticket has waited).
+static_assert(sizeof(Station) <= 64 && sizeof(std::array<Fifo, priority_levels - 1>) <= 96);
 
 inline std::uint64_t entry_of(std::uint32_t slot, int step) {
     return (static_cast<std::uint64_t>(static_cast<std::uint16_t>(step)) << 32) | slot;
