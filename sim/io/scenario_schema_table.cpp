@@ -566,6 +566,16 @@ constexpr Key table[] = {
      .default_value = "0",
      .doc = "share of the cross-province tickets done jointly",
      .flags = detail},
+    {.path = "ticket_types.NAME.priority",
+     .type = Type::integer,
+     .min = 0,
+     .max = 3,
+     .default_kind = Default::value,
+     .default_value = "0",
+     .doc = "queue priority: wherever the ticket waits, a free server takes the highest level "
+            "first, and within a level the earliest arrival; a service is never interrupted. "
+            "0 for every type is first come, first served (see `strategy.leader_priority` and "
+            "`strategy.deadline_priority_h`)"},
 
     // ---- distribution tables: ticket_types.NAME.intake, .service, .followup ----
     {.path = "ticket_types.NAME.DIST.dist",
@@ -628,6 +638,25 @@ constexpr Key table[] = {
      .default_kind = Default::value,
      .default_value = "2",
      .doc = "most times one ticket is handled again",
+     .flags = lever},
+    {.path = "strategy.leader_priority",
+     .type = Type::integer,
+     .min = 0,
+     .max = 3,
+     .default_kind = Default::value,
+     .default_value = "0",
+     .doc = "queue priority levels added to a ticket once a leader has decided it (一把手 "
+            "assigns it for good), up to level 3; 0 = none",
+     .flags = lever},
+    {.path = "strategy.deadline_priority_h",
+     .type = Type::number,
+     .unit = "hours",
+     .range = &non_negative_hours,
+     .default_kind = Default::value,
+     .default_value = "0",
+     .doc = "earliest deadline first: a ticket whose resolution limit (`resolve_wd`) is less "
+            "than this many hours away, or past, when it joins a queue joins it one priority "
+            "level higher, up to level 3; 0 = off",
      .flags = lever},
 
     // ---- [technology] ----

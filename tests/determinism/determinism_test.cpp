@@ -129,7 +129,8 @@ TEST_CASE("every dataset is bit-identical for 1, 2, 3 and 4 threads: every lever
           "[determinism]") {
     // Chases, repeat calls and abandonment of tickets that travel between provinces, joint
     // cross-province handling whose two parts meet across logical processes, leaders, re-handling,
-    // bureaus and joint reviews side by side (per-province packages), split windows.
+    // bureaus and joint reviews side by side (per-province packages), split windows, queue
+    // priorities by type, by leader and (in one province) by deadline.
     require_identical_across_threads(
         {"s5-inter-provincial",
          "--days",
@@ -159,7 +160,13 @@ TEST_CASE("every dataset is bit-identical for 1, 2, 3 and 4 threads: every lever
          "--set",
          "provinces.P2.technology.data_sharing=0.7",
          "--set",
-         "provinces.P2.institution.accept_incomplete=true"});
+         "provinces.P2.institution.accept_incomplete=true",
+         "--set",
+         "ticket_types.cross_item.priority=1",
+         "--set",
+         "strategy.leader_priority=2",
+         "--set",
+         "provinces.P2.strategy.deadline_priority_h=48"});
 }
 
 TEST_CASE("a different seed gives a different run, the same seed the same", "[determinism]") {

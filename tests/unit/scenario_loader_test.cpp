@@ -98,6 +98,8 @@ void require_same_levers(const tiersim::model::Levers& a, const tiersim::model::
     CHECK(a.escalate_after_returns == b.escalate_after_returns);
     CHECK(a.rehandle == b.rehandle);
     CHECK(a.max_rehandles == b.max_rehandles);
+    CHECK(a.leader_priority == b.leader_priority);
+    CHECK(a.deadline_priority_h == b.deadline_priority_h);
     CHECK(a.data_sharing == b.data_sharing);
     CHECK(a.online_share == b.online_share);
     CHECK(a.sharing_speedup == b.sharing_speedup);
@@ -187,6 +189,7 @@ void require_same_spec(const ScenarioSpec& a, const ScenarioSpec& b) {
         CHECK(x.online == y.online);
         CHECK(x.cross_province == y.cross_province);
         CHECK(x.cross_modes == y.cross_modes);
+        CHECK(x.priority == y.priority);
     }
     CHECK(a.link_h == b.link_h);
     CHECK(a.max_returns == b.max_returns);
@@ -305,6 +308,7 @@ TEST_CASE("a minimal scenario gets every default", "[io][scenario_loader]") {
     CHECK_FALSE(t.online);
     CHECK(t.cross_province == 0.0);
     CHECK(t.cross_modes == std::array<double, 3>{1.0, 0.0, 0.0});
+    CHECK(t.priority == 0);
 
     CHECK(s.department_approval == std::vector<bool>{true});
     CHECK(s.link_h == 24.0);
@@ -318,6 +322,8 @@ TEST_CASE("a minimal scenario gets every default", "[io][scenario_loader]") {
     CHECK(l.escalate_after_returns == 0);
     CHECK(l.rehandle == 0.0);
     CHECK(l.max_rehandles == 2);
+    CHECK(l.leader_priority == 0);
+    CHECK(l.deadline_priority_h == 0.0);
     CHECK(l.data_sharing == std::array<double, tier_count>{0.0, 0.0, 0.0, 0.0});
     CHECK(l.online_share == 0.0);
     CHECK(l.sharing_speedup == 0.35);
@@ -699,6 +705,7 @@ materials = 3
 online = true
 cross_province = 0.25
 cross_mode = "proxy"
+priority = 2
 
 [ticket_types.u]
 rate = 1.0
@@ -712,6 +719,8 @@ leader_decision_h = 6
 escalate_after_returns = 2
 rehandle = 0.4
 max_rehandles = 5
+leader_priority = 1
+deadline_priority_h = 12
 
 [technology]
 link_h = 12
@@ -765,6 +774,7 @@ link_service_h = 0.75
     CHECK(t.online);
     CHECK(t.cross_province == 0.25);
     CHECK(t.cross_modes == std::array<double, 3>{0.0, 1.0, 0.0});
+    CHECK(t.priority == 2);
     const auto& u = s.ticket_types[1];
     CHECK(u.route == Route::upward);
     CHECK(u.reject_probability == 0.15);
@@ -781,6 +791,8 @@ link_service_h = 0.75
     CHECK(l.escalate_after_returns == 2);
     CHECK(l.rehandle == 0.4);
     CHECK(l.max_rehandles == 5);
+    CHECK(l.leader_priority == 1);
+    CHECK(l.deadline_priority_h == 12.0);
     CHECK(s.link_h == 12.0);
     CHECK(l.data_sharing == std::array<double, tier_count>{0.6, 0.6, 0.6, 0.6});
     CHECK(l.online_share == 0.7);

@@ -289,7 +289,7 @@ TEST_CASE("the schema's tables list their keys in the reference's order", "[io][
           std::vector<std::string>{"dist", "mean_h", "cv"});
     CHECK(names(schema::known_keys("ticket_types.h1.escalate")) ==
           std::vector<std::string>{"street", "district", "city"});
-    CHECK(names(schema::known_keys("ticket_types.h1")).size() == 22);
+    CHECK(names(schema::known_keys("ticket_types.h1")).size() == 23);
     // Names the scenario chooses.
     CHECK_FALSE(schema::known_keys("ticket_types").has_value());
     CHECK_FALSE(schema::known_keys("tiers.city.staff").has_value());
@@ -311,6 +311,12 @@ TEST_CASE("a province holds only the levers", "[io][schema]") {
     const auto* rehandle = schema::find("provinces.P2.strategy.rehandle");
     REQUIRE(rehandle != nullptr);
     CHECK(rehandle == schema::find("strategy.rehandle"));
+    // The priority levers are per province too; a ticket type's priority is not a lever.
+    CHECK(schema::find("provinces.P2.strategy.leader_priority") ==
+          schema::find("strategy.leader_priority"));
+    CHECK(schema::find("provinces.P2.strategy.deadline_priority_h") ==
+          schema::find("strategy.deadline_priority_h"));
+    CHECK(schema::find("provinces.P2.ticket_types.t.priority") == nullptr);
     CHECK(schema::find("provinces.P2.technology.link_h") == nullptr);
     CHECK(schema::find("provinces.P2.citizens.abandon") == nullptr);
     CHECK(schema::find("provinces.P2.tiers.city.intake_staff") == nullptr);

@@ -40,6 +40,41 @@ inline double mmc_lq(double lambda, double mean_service, int c) {
     return lambda * mmc_wq(lambda, mean_service, c);
 }
 
+/// Cobham's mean waits (1954; Gross & Harris, *Fundamentals of Queueing Theory*, §3.4) in an
+/// M/M/c queue with non-preemptive priority classes of equal exponential service (mean
+/// `mean_service` hours): `lambdas` are the classes' arrival rates per hour, highest priority
+/// first; the result is each class's mean wait in queue, in the same order:
+///
+///   W_k = W0 / ((1 − σ_{k−1})(1 − σ_k)),  W0 = C(c, a) / (cμ),  σ_k = Σ_{j≤k} λ_j / (cμ),
+///
+/// which is the brief's C(c, a)/(cμ − λ) × (1 − ρ)/((1 − σ_{k−1})(1 − σ_k)), since
+/// cμ − λ = cμ(1 − ρ). Derivation: while every server is busy the servers free at rate cμ, so
+/// an arrival of class k waits W0 (it finds them all busy with probability C, then waits
+/// 1/(cμ) for the first to free), plus 1/(cμ) for each waiting ticket of classes 1..k ahead of
+/// it (by Little, λ_j·W_j of class j), plus 1/(cμ) for each ticket of classes 1..k−1 that
+/// arrives while it waits (λ_j·W_k of class j): W_k = W0 + Σ_{j≤k} σ'_j W_j + σ_{k−1} W_k with
+/// σ'_j = λ_j/(cμ). For k = 1 that is W_1 = W0/(1 − σ_1); subtracting the equation for k − 1
+/// from that for k gives the product form by induction. With one class it is Erlang C's
+/// Wq = C/(cμ − λ), and the λ-weighted mean of the W_k is that Wq (conservation). Requires
+/// ρ = Σλ / (cμ) < 1.
+inline std::vector<double> priority_mmc_wq(const std::vector<double>& lambdas,
+                                           double mean_service,
+                                           int c) {
+    const double mu = 1.0 / mean_service;
+    double lambda = 0.0;
+    for (double l : lambdas)
+        lambda += l;
+    const double w0 = erlang_c(c, lambda * mean_service) / (c * mu);
+    std::vector<double> waits;
+    double sigma_before = 0.0;
+    for (double l : lambdas) {
+        const double sigma = sigma_before + l / (c * mu);
+        waits.push_back(w0 / ((1.0 - sigma_before) * (1.0 - sigma)));
+        sigma_before = sigma;
+    }
+    return waits;
+}
+
 /// Pollaczek–Khinchine mean wait of M/G/1: Wq = λ·E[S²] / (2(1 − ρ)), with the service time
 /// given by its mean and coefficient of variation (E[S²] = mean²·(1 + cv²)).
 inline double pk_wq(double lambda, double mean_service, double cv) {

@@ -61,16 +61,18 @@ inline void run_replication(const model::ScenarioSpec& spec,
 /// Per-ticket means over the tickets created in [from_h, to_h): wait = responded − created
 /// (for a ticket closed at intake, the wait for its intake service) and sojourn = closed −
 /// created. A ticket of the window still open at the end is counted as censored: the window
-/// must end early enough that there are none, or the means would be biased low.
+/// must end early enough that there are none, or the means would be biased low. With `type`
+/// >= 0 only the tickets of that ticket type (index into ScenarioSpec::ticket_types) count.
 class TicketWaits final : public RecordConsumer {
 public:
-    TicketWaits(double from_h, double to_h)
+    TicketWaits(double from_h, double to_h, int type = -1)
         : from_h_(from_h),
-          to_h_(to_h) {}
+          to_h_(to_h),
+          type_(type) {}
 
     void tickets(const std::vector<model::TicketRecord>& records) override {
         for (const auto& r : records) {
-            if (r.created_h < from_h_ || r.created_h >= to_h_)
+            if (r.created_h < from_h_ || r.created_h >= to_h_ || (type_ >= 0 && r.type != type_))
                 continue;
             if (r.outcome != model::Outcome::resolved) {
                 ++censored_;
@@ -95,6 +97,7 @@ public:
 private:
     double from_h_;
     double to_h_;
+    int type_;
     double wait_sum_ = 0.0;
     double sojourn_sum_ = 0.0;
     std::int64_t count_ = 0;

@@ -125,6 +125,8 @@ struct TicketTypeSpec {
     double cross_province = 0.0;      ///< share of tickets whose home is another province
     /// Shares of the cross-province modes online, proxy, joint (index = CrossMode − 1); sum 1.
     std::array<double, 3> cross_modes{1.0, 0.0, 0.0};
+    int priority =
+        0;  ///< queue priority level, 0 … max_priority (ticket_priority.hpp); higher first
 };
 
 /// Whether a ticket's steps at a unit of this design run at once (a fork, then a join): under a
@@ -198,6 +200,10 @@ struct Levers {
     int escalate_after_returns = 0;  ///< returns after which the leader decides; 0 = never
     double rehandle = 0.0;           ///< P(an unsolved ticket is re-handled, 重办)
     int max_rehandles = 2;
+    int leader_priority = 0;  ///< queue priority levels added once a leader has decided a ticket
+    /// A ticket whose resolution deadline is less than this many hours away when it joins a
+    /// queue joins it one priority level higher (earliest deadline first); 0 = off.
+    double deadline_priority_h = 0.0;
     // [technology]
     std::array<double, tier_count> data_sharing{};  ///< P(a material is found in shared data)
     double online_share = 0.0;      ///< P(an online-capable window ticket arrives online)

@@ -69,6 +69,8 @@ void Builder::read_lever_keys(const toml::table& t,
         read_int(*st, path, "escalate_after_returns", out.escalate_after_returns);
         read_number(*st, path, "rehandle", out.rehandle);
         read_int(*st, path, "max_rehandles", out.max_rehandles);
+        read_int(*st, path, "leader_priority", out.leader_priority);
+        read_number(*st, path, "deadline_priority_h", out.deadline_priority_h);
     }
     if (const toml::table* tech = section("technology")) {
         const std::string path = join(prefix, "technology");

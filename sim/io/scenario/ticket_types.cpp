@@ -199,6 +199,7 @@ void Builder::read_ticket_type(const toml::table& t,
     read_number(t, path, "reject_probability", tt.reject_probability);
     read_int(t, path, "materials", tt.materials);
     read_bool(t, path, "online", tt.online);
+    read_int(t, path, "priority", tt.priority);
     read_number(t, path, "cross_province", tt.cross_province);
     if (const toml::node* n = t.get("cross_mode")) {
         const std::string key = join(path, "cross_mode");

@@ -25,6 +25,7 @@ inline TicketFlow::TicketFlow(const CompiledModel& compiled,
       end(compiled.end()),
       bucket(compiled.bucket()),
       bucket_count(compiled.bucket_count()),
+      priorities(uses_priorities(compiled.spec())),
       part(engine::partition_lps(compiled.lp_weight(), ranks, mpi == nullptr ? 0 : mpi->rank())),
       queues(compiled.lp_count()) {
     const auto& plan = model.station_plan();
@@ -106,7 +107,7 @@ inline void TicketFlow::end_window(Tick window_end) {
 inline void TicketFlow::report_overload(std::size_t open, Tick now) {
     std::size_t longest = 0;
     for (std::size_t i = 1; i < stations.size(); ++i) {
-        if (stations[i].count > stations[longest].count)
+        if (stations[i].waiting() > stations[longest].waiting())
             longest = i;
     }
     const UnitId unit = index.unit_of(longest);
@@ -115,8 +116,8 @@ inline void TicketFlow::report_overload(std::size_t open, Tick now) {
         " tickets were open, more than the " + std::to_string(hooks.max_open_tickets) +
         " that --max-memory allows; the longest queue is " + index.queue_name(longest, spec, org) +
         (unit == no_unit ? std::string() : " at " + org.unit(unit).name) + ", " +
-        std::to_string(stations[longest].count) + " waiting" +
-        (stations[longest].count * 10 >= open
+        std::to_string(stations[longest].waiting()) + " waiting" +
+        (stations[longest].waiting() * 10 >= open
              ? ": it cannot keep up (`tiersim check` names the queues with ρ >= 1)"
              : "; most open tickets wait in no queue but on delays (the *_h keys: "
                "transfers, handoffs, supplying materials)");

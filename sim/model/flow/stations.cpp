@@ -21,9 +21,19 @@ inline void TicketFlow::enqueue(LpState& lp, std::uint32_t slot, int step, Tick 
     if (s.busy < s.servers) {
         start_service(lp, s, slot, step, now);
     } else {
-        s.push(entry_of(slot, step));
+        s.push(entry_of(slot, step), priorities ? priority_of(lp.tickets[slot], now) : 0);
         ++lp.waiting_now.v[static_cast<std::size_t>(s.tier)];
     }
+}
+
+/// The level at which a ticket joins a full queue (ticket_priority.hpp), under the levers of
+/// the province where it waits. The deadline is the one it is closed against (deadline_of).
+inline int TicketFlow::priority_of(const Ticket& t, Tick now) const {
+    const Levers& lv = lever(t.unit);
+    const bool near_deadline =
+        lv.deadline_priority_h > 0.0 && deadline_of(t) - now < from_hours(lv.deadline_priority_h);
+    return queue_priority(
+        type_of(t).priority, t.has(flag_leader_assigned), lv.leader_priority, near_deadline);
 }
 
 inline void TicketFlow::start_service(
@@ -101,7 +111,7 @@ inline void TicketFlow::finish_service(LpState& lp, Station& s, Tick now, bool s
     --lp.busy_by_calendar[static_cast<std::size_t>(s.calendar)].v[tier];
     if (summoned)
         --lp.on_call_by_calendar[static_cast<std::size_t>(s.calendar)].v[tier];
-    while (s.count > 0) {
+    while (!s.empty()) {
         --lp.waiting_now.v[static_cast<std::size_t>(s.tier)];
         const std::uint64_t entry = s.pop();
         const auto slot = static_cast<std::uint32_t>(entry & 0xffffffffU);

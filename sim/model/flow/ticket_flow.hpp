@@ -44,11 +44,14 @@
 #include "tiersim/model/records.hpp"
 #include "tiersim/model/simulation.hpp"
 #include "tiersim/model/ticket.hpp"
+#include "tiersim/model/ticket_priority.hpp"
 
 #include <array>
 #include <atomic>
+#include <bit>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string>
 #include <type_traits>
 #include <unordered_map>
@@ -75,12 +78,8 @@ inline constexpr int repeat_shift = 56;
 inline constexpr std::uint64_t max_repeat_depth = 63;
 inline constexpr std::uint64_t free_id = std::numeric_limits<std::uint64_t>::max();
 
-/// c servers and a FIFO of waiting (slot, step) entries of the owning LP's pool.
-struct Station {
-    std::int32_t servers = 0;
-    std::int32_t busy = 0;
-    std::int32_t calendar = 0;
-    std::int8_t tier = 0;
+/// A FIFO of waiting (slot, step) entries of the owning LP's pool.
+struct Fifo {
     std::vector<std::uint64_t> ring;  // grows by doubling, never shrinks
     std::uint32_t head = 0;
     std::uint32_t count = 0;
@@ -108,6 +107,60 @@ private:
         head = 0;
     }
 };
+
+/// c servers and one FIFO per priority level (ticket_priority.hpp): a free server takes the
+/// head of the highest level that holds anyone, so the queue serves by level, then by arrival,
+/// and never interrupts a service. Level 0's FIFO is held inline; the FIFOs of the raised levels
+/// are allocated together when the first raised ticket has to wait here — like a ring's first
+/// block, once per station at most — so a model without priorities keeps today's station and
+/// memory, and a large model pays only where raised tickets actually queue.
+struct Station {
+    std::int32_t servers = 0;
+    std::int32_t busy = 0;
+    std::int32_t calendar = 0;
+    std::int8_t tier = 0;
+    std::uint8_t nonempty = 0;  // bit k: level k's FIFO holds an entry
+    Fifo level0;
+    std::unique_ptr<std::array<Fifo, priority_levels - 1>> raised;
+
+    [[nodiscard]] bool empty() const { return nonempty == 0; }
+
+    /// Entries waiting, over every level.
+    [[nodiscard]] std::uint32_t waiting() const {
+        std::uint32_t n = level0.count;
+        if (raised)
+            for (const Fifo& f : *raised)
+                n += f.count;
+        return n;
+    }
+
+    /// Joins the back of `level`'s FIFO.
+    void push(std::uint64_t entry, int level) {
+        if (level > 0 && !raised)
+            raised = std::make_unique<std::array<Fifo, priority_levels - 1>>();
+        fifo(level).push(entry);
+        nonempty = static_cast<std::uint8_t>(nonempty | (1U << level));
+    }
+
+    /// Takes the head of the highest level that holds an entry; the station must not be empty.
+    std::uint64_t pop() {
+        const int level = static_cast<int>(std::bit_width(static_cast<unsigned>(nonempty))) - 1;
+        Fifo& f = fifo(level);
+        const std::uint64_t entry = f.pop();
+        if (f.count == 0)
+            nonempty = static_cast<std::uint8_t>(nonempty & ~(1U << level));
+        return entry;
+    }
+
+private:
+    Fifo& fifo(int level) {
+        return level == 0 ? level0 : (*raised)[static_cast<std::size_t>(level - 1)];
+    }
+};
+
+// run_estimate.cpp counts 64 bytes a station (the raised levels' FIFOs, 96 bytes more, only
+// where a raised ticket has waited).
+static_assert(sizeof(Station) <= 64 && sizeof(std::array<Fifo, priority_levels - 1>) <= 96);
 
 inline std::uint64_t entry_of(std::uint32_t slot, int step) {
     return (static_cast<std::uint64_t>(static_cast<std::uint16_t>(step)) << 32) | slot;
@@ -286,6 +339,7 @@ private:
     // stations.cpp — queues and servers
     [[nodiscard]] bool in_bureau(UnitId unit, int department) const;
     void enqueue(LpState& lp, std::uint32_t slot, int step, Tick now);
+    [[nodiscard]] int priority_of(const Ticket& t, Tick now) const;
     void start_service(LpState& lp, Station& s, std::uint32_t slot, int step, Tick now);
     [[nodiscard]] bool on_call(const Ticket& t) const;
     void credit_work(
@@ -368,6 +422,7 @@ private:
     const Tick end;
     const Tick bucket;
     const std::size_t bucket_count;
+    const bool priorities;     // some ticket can wait above level 0 (uses_priorities)
     engine::LpPartition part;  // this rank's LPs: [part.begin, part.end)
     std::vector<Station> stations;
     std::vector<LpState> lp_states;
