@@ -72,3 +72,24 @@ def test_summarize_script_runs(run_file):
     assert "by_tier" in result.stdout
     assert "by_channel" in result.stdout
     assert "coord_handoff_h" in result.stdout
+
+
+def test_utilisation_per_tier_is_worked_over_on_duty(runs):
+    """analysis/utilisation.py: the printed share is the /series ratio after the warm-up, and
+    the servers are those of /queues."""
+    from conftest import script
+
+    out = script("utilisation.py", runs["s0_none"]).stdout.splitlines()
+    assert out[0].split() == ["tier", "servers", "util", "%", "peak", "%", "peak", "at", "(h)"]
+    series = read_table(runs["s0_none"], "series")
+    queues = read_table(runs["s0_none"], "queues")
+    rows = {line.split()[0]: line.split() for line in out[1:]}
+    for k, name in enumerate(("street", "district", "city", "province")):
+        assert int(rows[name][1]) == int(queues.servers[queues.tier == k].sum())
+        on_duty = series[(series.tier == k) & (series.t_h > 7 * 24.0) & (series.open_staff_h > 0)]
+        if on_duty.empty:
+            continue
+        share = on_duty.worked_h.sum() / on_duty.open_staff_h.sum()
+        assert 0.0 < share < 1.0
+        assert float(rows[name][2]) == pytest.approx(100 * share, abs=0.051)
+        assert float(rows[name][3]) >= float(rows[name][2])
