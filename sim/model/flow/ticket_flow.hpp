@@ -200,7 +200,7 @@ enum Counter : std::uint8_t {
 struct BucketCounts {
     std::array<std::array<std::int64_t, tier_count>, counter_count> n{};
     std::array<std::array<Tick, tier_count>, cost_kind_count> cost{};
-    std::array<Tick, tier_count> worked{};  ///< staff time spent serving, by tier
+    std::array<Tick, tier_count> worked{};   ///< staff time spent serving, by tier
     std::array<Tick, tier_count> on_call{};  ///< of which outside the queue's opening hours
 };
 
