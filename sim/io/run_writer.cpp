@@ -243,7 +243,6 @@ void write_queues(Hdf5File& file, const model::CompiledModel& model) {
     const auto& index = model.stations();
     const auto& plan = model.station_plan();
     const auto& org = model.org();
-    const auto provinces = static_cast<std::size_t>(std::max(org.province_count(), 1));
     std::vector<std::int32_t> unit;
     std::vector<std::int8_t> tier;
     std::vector<std::string> queue;
@@ -253,9 +252,7 @@ void write_queues(Hdf5File& file, const model::CompiledModel& model) {
     for (std::size_t si = 0; si < plan.size(); ++si) {
         if (plan[si].servers <= 0)
             continue;
-        model::UnitId u = index.unit_of(si);
-        if (u == model::no_unit)  // a link: at the province it leaves
-            u = org.province_unit(static_cast<int>((si - index.unit_stations()) / provinces));
+        const model::UnitId u = index.owner(si, org);  // a link: the province it leaves
         const auto cal = static_cast<std::size_t>(plan[si].calendar);
         unit.push_back(u);
         tier.push_back(static_cast<std::int8_t>(org.unit(u).tier));

@@ -11,7 +11,6 @@
 #include <boost/graph/filtered_graph.hpp>
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <limits>
 #include <map>

@@ -72,6 +72,13 @@ public:
         return station < unit_stations() ? static_cast<UnitId>(station / stride_) : no_unit;
     }
 
+    /// The unit that holds a station: its own unit, or for a link the province it leaves.
+    [[nodiscard]] UnitId owner(std::size_t station, const Organisation& org) const {
+        if (station < unit_stations())
+            return unit_of(station);
+        return org.province_unit(static_cast<int>((station - unit_stations()) / provinces_));
+    }
+
     /// "intake:hotline", "dept:城管", "window:城管", "bureau", "leader" or "link:A→B".
     [[nodiscard]] std::string queue_name(std::size_t station,
                                          const ScenarioSpec& spec,

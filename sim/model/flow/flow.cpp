@@ -62,14 +62,8 @@ inline void TicketFlow::set_up_lps() {
     }
     // The servers of each LP's stations, by calendar and tier; a link belongs to the LP of
     // the province it leaves.
-    const auto provinces = static_cast<std::size_t>(org.province_count());
     for (std::size_t si = 0; si < stations.size(); ++si) {
-        const UnitId u = index.unit_of(si);
-        const UnitId owner =
-            u != no_unit ? u
-                         : org.province_unit(static_cast<int>((si - index.unit_stations()) /
-                                                              std::max<std::size_t>(provinces, 1)));
-        const auto lp_index = static_cast<std::size_t>(org.unit(owner).lp);
+        const auto lp_index = static_cast<std::size_t>(org.unit(index.owner(si, org)).lp);
         if (lp_index < part.begin || lp_index >= part.end)
             continue;
         const Station& s = stations[si];
