@@ -505,6 +505,16 @@ constexpr Key table[] = {
      .default_kind = Default::value,
      .default_value = "0.9",
      .doc = "chance that the citizen reports the problem solved at the callback"},
+    {.path = "ticket_types.NAME.unreasonable",
+     .type = Type::number,
+     .range = &probability,
+     .default_kind = Default::value,
+     .default_value = "0",
+     .doc = "chance that a demand is unreasonable (against law or policy, malicious or "
+            "repeated), so that no unit can solve it: it counts as unsolved, and may be "
+            "re-handled in vain, unless `institution.three_lists` is on, whose negative list "
+            "closes it with an explanation and leaves it out of the 三率 (domain.md §6.3 S3, the "
+            "条例's malicious-call clause [B10]; the share is an assumption [A])"},
     {.path = "ticket_types.NAME.route",
      .type = Type::choice,
      .choices = &routes,
@@ -544,7 +554,8 @@ constexpr Key table[] = {
      .default_value = R"("online")",
      .doc = "mode of the cross-province tickets. A string sends them all one way; a table splits "
             "them by shares >= 0 that sum to 1 (a mode left out gets 0)",
-     .shape = R"(`"online"`, `"proxy"` or `"joint"`, or `{online = S, proxy = S, joint = S}`)"},
+     .shape = R"(`"online"`, `"proxy"`, `"joint"` or `"trip_home"`, or `{online = S, proxy = S, )"
+              R"(joint = S, trip_home = S}`)"},
     {.path = "ticket_types.NAME.cross_mode.online",
      .type = Type::number,
      .range = &weight,
@@ -565,6 +576,14 @@ constexpr Key table[] = {
      .default_kind = Default::value,
      .default_value = "0",
      .doc = "share of the cross-province tickets done jointly",
+     .flags = detail},
+    {.path = "ticket_types.NAME.cross_mode.trip_home",
+     .type = Type::number,
+     .range = &weight,
+     .default_kind = Default::value,
+     .default_value = "0",
+     .doc = "share of the cross-province tickets whose applicant travels home and applies there "
+            "in person (the baseline without 跨省通办)",
      .flags = detail},
     {.path = "ticket_types.NAME.priority",
      .type = Type::integer,
@@ -972,6 +991,15 @@ constexpr Key table[] = {
      .default_kind = Default::value,
      .default_value = "48",
      .doc = R"(one courier leg of `"proxy"`)"},
+    {.path = "cross_province.trip_home_h",
+     .type = Type::number,
+     .unit = "hours",
+     .range = &non_negative_hours,
+     .default_kind = Default::value,
+     .default_value = "24",
+     .doc = R"(the applicant's journey home and, once the item is done, back, each way, for )"
+            R"(`"trip_home"`: a day by train across the Delta [A] (domain.md §6.3 S5 compares )"
+            "跨省通办 with this return trip)"},
     {.path = "cross_province.link_staff",
      .type = Type::integer,
      .min = 1,

@@ -70,6 +70,15 @@ void CompiledModel::compile_lookahead() {
                 "the latency of this type's dispatch between logical processes (a province "
                 "unit and the units below it)";
         }
+        // The journey home crosses into another province's LPs.
+        const bool trips =
+            type.rate > 0.0 && type.cross_province > 0.0 &&
+            type.cross_modes[static_cast<std::size_t>(CrossMode::trip_home) - 1] > 0.0;
+        if (trips && spec_.cross.trip_home_h < lookahead_h) {
+            lookahead_h = spec_.cross.trip_home_h;
+            key = "cross_province.trip_home_h";
+            what = "the applicant's journey home, which crosses logical processes";
+        }
     }
     if (!(lookahead_h > 0.0) || from_hours(lookahead_h) <= 0) {
         std::ostringstream got;

@@ -229,10 +229,12 @@ ChainVisits solve_chain(const ScenarioSpec& spec,
     double most = 0.0;
     for (int r = 0; r <= rl.layers; ++r) {
         const int returns = r < rl.layers ? r : leader_after;  // the last entry: after a leader
-        const double solved =
-            type.solve_probability * std::pow(lv.return_solve_factor, static_cast<double>(returns));
-        const double x =
-            lv.max_rehandles > 0 ? std::clamp(1.0 - solved, 0.0, 1.0) * lv.rehandle : 0.0;
+        // An unreasonable demand is never solved; under the three lists it is not re-handled.
+        const double reasonable = 1.0 - type.unreasonable;
+        const double solved = type.solve_probability * reasonable *
+                              std::pow(lv.return_solve_factor, static_cast<double>(returns));
+        const double unsolved = (lv.three_lists ? reasonable : 1.0) - solved;
+        const double x = lv.max_rehandles > 0 ? std::clamp(unsolved, 0.0, 1.0) * lv.rehandle : 0.0;
         rehandle[static_cast<std::size_t>(r)] = x;
         if (r < rl.layers)
             most = std::max(most, x);
@@ -424,6 +426,7 @@ TrafficReport analyse_traffic(const CompiledModel& model) {
     std::vector<double> cross(n_units);
     std::vector<double> local(n_units);
     std::vector<double> cross_into(provinces);
+    std::vector<double> trips_into(provinces);
     for (const auto& type : spec.ticket_types) {
         if (type.rate <= 0.0)
             continue;
@@ -454,6 +457,26 @@ TrafficReport analyse_traffic(const CompiledModel& model) {
         std::fill(cross.begin(), cross.end(), 0.0);
         std::fill(local.begin(), local.end(), 0.0);
         std::fill(cross_into.begin(), cross_into.end(), 0.0);
+        std::fill(trips_into.begin(), trips_into.end(), 0.0);
+
+        // The intake of `rate` tickets per hour at `street`'s unit of channel `ch`.
+        auto intake_at = [&](UnitId street, Channel ch, double rate) {
+            const UnitId intake =
+                org.ancestor(street, spec.channels[static_cast<std::size_t>(ch)].tier);
+            TIERSIM_CHECK(intake != no_unit, "a street without a unit at the channel's tier");
+            const Levers& il = lever(intake);
+            const bool window = ch == Channel::window;
+            const std::size_t station =
+                window && !il.generalist_windows && steps > 0
+                    ? index.split_window(
+                          intake, depts.front(), [&](auto si) { return plan[si].servers; })
+                    : index.intake(intake, ch);
+            add(station,
+                rate,
+                type.intake.mean_h *
+                    (window && il.generalist_windows ? il.generalist_slowdown : 1.0));
+            return intake;
+        };
 
         // Arrivals and intake, by variant.
         for (const UnitId street : streets) {
@@ -467,21 +490,13 @@ TrafficReport analyse_traffic(const CompiledModel& model) {
                 if (!(variant.share > 0.0))
                     continue;
                 const double rate = base * variant.share;
-                const Channel ch = variant.channel;
-                const UnitId intake =
-                    org.ancestor(street, spec.channels[static_cast<std::size_t>(ch)].tier);
-                TIERSIM_CHECK(intake != no_unit, "a street without a unit at the channel's tier");
-                const Levers& il = lever(intake);
-                const bool window = ch == Channel::window;
-                const std::size_t station =
-                    window && !il.generalist_windows && steps > 0
-                        ? index.split_window(
-                              intake, depts.front(), [&](auto si) { return plan[si].servers; })
-                        : index.intake(intake, ch);
-                add(station,
-                    rate,
-                    type.intake.mean_h *
-                        (window && il.generalist_windows ? il.generalist_slowdown : 1.0));
+                if (variant.cross == CrossMode::trip_home) {
+                    // The applicant applies at a home street in person (below).
+                    for (std::size_t to = 0; to < provinces; ++to)
+                        trips_into[to] += rate * migration[province * provinces + to];
+                    continue;
+                }
+                const UnitId intake = intake_at(street, variant.channel, rate);
 
                 if (type.route == Route::upward) {
                     upward[static_cast<std::size_t>(intake)] += rate;
@@ -530,9 +545,20 @@ TrafficReport analyse_traffic(const CompiledModel& model) {
         if (type.route == Route::upward || steps == 0)
             continue;
 
-        // Cross-province tickets: a home street by population, so its authority by population.
+        // Cross-province tickets: a home street by population, so its authority by population;
+        // an applicant back home is a local ticket there.
         for (const UnitId street : streets) {
             const auto p = static_cast<std::size_t>(org.province_index(street));
+            if (trips_into[p] > 0.0) {
+                const Channel ch =
+                    type.channel == Channel::online ? Channel::online : Channel::window;
+                const double rate =
+                    trips_into[p] * org.unit(street).population / province_population[p];
+                intake_at(street, ch, rate);
+                if (steps > 0)
+                    home[static_cast<std::size_t>(org.ancestor(street, type.authority))] +=
+                        rate * (1.0 - type.close_at_intake);
+            }
             if (!(cross_into[p] > 0.0))
                 continue;
             const UnitId authority = org.ancestor(street, type.authority);

@@ -307,7 +307,7 @@ TEST_CASE("a minimal scenario gets every default", "[io][scenario_loader]") {
     CHECK(t.materials == 0);
     CHECK_FALSE(t.online);
     CHECK(t.cross_province == 0.0);
-    CHECK(t.cross_modes == std::array<double, 3>{1.0, 0.0, 0.0});
+    CHECK(t.cross_modes == std::array<double, 4>{1.0, 0.0, 0.0, 0.0});
     CHECK(t.priority == 0);
 
     CHECK(s.department_approval == std::vector<bool>{true});
@@ -773,7 +773,7 @@ link_service_h = 0.75
     CHECK(t.materials == 3);
     CHECK(t.online);
     CHECK(t.cross_province == 0.25);
-    CHECK(t.cross_modes == std::array<double, 3>{0.0, 1.0, 0.0});
+    CHECK(t.cross_modes == std::array<double, 4>{0.0, 1.0, 0.0, 0.0});
     CHECK(t.priority == 2);
     const auto& u = s.ticket_types[1];
     CHECK(u.route == Route::upward);
@@ -840,7 +840,7 @@ link_service_h = 0.75
         CHECK(std::isinf(o.citizens.patience_h));
         CHECK(o.levers.design[0] == Design::approval_bureau);
         CHECK(o.levers.data_sharing == std::array<double, tier_count>{0.0, 0.0, 0.5, 0.0});
-        CHECK(o.ticket_types[0].cross_modes == std::array<double, 3>{0.0, 0.0, 1.0});
+        CHECK(o.ticket_types[0].cross_modes == std::array<double, 4>{0.0, 0.0, 1.0, 0.0});
         CHECK(o.where("citizens.patience_h").file == "<command line>");
         const ScenarioSpec r = load_scenario(dir.write("again/inf.toml", o.resolved_toml));
         CHECK(std::isinf(r.citizens.patience_h));
@@ -880,13 +880,15 @@ TEST_CASE("cross_mode is one mode or a table of shares", "[io][scenario_loader]"
             .ticket_types[0]
             .cross_modes;
     };
-    CHECK(modes("\"online\"") == std::array<double, 3>{1.0, 0.0, 0.0});
-    CHECK(modes("proxy") == std::array<double, 3>{0.0, 1.0, 0.0});
-    CHECK(modes("joint") == std::array<double, 3>{0.0, 0.0, 1.0});
+    CHECK(modes("\"online\"") == std::array<double, 4>{1.0, 0.0, 0.0, 0.0});
+    CHECK(modes("proxy") == std::array<double, 4>{0.0, 1.0, 0.0, 0.0});
+    CHECK(modes("joint") == std::array<double, 4>{0.0, 0.0, 1.0, 0.0});
     CHECK(modes("{online = 0.5, proxy = 0.3, joint = 0.2}") ==
-          std::array<double, 3>{0.5, 0.3, 0.2});
-    CHECK(modes("{proxy = 0.25, joint = 0.75}") == std::array<double, 3>{0.0, 0.25, 0.75});
-    CHECK(modes("{joint = 1}") == std::array<double, 3>{0.0, 0.0, 1.0});
+          std::array<double, 4>{0.5, 0.3, 0.2, 0.0});
+    CHECK(modes("{proxy = 0.25, joint = 0.75}") == std::array<double, 4>{0.0, 0.25, 0.75, 0.0});
+    CHECK(modes("{joint = 1}") == std::array<double, 4>{0.0, 0.0, 1.0, 0.0});
+    CHECK(modes("trip_home") == std::array<double, 4>{0.0, 0.0, 0.0, 1.0});
+    CHECK(modes("{online = 0.5, trip_home = 0.5}") == std::array<double, 4>{0.5, 0.0, 0.0, 0.5});
     // Within the tolerance of 1e-9.
     CHECK(modes("{online = 0.1, proxy = 0.2, joint = 0.7}")[2] == 0.7);
 
@@ -895,8 +897,8 @@ TEST_CASE("cross_mode is one mode or a table of shares", "[io][scenario_loader]"
     REQUIRE(sum.size() == 1);
     CHECK(sum[0].key == "ticket_types.t.cross_mode");
     CHECK(sum[0].message ==
-          "ticket_types.t.cross_mode: expected shares {online, proxy, joint} that sum to 1, got "
-          "0.5 + 0.0 + 0.6 = 1.1");
+          "ticket_types.t.cross_mode: expected shares {online, proxy, joint, trip_home} that sum "
+          "to 1, got 0.5 + 0.0 + 0.6 + 0.0 = 1.1");
     CHECK(any_message_contains(
         diagnostics_of(path, {"ticket_types.t.cross_mode={online = -0.5}"}),
         "ticket_types.t.cross_mode.online: expected a weight >= 0 and <= 1000000, got -0.5"));

@@ -396,9 +396,9 @@ TEST_CASE("traffic: cross-province tickets pass the link to their home province"
     spec.cross.link_service_h = 0.5;
     TicketTypeSpec type = type_named("transfer");
     type.cross_province = 0.5;
-    type.cross_modes = {0.5, 0.25, 0.25};  // online, proxy, joint
-    type.close_at_intake = 0.2;            // home tickets only
-    type.escalate = {0.5, 0.0, 0.0, 0.0};  // home tickets only
+    type.cross_modes = {0.5, 0.25, 0.25, 0.0};  // online, proxy, joint, trip_home
+    type.close_at_intake = 0.2;                 // home tickets only
+    type.escalate = {0.5, 0.0, 0.0, 0.0};       // home tickets only
     spec.ticket_types = {type};
     const TrafficReport r = analyse(spec);
 

@@ -56,7 +56,8 @@ inline constexpr std::array<std::string_view, 3> design_values = {
     "fragmented", "joint_review", "approval_bureau"};
 inline constexpr std::array<std::string_view, 2> route_values = {"dispatch", "upward"};
 inline constexpr std::array<std::string_view, 2> handling_values = {"design", "parallel"};
-inline constexpr std::array<std::string_view, 3> cross_mode_values = {"online", "proxy", "joint"};
+inline constexpr std::array<std::string_view, 4> cross_mode_values = {
+    "online", "proxy", "joint", "trip_home"};
 inline constexpr std::array<std::string_view, 5> distribution_values = {
     "exponential", "deterministic", "lognormal", "gamma", "uniform"};
 inline constexpr std::array<std::string_view, 2> source_values = {"synthetic", "csv"};

@@ -8,12 +8,12 @@
 
 /// How the arrivals of one ticket type at one street split (DESIGN §2.3–2.4): tickets at home,
 /// at the type's own channel or online (online_share thins the window stream of an
-/// online-capable type), and the three cross-province modes. Each variant is a Poisson stream
+/// online-capable type), and the four cross-province modes. Each variant is a Poisson stream
 /// of its own (thinning is exact), so the simulation gives each its own generator and the
 /// traffic analysis its own flow.
 namespace tiersim::model {
 
-inline constexpr std::size_t arrival_variant_count = 5;
+inline constexpr std::size_t arrival_variant_count = 6;
 
 struct ArrivalVariant {
     double share = 0.0;  ///< of the type's arrivals
@@ -34,6 +34,7 @@ inline std::array<ArrivalVariant, arrival_variant_count> arrival_variants(
         {type.cross_province * type.cross_modes[0], Channel::online, CrossMode::online},
         {type.cross_province * type.cross_modes[1], local, CrossMode::proxy},
         {type.cross_province * type.cross_modes[2], local, CrossMode::joint},
+        {type.cross_province * type.cross_modes[3], local, CrossMode::trip_home},
     }};
 }
 

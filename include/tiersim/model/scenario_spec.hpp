@@ -43,11 +43,18 @@ enum class Route : std::uint8_t { dispatch = 0, upward = 1 };
 enum class Handling : std::uint8_t { design = 0, parallel = 1 };
 
 /// Cross-province modes (跨省通办, DESIGN §2.4); the numeric values are the `cross_mode` column
-/// of /tickets (0 = not a cross-province ticket).
-enum class CrossMode : std::uint8_t { none = 0, online = 1, proxy = 2, joint = 3 };
-inline constexpr int cross_mode_count = 4;
+/// of /tickets (0 = not a cross-province ticket). `trip_home` is the baseline without 跨省通办:
+/// the applicant travels back to the home province and applies there in person.
+enum class CrossMode : std::uint8_t { none = 0, online = 1, proxy = 2, joint = 3, trip_home = 4 };
+inline constexpr int cross_mode_count = 5;
 inline constexpr std::array<const char*, cross_mode_count> cross_mode_names = {
-    "none", "online", "proxy", "joint"};
+    "none", "online", "proxy", "joint", "trip_home"};
+
+/// Whether a ticket of this mode is handled across the link between provinces (online, proxy
+/// or joint); a trip home is a local ticket of the home province once the applicant is there.
+[[nodiscard]] constexpr bool via_link(CrossMode mode) {
+    return mode == CrossMode::online || mode == CrossMode::proxy || mode == CrossMode::joint;
+}
 
 /// Service-time families, each set by its mean and coefficient of variation.
 enum class DistKind : std::uint8_t { exponential, deterministic, lognormal, gamma, uniform };
@@ -115,6 +122,10 @@ struct TicketTypeSpec {
     double respond_h = 24.0;         ///< response limit, hours
     double resolve_wd = 7.0;         ///< resolution limit, working days
     double solve_probability = 0.9;  ///< P(the citizen reports it solved at callback)
+    /// P(a demand is unreasonable: against law or policy, malicious or repeated), which no
+    /// unit can solve; under the three lists it is closed with an explanation and left out
+    /// of the 三率 (the negative list).
+    double unreasonable = 0.0;
     Route route = Route::dispatch;
     /// Latency of dispatch (派单) from the intake unit to the unit with authority, all hops
     /// together; < 0: the sum of the tiers' transfer_h along the path.
@@ -123,8 +134,9 @@ struct TicketTypeSpec {
     int materials = 0;                ///< materials the applicant must supply (一网通办)
     bool online = false;              ///< can be done without a visit (网办)
     double cross_province = 0.0;      ///< share of tickets whose home is another province
-    /// Shares of the cross-province modes online, proxy, joint (index = CrossMode − 1); sum 1.
-    std::array<double, 3> cross_modes{1.0, 0.0, 0.0};
+    /// Shares of the cross-province modes online, proxy, joint, trip_home (index = CrossMode − 1);
+    /// sum 1.
+    std::array<double, 4> cross_modes{1.0, 0.0, 0.0, 0.0};
     int priority =
         0;  ///< queue priority level, 0 … max_priority (ticket_priority.hpp); higher first
 };
@@ -233,6 +245,7 @@ struct Levers {
 struct CrossProvinceSpec {
     double mismatch = 0.1;        ///< P(documents mismatch another province's standard)
     double courier_h = 48.0;      ///< one courier leg of 异地代收代办
+    double trip_home_h = 24.0;    ///< the applicant's journey home, each way (trip_home)
     int link_staff = 2;           ///< servers of each directed link's queue
     double link_service_h = 0.5;  ///< mean service of the link queue (exponential)
 

@@ -37,6 +37,8 @@ enum TicketFlag : std::uint8_t {
     flag_materials_done = 4,   ///< materials handled at the handling unit
     flag_cross_checked = 8,    ///< cross-province standards checked at the home authority
     flag_abandoned = 16,       ///< the citizen gave up; dropped at its next event
+    flag_unreasonable = 64,    ///< an unreasonable demand, which no unit can solve
+    flag_answered_at_intake = 128,  ///< a trip home answered at intake: closes once back
 };
 
 /// A ticket's whole state: a POD that lives in its LP's pool and travels in messages between

@@ -39,6 +39,7 @@ void Builder::read_cross_province(const toml::table& root) {
     check_keys(t, path);
     read_number(t, path, "mismatch", x.mismatch);
     read_number(t, path, "courier_h", x.courier_h);
+    read_number(t, path, "trip_home_h", x.trip_home_h);
     read_int(t, path, "link_staff", x.link_staff);
     read_number(t, path, "link_service_h", x.link_service_h);
     // [cross_province.migration.FROM] TO = weight. The province names and codes are checked

@@ -196,6 +196,7 @@ void Builder::read_ticket_type(const toml::table& t,
     read_number(t, path, "respond_h", tt.respond_h);
     read_number(t, path, "resolve_wd", tt.resolve_wd);
     read_number(t, path, "solve_probability", tt.solve_probability);
+    read_number(t, path, "unreasonable", tt.unreasonable);
     read_number(t, path, "reject_probability", tt.reject_probability);
     read_int(t, path, "materials", tt.materials);
     read_bool(t, path, "online", tt.online);
@@ -206,24 +207,27 @@ void Builder::read_ticket_type(const toml::table& t,
         const Names modes = key_of(key).choices->values;  // index = CrossMode - 1
         if (n->is_string()) {
             if (int m = read_choice(t, path, "cross_mode"); m >= 0) {
-                tt.cross_modes = {0.0, 0.0, 0.0};
+                tt.cross_modes = {0.0, 0.0, 0.0, 0.0};
                 tt.cross_modes[static_cast<std::size_t>(m)] = 1.0;
             }
         } else if (const auto* mt = n->as_table()) {
             check_keys(*mt, key);
-            std::array<double, 3> shares{};
+            std::array<double, 4> shares{};
             bool ok = true;
             for (std::size_t m = 0; m < modes.size(); ++m) {
                 ok = (read_number(*mt, key, modes[m], shares[m]) || mt->get(modes[m]) == nullptr) &&
                      ok;
             }
-            const double sum = shares[0] + shares[1] + shares[2];
+            const double sum = shares[0] + shares[1] + shares[2] + shares[3];
             if (ok && std::abs(sum - 1.0) > share_tolerance) {
                 error_at(*n,
                          key,
-                         key + ": expected shares {online, proxy, joint} that sum to 1, got " +
+                         key +
+                             ": expected shares {online, proxy, joint, trip_home} that sum to 1, "
+                             "got " +
                              number_text(shares[0]) + " + " + number_text(shares[1]) + " + " +
-                             number_text(shares[2]) + " = " + number_text(sum));
+                             number_text(shares[2]) + " + " + number_text(shares[3]) + " = " +
+                             number_text(sum));
             } else if (ok) {
                 tt.cross_modes = shares;
             }
@@ -231,7 +235,8 @@ void Builder::read_ticket_type(const toml::table& t,
             expected(*n,
                      key,
                      "a cross-province mode (" + list_text(modes, in_quotes) +
-                         ") or a table {online = S, proxy = S, joint = S} of shares summing to 1");
+                         ") or a table {online = S, proxy = S, joint = S, trip_home = S} of shares "
+                         "summing to 1");
         }
     }
 }

@@ -43,7 +43,7 @@ inline void TicketFlow::schedule_next_arrival(LpState& lp, std::uint32_t gi, Tic
     }
 }
 
-inline void TicketFlow::generate(LpState& lp, const Event& e) {
+inline void TicketFlow::generate(LpState& lp, std::int32_t lp_index, const Event& e) {
     Generator& g = lp.generators[e.slot];
     const ArrivalStream& a = model.arrivals()[lp.index][e.slot];
     Ticket t;
@@ -84,7 +84,18 @@ inline void TicketFlow::generate(LpState& lp, const Event& e) {
         t.home = model.province_streets(home)[k];
         t.draws = rng.draws();
     }
+    if (const double unreasonable = type_of(t).unreasonable; unreasonable > 0.0) {
+        RandomStream rng(spec.seed, t.id, t.draws);
+        if (rng.bernoulli(unreasonable))
+            t.set(flag_unreasonable);
+        t.draws = rng.draws();
+    }
     start_patience(t, e.time);
+    if (t.cross == CrossMode::trip_home) {
+        travel_home(lp, lp_index, t, e.time);
+        schedule_next_arrival(lp, e.slot, e.time);
+        return;
+    }
     const std::uint32_t slot = lp.allocate(t);
     schedule_chase(lp, slot, e.time);
     bump(lp, c_arrivals, e.time, tier_at(a.intake));
@@ -93,6 +104,19 @@ inline void TicketFlow::generate(LpState& lp, const Event& e) {
     trace(lp, lp.tickets[slot], e.time, a.intake, -1, EventKind::created);
     enqueue(lp, slot, 0, e.time);
     schedule_next_arrival(lp, e.slot, e.time);
+}
+
+/// The baseline without 跨省通办: the applicant travels to the home street and applies there in
+/// person, at the type's own channel, as the home province's own residents do; the visit and
+/// the arrival count there (`arrive`), the journey back when the item closes (`close_or_wait`).
+inline void TicketFlow::travel_home(LpState& lp, std::int32_t lp_index, Ticket t, Tick now) {
+    t.intake = org.ancestor(t.home, spec.channels[static_cast<std::size_t>(t.channel)].tier);
+    t.unit = t.intake;
+    t.visits = 0;
+    const std::uint32_t slot = lp.allocate(t);
+    schedule_chase(lp, slot, now);
+    trace(lp, lp.tickets[slot], now, t.intake, -1, EventKind::created);
+    send(lp, lp_index, slot, t.intake, now + from_hours(spec.cross.trip_home_h));
 }
 
 }  // namespace tiersim::model::flow

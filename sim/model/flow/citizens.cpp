@@ -74,6 +74,8 @@ inline void TicketFlow::repeat_call(LpState& lp,
     t.intake =
         org.ancestor(t.origin, spec.channels[static_cast<std::size_t>(Channel::hotline)].tier);
     t.phase = Phase::intake;
+    if (first.has(flag_unreasonable))
+        t.set(flag_unreasonable);  // the same demand, called in again
     start_patience(t, now);
     const UnitId from = first.unit;
     bump(lp, c_repeat_calls, now, tier_at(t.intake));

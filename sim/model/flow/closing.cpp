@@ -40,7 +40,7 @@ inline void TicketFlow::finish_at_unit(LpState& lp,
         schedule(lp, slot, now + delay);
         return;
     }
-    const bool can_escalate = parent != no_unit && t.cross == CrossMode::none &&
+    const bool can_escalate = parent != no_unit && !via_link(t.cross) &&
                               !t.has(flag_leader_assigned) && type.escalate[tier] > 0.0;
     if (can_escalate) {
         RandomStream rng(spec.seed, t.id, t.draws);
@@ -83,7 +83,14 @@ inline void TicketFlow::close_ticket(
     const double p_solved =
         type.solve_probability *
         (t.returns == 0 ? 1.0 : std::pow(lv.return_solve_factor, static_cast<double>(t.returns)));
-    const bool solved = rng.bernoulli(p_solved);
+    const bool unreasonable = t.has(flag_unreasonable);
+    if (unreasonable && lv.three_lists) {
+        // The negative list: closed with an explanation, not re-handled, not in the 三率.
+        t.draws = rng.draws();
+        finish_record(lp, slot, now, false, -1, deadline_of(t));
+        return;
+    }
+    const bool solved = !unreasonable && rng.bernoulli(p_solved);
     if (!solved && type.route == Route::dispatch && !type.departments.empty() &&
         t.rehandles < lv.max_rehandles && lv.rehandle > 0.0 && rng.bernoulli(lv.rehandle)) {
         // 重办: back to its last department, or, answered at intake, dispatched after all.

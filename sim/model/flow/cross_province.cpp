@@ -71,8 +71,8 @@ inline void TicketFlow::local_part_arrived(LpState& lp, std::uint32_t slot, Tick
     start_cross_join(lp, main_slot, now);
 }
 
-/// Closes now, or when the result has reached the applicant (代收代办: by courier) and the
-/// materials accepted as incomplete (容缺受理) are complete.
+/// Closes now, or when the result has reached the applicant (代收代办: by courier; a trip home:
+/// the journey back) and the materials accepted as incomplete (容缺受理) are complete.
 inline void TicketFlow::close_or_wait(LpState& lp,
                                       std::int32_t lp_index,
                                       std::uint32_t slot,
@@ -82,6 +82,8 @@ inline void TicketFlow::close_or_wait(LpState& lp,
     if (t.cross == CrossMode::proxy)
         at += from_hours(spec.cross.courier_h);
     at = std::max(at, t.materials_ready);
+    if (t.cross == CrossMode::trip_home)
+        at += from_hours(spec.cross.trip_home_h);  // and back, once the item is done
     if (at > now) {
         t.phase = Phase::closing;
         schedule(lp, slot, at);

@@ -17,12 +17,19 @@ inline void TicketFlow::intake_done(LpState& lp,
         return;
     }
     RandomStream rng(spec.seed, t.id, t.draws);
-    const bool close = type.departments.empty() ||
-                       (t.cross == CrossMode::none && rng.bernoulli(type.close_at_intake));
+    const bool close =
+        type.departments.empty() || (!via_link(t.cross) && rng.bernoulli(type.close_at_intake));
     t.draws = rng.draws();
     if (close) {
         if (t.responded < 0)
             t.responded = t.intake_started;
+        if (t.cross == CrossMode::trip_home) {
+            // Answered, but the applicant is not back before the journey home is over.
+            t.set(flag_answered_at_intake);
+            t.phase = Phase::closing;
+            schedule(lp, slot, now + from_hours(spec.cross.trip_home_h));
+            return;
+        }
         close_ticket(lp, lp_index, slot, now, true);
         return;
     }
@@ -37,7 +44,7 @@ inline void TicketFlow::dispatch(LpState& lp, std::int32_t lp_index, std::uint32
     Ticket& t = lp.tickets[slot];
     const UnitId authority = authority_of(t);
     trace(lp, t, now, authority, -1, EventKind::dispatched);
-    if (t.cross != CrossMode::none) {
+    if (via_link(t.cross)) {
         const UnitId province = org.unit(t.intake).province;
         t.hops = static_cast<std::int16_t>(t.hops + tier_distance(t.intake, province));
         double latency = org.path_latency_h(t.intake, province, spec);

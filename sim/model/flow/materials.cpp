@@ -19,7 +19,7 @@ inline void TicketFlow::at_handler(LpState& lp,
     }
     const Levers& lv = lever(t.unit);
     const std::size_t tier = tier_at(t.unit);
-    if (t.cross != CrossMode::none && !t.has(flag_cross_checked)) {
+    if (via_link(t.cross) && !t.has(flag_cross_checked)) {
         t.set(flag_cross_checked);
         RandomStream rng(spec.seed, t.id, t.draws);
         const bool mismatch = rng.bernoulli((1.0 - lv.standardization) * spec.cross.mismatch);
@@ -63,7 +63,9 @@ inline void TicketFlow::at_handler(LpState& lp,
             t.materials_requested = static_cast<std::int16_t>(t.materials_requested + requested);
             t.reworks = static_cast<std::int16_t>(t.reworks + rounds - 1);
             bump_by(lp, c_materials, now, tier, requested);
-            if (t.channel == Channel::window) {
+            // 容缺受理: the missing papers follow by post or upload, or come with the
+            // collection of the result, so they cost no visit of their own [A].
+            if (t.channel == Channel::window && !lv.accept_incomplete) {
                 t.visits = static_cast<std::int16_t>(t.visits + rounds);
                 bump_by(lp, c_visits, now, tier, rounds);
             }

@@ -13,7 +13,7 @@ inline void TicketFlow::handle(std::uint32_t lp_index, const Event& e) {
     snapshot_until(lp, e.time);
     switch (e.kind) {
         case kind_generate:
-            generate(lp, e);
+            generate(lp, lp_id, e);
             break;
         case kind_service_done:
             on_service_done(lp, lp_id, e);
@@ -118,8 +118,12 @@ inline void TicketFlow::arrive(LpState& lp, std::int32_t lp_index, std::uint32_t
         return;
     }
     switch (t.phase) {
-        case Phase::intake:  // a repeat call reaching its hotline from another LP
+        case Phase::intake:  // a repeat call from another LP, or an applicant back home
             bump(lp, c_arrivals, now, tier_at(t.unit));
+            if (t.channel == Channel::window) {
+                ++t.visits;
+                bump(lp, c_visits, now, tier_at(t.unit));
+            }
             enqueue(lp, slot, 0, now);
             return;
         case Phase::transfer:
@@ -148,7 +152,7 @@ inline void TicketFlow::arrive(LpState& lp, std::int32_t lp_index, std::uint32_t
             finish_at_unit(lp, lp_index, slot, now);
             return;
         case Phase::closing:
-            close_ticket(lp, lp_index, slot, now, false);
+            close_ticket(lp, lp_index, slot, now, t.has(flag_answered_at_intake));
             return;
         case Phase::join_signal:
             local_part_arrived(lp, slot, now);

@@ -30,7 +30,7 @@ inline void TicketFlow::do_return(
         return;
     }
     t.phase = Phase::transfer;
-    if (t.cross != CrossMode::none) {
+    if (via_link(t.cross)) {
         // The home province's dispatch reviews it where it is.
         schedule(lp, slot, now + from_hours(spec.return_review_h));
         return;

@@ -352,7 +352,8 @@ private:
     [[nodiscard]] UnitId authority_of(const Ticket& t) const;
     // arrivals.cpp — non-homogeneous Poisson arrivals
     void schedule_next_arrival(LpState& lp, std::uint32_t gi, Tick from);
-    void generate(LpState& lp, const Event& e);
+    void generate(LpState& lp, std::int32_t lp_index, const Event& e);
+    void travel_home(LpState& lp, std::int32_t lp_index, Ticket t, Tick now);
     // intake.cpp — intake and dispatch (派单)
     void intake_done(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
     void dispatch(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
