@@ -10,7 +10,8 @@
 namespace tiersim::cli {
 
 /// An aligned table (tier, queue, units, arrivals/h, offered erlangs, servers, utilisation,
-/// worst unit), then the unstable queues or "all queues stable (max utilisation X%)".
+/// peak-hour utilisation and its hour, worst unit), the busiest queue of each tier at its peak
+/// hour, then the unstable queues or "all queues stable (max utilisation X%)".
 std::string check_text(const model::TrafficReport& report, const model::RunEstimate& estimate);
 
 /// One JSON object: {"tickets_per_day", "queues": [...], "unstable": [...], "stable": bool}.
