@@ -172,6 +172,16 @@ std::string check_json(const model::TrafficReport& report, const model::RunEstim
             return value;
         return nullptr;
     };
+    auto hour = [](int h) -> nlohmann::json {
+        if (h >= 0)
+            return h;
+        return nullptr;
+    };
+    auto hour_name = [](int h) -> nlohmann::json {
+        if (h >= 0)
+            return model::week_hour_name(h);
+        return nullptr;
+    };
     nlohmann::json queues = nlohmann::json::array();
     bool stable = true;
     for (const auto& q : report.queues) {
@@ -184,9 +194,20 @@ std::string check_json(const model::TrafficReport& report, const model::RunEstim
                           {"utilisation", number(q.utilisation)},
                           {"worst_unit", q.worst_unit},
                           {"worst_utilisation", number(q.worst_utilisation)},
-                          {"unstable", q.unstable}});
+                          {"unstable", q.unstable},
+                          {"peak_utilisation", number(q.peak_utilisation)},
+                          {"peak_hour", hour(q.peak_hour)},
+                          {"peak_hour_name", hour_name(q.peak_hour)}});
         if (q.unstable)
             stable = false;
+    }
+    nlohmann::json busiest = nlohmann::json::array();
+    for (const auto* q : busiest_at_peak(report)) {
+        busiest.push_back({{"tier", model::tier_names[static_cast<std::size_t>(q->tier)]},
+                           {"queue", q->queue},
+                           {"peak_utilisation", number(q->peak_utilisation)},
+                           {"peak_hour", hour(q->peak_hour)},
+                           {"peak_hour_name", hour_name(q->peak_hour)}});
     }
     nlohmann::json provinces = nlohmann::json::array();
     for (const auto& p : report.provinces)
@@ -202,6 +223,7 @@ std::string check_json(const model::TrafficReport& report, const model::RunEstim
                                 {"queues", queues},
                                 {"unstable", report.unstable},
                                 {"stable", stable && report.unstable.empty()},
+                                {"busiest_at_peak", busiest},
                                 {"estimate",
                                  {{"tickets", estimate.tickets},
                                   {"events", estimate.events},

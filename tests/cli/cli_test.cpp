@@ -374,6 +374,22 @@ TEST_CASE("check prints the peak hour beside the weekly utilisation", "[cli]") {
     CHECK_THAT(r.out,
                Catch::Contains("busiest queue per tier at its peak hour:\n"
                                "  street intake:window: 96.0% on Mon 12h (weekly 80.0%)"));
+    const auto j = run_tiersim({"check", "validation/mmc", "--set", profile, "--json"});
+    REQUIRE(j.exit_code == 0);
+    const auto doc = nlohmann::json::parse(j.out);
+    nlohmann::json q;
+    for (const auto& queue : doc.at("queues")) {
+        if (queue.at("queue") == "intake:window")
+            q = queue;
+    }
+    REQUIRE(q.is_object());
+    CHECK(q.at("utilisation").get<double>() == Approx(0.8));
+    CHECK(q.at("peak_utilisation").get<double>() == Approx(0.96));
+    CHECK(q.at("peak_hour") == 12);
+    CHECK(q.at("peak_hour_name") == "Mon 12h");
+    REQUIRE(doc.at("busiest_at_peak").size() == 1);
+    CHECK(doc.at("busiest_at_peak").at(0).at("tier") == "street");
+    CHECK(doc.at("busiest_at_peak").at(0).at("peak_hour") == 12);
 }
 
 TEST_CASE("every shipped scenario runs and conserves tickets", "[cli]") {
