@@ -29,10 +29,41 @@ void pad(std::ostringstream& out, const std::string& cell, std::size_t width, bo
     out << tiersim::pad(cell, width, right);
 }
 
+/// The queue of each tier with the highest peak-hour utilisation (the first of equals), in tier
+/// order; tiers without work are left out.
+std::vector<const model::QueueLoad*> busiest_at_peak(const model::TrafficReport& report) {
+    std::array<const model::QueueLoad*, model::tier_count> best{};
+    for (const auto& q : report.queues) {
+        const model::QueueLoad*& b = best[static_cast<std::size_t>(q.tier)];
+        if (q.peak_hour >= 0 && (b == nullptr || q.peak_utilisation > b->peak_utilisation))
+            b = &q;
+    }
+    std::vector<const model::QueueLoad*> out;
+    for (const auto* q : best) {
+        if (q != nullptr)
+            out.push_back(q);
+    }
+    return out;
+}
+
+/// "busiest queue per tier at its peak hour:", then one line per tier with work.
+void busiest_text(std::ostringstream& out, const model::TrafficReport& report) {
+    const auto busiest = busiest_at_peak(report);
+    if (busiest.empty())
+        return;
+    out << "busiest queue per tier at its peak hour:\n";
+    for (const auto* q : busiest) {
+        out << "  " << model::tier_names[static_cast<std::size_t>(q->tier)] << ' ' << q->queue
+            << ": " << percent(q->peak_utilisation) << "% on "
+            << model::week_hour_name(q->peak_hour) << " (weekly " << percent(q->utilisation)
+            << "%)\n";
+    }
+}
+
 }  // namespace
 
 std::string check_text(const model::TrafficReport& report, const model::RunEstimate& estimate) {
-    constexpr std::size_t columns = 9;
+    constexpr std::size_t columns = 11;
     const std::array<std::string, columns> header = {"tier",
                                                      "queue",
                                                      "units",
@@ -40,10 +71,12 @@ std::string check_text(const model::TrafficReport& report, const model::RunEstim
                                                      "offered",
                                                      "servers",
                                                      "util %",
+                                                     "peak %",
+                                                     "peak at",
                                                      "worst unit",
                                                      "worst %"};
     const std::array<bool, columns> right = {
-        false, false, true, true, true, true, true, false, true};
+        false, false, true, true, true, true, true, true, false, false, true};
     std::vector<std::array<std::string, columns>> rows;
     double max_utilisation = 0.0;
     for (const auto& q : report.queues) {
@@ -54,6 +87,8 @@ std::string check_text(const model::TrafficReport& report, const model::RunEstim
                         format_fixed(q.offered_load, 2),
                         format_fixed(q.servers, 0),
                         percent(q.utilisation),
+                        percent(q.peak_utilisation),
+                        model::week_hour_name(q.peak_hour),
                         q.worst_unit,
                         percent(q.worst_utilisation)});
         max_utilisation = std::max(max_utilisation, q.worst_utilisation);
@@ -85,7 +120,8 @@ std::string check_text(const model::TrafficReport& report, const model::RunEstim
     out << "; departments, bureaus and leaders "
         << format_fixed(report.department_staff_per_100k, 1) << '\n';
     out << "tickets per day: " << format_fixed(report.tickets_per_day, 1)
-        << " (offered load in erlangs; utilisation = offered / (servers x open fraction))\n";
+        << " (offered load in erlangs; utilisation = offered / (servers x open fraction); peak ="
+           " the busiest open hour's work, with what waits from closed hours, / its servers)\n";
     auto emit = [&](const std::array<std::string, columns>& row) {
         for (std::size_t c = 0; c < columns; ++c) {
             if (c > 0)
@@ -102,6 +138,7 @@ std::string check_text(const model::TrafficReport& report, const model::RunEstim
     for (const auto& row : rows)
         emit(row);
     out << '\n';
+    busiest_text(out, report);
     if (report.unstable.empty()) {
         out << "all queues stable (max utilisation " << percent(max_utilisation) << "%)\n";
     } else {
@@ -135,6 +172,16 @@ std::string check_json(const model::TrafficReport& report, const model::RunEstim
             return value;
         return nullptr;
     };
+    auto hour = [](int h) -> nlohmann::json {
+        if (h >= 0)
+            return h;
+        return nullptr;
+    };
+    auto hour_name = [](int h) -> nlohmann::json {
+        if (h >= 0)
+            return model::week_hour_name(h);
+        return nullptr;
+    };
     nlohmann::json queues = nlohmann::json::array();
     bool stable = true;
     for (const auto& q : report.queues) {
@@ -147,9 +194,20 @@ std::string check_json(const model::TrafficReport& report, const model::RunEstim
                           {"utilisation", number(q.utilisation)},
                           {"worst_unit", q.worst_unit},
                           {"worst_utilisation", number(q.worst_utilisation)},
-                          {"unstable", q.unstable}});
+                          {"unstable", q.unstable},
+                          {"peak_utilisation", number(q.peak_utilisation)},
+                          {"peak_hour", hour(q.peak_hour)},
+                          {"peak_hour_name", hour_name(q.peak_hour)}});
         if (q.unstable)
             stable = false;
+    }
+    nlohmann::json busiest = nlohmann::json::array();
+    for (const auto* q : busiest_at_peak(report)) {
+        busiest.push_back({{"tier", model::tier_names[static_cast<std::size_t>(q->tier)]},
+                           {"queue", q->queue},
+                           {"peak_utilisation", number(q->peak_utilisation)},
+                           {"peak_hour", hour(q->peak_hour)},
+                           {"peak_hour_name", hour_name(q->peak_hour)}});
     }
     nlohmann::json provinces = nlohmann::json::array();
     for (const auto& p : report.provinces)
@@ -165,6 +223,7 @@ std::string check_json(const model::TrafficReport& report, const model::RunEstim
                                 {"queues", queues},
                                 {"unstable", report.unstable},
                                 {"stable", stable && report.unstable.empty()},
+                                {"busiest_at_peak", busiest},
                                 {"estimate",
                                  {{"tickets", estimate.tickets},
                                   {"events", estimate.events},

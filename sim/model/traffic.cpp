@@ -64,6 +64,15 @@
 // max_rehandles: the last layer then closes without returns or re-handles. The visits per (level,
 // step), the leader decisions per level and the re-handles per level are then scaled by the
 // dispatch rate of every authority unit and mapped onto its actual ancestors.
+//
+// The peak hour (QueueLoad::peak_utilisation) is a first-order estimate on top of these weekly
+// means: each type's offered load at a station is spread over the 168 hours of the week by the
+// type's daily × weekly arrival profile, unshifted at every queue (a department step after
+// intake sees the profile of the arrivals upstream, not delayed by the intake, the dispatch or
+// the steps before it), and a fluid backlog per station (weekly_demand, peak_hours.cpp) carries
+// the work that arrives while the station is closed, or beyond its servers, to its next open
+// hours, repeated to a steady weekly cycle. Queueing within an hour, the spread of service
+// times and the real delays between stations are not modelled.
 #include "tiersim/model/traffic.hpp"
 
 #include "tiersim/model/arrival_variants.hpp"
@@ -80,6 +89,8 @@
 #include <cstdio>
 #include <limits>
 #include <optional>
+#include <utility>
+#include <vector>
 
 namespace tiersim::model {
 
@@ -344,6 +355,121 @@ struct Station {
     }
 };
 
+/// The arrival weight of a ticket type in each hour of the week (mean 1 when its profiles have
+/// mean 1), as the arrivals draw it (flow/arrivals.cpp).
+WeekHours arrival_profile(const TicketTypeSpec& type) {
+    WeekHours w{};
+    for (std::size_t h = 0; h < w.size(); ++h)
+        w[h] = type.daily_profile[h % 24] * type.weekly_profile[h / 24];
+    return w;
+}
+
+/// The open share of each hour of the week of a calendar.
+WeekHours open_share(const Calendar& calendar) {
+    constexpr auto hour = engine::ticks_per_hour;
+    WeekHours share{};
+    for (std::size_t h = 0; h < share.size(); ++h) {
+        const auto from = static_cast<engine::Tick>(h) * hour;
+        share[h] = static_cast<double>(calendar.open_between(from, from + hour)) /
+                   static_cast<double>(hour);
+    }
+    return share;
+}
+
+/// The demand (weekly_demand) of a queue class by hour of the week and the servers open in each
+/// hour (if only for part of it), summed over its stations.
+struct WeekLoad {
+    WeekHours demand{};
+    WeekHours servers{};
+
+    /// Its busiest hour: the most demand / servers over the hours with servers open.
+    void peak(QueueLoad& q) const {
+        q.peak_utilisation = 0.0;
+        q.peak_hour = -1;
+        if (std::none_of(demand.begin(), demand.end(), [](double d) { return d > 0.0; }))
+            return;
+        for (std::size_t h = 0; h < demand.size(); ++h) {
+            if (!(servers[h] > 0.0))
+                continue;
+            const double u = demand[h] / servers[h];
+            if (q.peak_hour < 0 || u > q.peak_utilisation) {
+                q.peak_utilisation = u;
+                q.peak_hour = static_cast<int>(h);
+            }
+        }
+        if (q.peak_hour < 0) {  // work, but never a server
+            q.peak_utilisation = std::numeric_limits<double>::infinity();
+            q.peak_hour =
+                static_cast<int>(std::max_element(demand.begin(), demand.end()) - demand.begin());
+        }
+    }
+};
+
+/// The offered load of one ticket type at one station.
+struct TypeLoad {
+    std::size_t station = 0;
+    std::size_t type = 0;
+    double offered = 0.0;
+};
+
+constexpr auto tiers = static_cast<std::size_t>(tier_count);
+
+/// The queue class of station `s` in class_weeks: tier × stride + queue kind for a unit's
+/// station, then every link station on its own.
+std::size_t week_class(const CompiledModel& model, std::size_t s) {
+    const StationIndex& index = model.stations();
+    const std::size_t stride = index.stride();
+    if (s >= index.unit_stations())
+        return tiers * stride + s - index.unit_stations();
+    const auto tier = static_cast<std::size_t>(model.org().unit(index.unit_of(s)).tier);
+    return tier * stride + s % stride;
+}
+
+/// The week of every queue class (week_class). Each station's arrivals are its types' offered
+/// loads (`loads`, in any order) spread by their arrival profiles; its capacity is its servers in
+/// its calendar's open time of each hour; its demand is its own fluid backlog (weekly_demand).
+std::vector<WeekLoad> class_weeks(const CompiledModel& model, std::vector<TypeLoad> loads) {
+    const auto& plan = model.station_plan();
+    const StationIndex& index = model.stations();
+    std::vector<WeekHours> profiles;
+    for (const TicketTypeSpec& type : model.spec().ticket_types)
+        profiles.push_back(arrival_profile(type));
+    std::vector<WeekHours> open;
+    for (const Calendar& c : model.calendars())
+        open.push_back(open_share(c));
+    std::sort(loads.begin(), loads.end(), [](const TypeLoad& x, const TypeLoad& y) {
+        return x.station != y.station ? x.station < y.station : x.type < y.type;
+    });
+
+    std::vector<WeekLoad> classes(tiers * index.stride() + plan.size() - index.unit_stations());
+    auto next = loads.begin();
+    for (std::size_t s = 0; s < plan.size(); ++s) {
+        WeekHours arrivals{};
+        bool work = false;
+        for (; next != loads.end() && next->station == s; ++next) {
+            work = true;
+            for (std::size_t h = 0; h < arrivals.size(); ++h)
+                arrivals[h] += next->offered * profiles[next->type][h];
+        }
+        const auto servers = static_cast<double>(plan[s].servers);
+        if (!work && !(servers > 0.0))
+            continue;
+        const WeekHours& share = open[static_cast<std::size_t>(plan[s].calendar)];
+        WeekHours capacity{};
+        for (std::size_t h = 0; h < capacity.size(); ++h)
+            capacity[h] = servers * share[h];
+        // Without servers nothing is carried (its utilisation is infinite anyway).
+        const WeekHours demand =
+            work && servers > 0.0 ? weekly_demand(arrivals, capacity) : arrivals;
+        WeekLoad& week = classes[week_class(model, s)];
+        for (std::size_t h = 0; h < capacity.size(); ++h) {
+            week.demand[h] += demand[h];
+            week.servers[h] += share[h] > 0.0 ? servers : 0.0;
+        }
+    }
+    return classes;
+}
+
 }  // namespace
 
 namespace {
@@ -400,10 +526,27 @@ TrafficReport analyse_traffic(const CompiledModel& model) {
         stations[i].servers = plan[i].servers;
         stations[i].open = open_fraction[static_cast<std::size_t>(plan[i].calendar)];
     }
+    // The offered load of the current ticket type at each station (for the peak hour), kept in
+    // `type_loads` before the next type.
+    std::vector<TypeLoad> type_loads;
+    std::size_t current_type = 0;
+    std::vector<double> by_station(plan.size(), 0.0);
+    std::vector<std::size_t> touched;
     auto add = [&](std::size_t station, double rate, double mean_h) {
         Station& s = stations[station];
         s.lambda += rate;
         s.offered += rate * mean_h;
+        if (!(by_station[station] > 0.0))
+            touched.push_back(station);
+        by_station[station] += rate * mean_h;
+    };
+    auto keep_type_loads = [&] {
+        for (const std::size_t station : touched) {
+            if (by_station[station] > 0.0)
+                type_loads.push_back({station, current_type, by_station[station]});
+            by_station[station] = 0.0;
+        }
+        touched.clear();
     };
     auto lever = [&](UnitId unit) -> const Levers& {
         return levers[static_cast<std::size_t>(org.province_index(unit))];
@@ -428,6 +571,8 @@ TrafficReport analyse_traffic(const CompiledModel& model) {
     std::vector<double> cross_into(provinces);
     std::vector<double> trips_into(provinces);
     for (const auto& type : spec.ticket_types) {
+        keep_type_loads();  // the previous type's
+        current_type = static_cast<std::size_t>(&type - spec.ticket_types.data());
         if (type.rate <= 0.0)
             continue;
         const auto& depts = type.departments;
@@ -617,6 +762,8 @@ TrafficReport analyse_traffic(const CompiledModel& model) {
         std::size_t station;
     };
 
+    keep_type_loads();
+    const std::vector<WeekLoad> weeks = class_weeks(model, std::move(type_loads));
     std::vector<Flagged> flagged;
     const std::size_t stride = index.stride();
     const std::size_t leader_offset = index.leader(0);
@@ -657,6 +804,7 @@ TrafficReport analyse_traffic(const CompiledModel& model) {
                             : capacity > 0.0      ? q.offered_load / capacity
                                                   : std::numeric_limits<double>::infinity();
             q.unstable = q.worst_utilisation >= 1.0;
+            weeks[static_cast<std::size_t>(t) * stride + st].peak(q);  // week_class
             report.queues.push_back(std::move(q));
         }
     }
@@ -679,6 +827,7 @@ TrafficReport analyse_traffic(const CompiledModel& model) {
             q.worst_utilisation = q.utilisation;
             q.worst_unit = org.unit(owner).name;
             q.unstable = q.worst_utilisation >= 1.0;
+            weeks[week_class(model, station)].peak(q);
             if (q.unstable)
                 flagged.push_back({q.utilisation, owner, station});
             report.queues.push_back(std::move(q));

@@ -361,6 +361,37 @@ TEST_CASE("check names the overloaded queue and exits 4", "[cli]") {
     REQUIRE(nlohmann::json::parse(ok.out).at("stable").get<bool>());
 }
 
+TEST_CASE("check prints the peak hour beside the weekly utilisation", "[cli]") {
+    // ρ = 0.8 on average; the afternoon's arrivals are 1.5 times the morning's (scaled to mean
+    // 1: 0.8 and 1.2), so the peak hour is the first afternoon hour at 1.2 × 0.8 = 96%.
+    const std::string profile =
+        "ticket_types.t.daily_profile=[1,1,1,1,1,1,1,1,1,1,1,1,"
+        "1.5,1.5,1.5,1.5,1.5,1.5,1.5,1.5,1.5,1.5,1.5,1.5]";
+    const auto r = run_tiersim({"check", "validation/mmc", "--set", profile});
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("util %  peak %  peak at"));
+    CHECK_THAT(r.out, Catch::Contains("80.0    96.0  Mon 12h"));
+    CHECK_THAT(r.out,
+               Catch::Contains("busiest queue per tier at its peak hour:\n"
+                               "  street intake:window: 96.0% on Mon 12h (weekly 80.0%)"));
+    const auto j = run_tiersim({"check", "validation/mmc", "--set", profile, "--json"});
+    REQUIRE(j.exit_code == 0);
+    const auto doc = nlohmann::json::parse(j.out);
+    nlohmann::json q;
+    for (const auto& queue : doc.at("queues")) {
+        if (queue.at("queue") == "intake:window")
+            q = queue;
+    }
+    REQUIRE(q.is_object());
+    CHECK(q.at("utilisation").get<double>() == Approx(0.8));
+    CHECK(q.at("peak_utilisation").get<double>() == Approx(0.96));
+    CHECK(q.at("peak_hour") == 12);
+    CHECK(q.at("peak_hour_name") == "Mon 12h");
+    REQUIRE(doc.at("busiest_at_peak").size() == 1);
+    CHECK(doc.at("busiest_at_peak").at(0).at("tier") == "street");
+    CHECK(doc.at("busiest_at_peak").at(0).at("peak_hour") == 12);
+}
+
 TEST_CASE("every shipped scenario runs and conserves tickets", "[cli]") {
     const TempDir dir;
     std::vector<std::filesystem::path> files;

@@ -601,3 +601,122 @@ TEST_CASE("traffic: a re-handled step may be returned again", "[traffic]") {
     // with 0.5 into one more pass, 0.05.
     CHECK(queue(r, Tier::street, "dept:d").arrival_rate_per_h == Approx(1.75));
 }
+
+namespace {
+
+/// The office calendar of tiny_spec by hour of the week, times `servers`: 9-12 and 13:30-17:30
+/// on weekdays, so the hours 13 and 17 are half open.
+WeekHours office_capacity(double servers) {
+    WeekHours capacity{};
+    for (int day = 0; day < 5; ++day) {
+        for (const int h : {9, 10, 11, 14, 15, 16})
+            capacity[static_cast<std::size_t>(day * 24 + h)] = servers;
+        for (const int h : {13, 17})
+            capacity[static_cast<std::size_t>(day * 24 + h)] = servers / 2.0;
+    }
+    return capacity;
+}
+
+}  // namespace
+
+TEST_CASE("traffic: the fluid backlog carries the weekend to Monday morning", "[traffic]") {
+    WeekHours arrivals{};
+    arrivals.fill(0.1);  // 0.1 server-hours of work an hour
+    const WeekHours demand = weekly_demand(arrivals, office_capacity(2.0));
+    // Friday 17h clears; Friday 18h .. Monday 8h is 63 hours, then Monday 9h's own work.
+    CHECK(demand[9] == Approx(6.4));
+    CHECK(demand[10] == Approx(4.5));  // 2 done in each hour
+    CHECK(demand[11] == Approx(2.6));  // then 0.6 waits over lunch
+    CHECK(demand[12] == Approx(0.7));  // closed
+    CHECK(demand[13] == Approx(0.8));  // half open: 1 server-hour, cleared
+    CHECK(demand[14] == Approx(0.1));
+    CHECK(demand[24 + 9] == Approx(1.6));  // Monday 18h .. Tuesday 8h: 15 hours
+    CHECK(demand[4 * 24 + 17] == Approx(0.1));
+
+    SECTION("a week it cannot do is the first week from empty") {
+        const WeekHours late = weekly_demand(arrivals, office_capacity(0.01));
+        CHECK(late[9] == Approx(1.0));  // Monday 0h .. 9h only
+    }
+}
+
+TEST_CASE("traffic: a peak hour multiplies the utilisation by its profile factor", "[traffic]") {
+    ScenarioSpec spec = tiny_spec();
+    TicketTypeSpec type = type_named("walk_in");
+    type.channel = Channel::window;
+    type.intake = {DistKind::exponential, 0.5, 1.0};
+    type.close_at_intake = 1.0;
+    type.daily_profile.fill((24.0 - 2.4) / 23.0);  // mean 1, with one hour at 2.4
+    type.daily_profile[10] = 2.4;
+    spec.ticket_types = {type};
+
+    // 1/h × 0.5 h on 2 servers, always open: 25% on average, 2.4 × 25% at 10h (every day alike:
+    // the first, Monday).
+    TrafficReport report = analyse(spec);
+    const QueueLoad& q = queue(report, Tier::street, "intake:window");
+    CHECK(q.utilisation == Approx(0.25));
+    CHECK(q.peak_utilisation == Approx(2.4 * 0.25));
+    CHECK(q.peak_hour == 10);
+    CHECK(week_hour_name(q.peak_hour) == "Mon 10h");
+
+    SECTION("a weekly profile moves the peak to the busiest day") {
+        spec.ticket_types[0].weekly_profile = {1.0, 1.0, 1.0, 1.0, 1.4, 0.8, 0.8};
+        report = analyse(spec);
+        const QueueLoad& friday = queue(report, Tier::street, "intake:window");
+        CHECK(friday.peak_utilisation == Approx(1.4 * 2.4 * 0.25));
+        CHECK(week_hour_name(friday.peak_hour) == "Fri 10h");
+    }
+    SECTION("a flat profile peaks at the average") {
+        spec.ticket_types[0].daily_profile.fill(1.0);
+        report = analyse(spec);
+        CHECK(queue(report, Tier::street, "intake:window").peak_utilisation == Approx(0.25));
+    }
+}
+
+TEST_CASE("traffic: an office queue peaks on Monday morning with the weekend's work", "[traffic]") {
+    ScenarioSpec spec = tiny_spec();
+    TicketTypeSpec type = type_named("walk_in");
+    type.channel = Channel::window;
+    type.intake = {DistKind::exponential, 0.1, 1.0};  // 0.1 erlangs
+    type.close_at_intake = 1.0;
+    spec.ticket_types = {type};
+    spec.channels[static_cast<std::size_t>(Channel::window)].calendar = 1;  // 35 h a week
+
+    // As in the fluid backlog test: (63 + 1) h × 0.1 on 2 servers at Monday 9h.
+    TrafficReport report = analyse(spec);
+    const QueueLoad& q = queue(report, Tier::street, "intake:window");
+    CHECK(q.utilisation == Approx(0.1 / (2.0 * 35.0 / 168.0)));
+    CHECK(q.peak_utilisation == Approx(3.2));
+    CHECK(q.peak_hour == 9);
+
+    SECTION("a department after an intake open around the clock sees the same profile") {
+        // Hotline arrivals 1/h, always open; 0.5 h steps on the street's 10 servers, office
+        // hours: 5 times the work on 5 times the servers.
+        spec.ticket_types[0] = type_named("complaint");
+        spec.ticket_types[0].service = {DistKind::exponential, 0.5, 1.0};
+        spec.tiers[static_cast<std::size_t>(Tier::street)].calendar = 1;
+        report = analyse(spec);
+        const QueueLoad& hotline = queue(report, Tier::city, "intake:hotline");
+        CHECK(hotline.peak_utilisation == Approx(hotline.utilisation));
+        const QueueLoad& dept = queue(report, Tier::street, "dept:d");
+        CHECK(dept.utilisation == Approx(0.5 / (10.0 * 35.0 / 168.0)));
+        CHECK(dept.peak_utilisation == Approx(3.2));
+        CHECK(week_hour_name(dept.peak_hour) == "Mon 9h");
+    }
+}
+
+TEST_CASE("traffic: the peak hour of a queue without work or servers", "[traffic]") {
+    ScenarioSpec spec = tiny_spec();
+    TicketTypeSpec type = type_named("noise");
+    type.departments = {1};
+    spec.ticket_types = {type};
+    spec.tiers[static_cast<std::size_t>(Tier::street)].staff = {10, 0};
+    const TrafficReport report = analyse(spec);
+    const QueueLoad& idle = queue(report, Tier::street, "dept:d");
+    CHECK(idle.peak_utilisation == 0.0);
+    CHECK(idle.peak_hour == -1);
+    CHECK(week_hour_name(idle.peak_hour) == "-");
+    const QueueLoad& unstaffed = queue(report, Tier::street, "dept:e");
+    CHECK(std::isinf(unstaffed.peak_utilisation));
+    CHECK(unstaffed.peak_hour == 0);
+    CHECK(week_hour_name(167) == "Sun 23h");
+}

@@ -26,7 +26,30 @@ struct QueueLoad {
     double worst_utilisation = 0;   ///< of the most loaded single unit
     std::string worst_unit;         ///< its name
     bool unstable = false;          ///< worst_utilisation >= 1
+    /// The busiest hour of the week (weekly_demand): the most, over the hours in which any of
+    /// the units' servers are open, of the work demanded in that hour over the servers open in
+    /// it (if only for part of it), total over the units; infinite for work without servers, 0
+    /// without work.
+    double peak_utilisation = 0;
+    int peak_hour = -1;  ///< of the week, 0 = Monday 00:00-01:00; -1 without work
 };
+
+inline constexpr int hours_per_week = 168;
+/// A value per hour of the week, 0 = Monday 00:00-01:00.
+using WeekHours = std::array<double, hours_per_week>;
+
+/// The work demanded of a queue in each hour of its steady weekly cycle, by a fluid backlog:
+/// `arrivals` is the work (server-hours) arriving in each hour, `capacity` the server-hours
+/// open in it; the demand of an hour is what arrives in it plus what waits at its start, and
+/// what the hour cannot do waits for the next. From an empty start the weeks are repeated
+/// until the backlog at the end of a week is the one it started with. A first-order estimate:
+/// within an hour the work is a fluid (no queueing of single tickets), and where the week's
+/// work is not below its capacity (an unstable queue: no steady cycle) the first week from an
+/// empty start is returned, a lower bound.
+WeekHours weekly_demand(const WeekHours& arrivals, const WeekHours& capacity);
+
+/// "Mon 10h" for hour 10 of the week; "-" for a negative hour.
+std::string week_hour_name(int hour);
 
 /// Residents of one province unit.
 struct ProvinceResidents {
@@ -55,8 +78,12 @@ struct TrafficReport {
 /// with the district's rejections, dispatch within the province or over a link to the home province
 /// of a cross-province ticket, department steps in queues, bureaus or joint reviews, returns up
 /// to max_returns, leader decisions, escalation and re-handling), and reports loads.
-/// Utilisation uses each queue's open fraction. Everything it routes by (levers, migration,
-/// stations, calendars) comes from the compiled model, as in the simulation.
+/// Utilisation uses each queue's open fraction. The peak hour spreads each ticket type's load at a
+/// queue over the week by the type's daily and weekly arrival profiles, unshifted (a queue after
+/// intake sees the profile of the arrivals upstream: first-order), and carries what arrives while
+/// the queue is closed, or beyond its servers, to its next open hours (weekly_demand). Everything
+/// it routes by (levers, migration, stations, calendars) comes from the compiled model, as in the
+/// simulation.
 TrafficReport analyse_traffic(const CompiledModel& model);
 
 }  // namespace tiersim::model
