@@ -26,6 +26,9 @@ struct MergedScenario {
     std::set<std::string> overridden;  ///< dotted keys set or created by `--set`
     /// Source path (as stored in the nodes) -> absolute folder that relative paths start from.
     std::map<std::string, std::filesystem::path, std::less<>> folders;
+    /// Source path -> its layer: 0 the scenario asked for, 1 its base, and so on; the command
+    /// line is -1. A smaller layer is a later one, whose keys override a larger one's.
+    std::map<std::string, int, std::less<>> layers;
 };
 
 /// How deep a scenario may nest tables, arrays and inline tables (a dotted key or header of N

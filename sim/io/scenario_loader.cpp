@@ -224,6 +224,7 @@ toml::table load_tree(const Source& src,
                       std::vector<std::string>& chain_paths,
                       MergedScenario& merged) {
     merged.folders[src.path] = src.folder;
+    merged.layers.emplace(src.path, static_cast<int>(chain_paths.size()));
     chain_ids.push_back(src.identity);
     chain_paths.push_back(src.path);
     toml::table table = parse(src);
@@ -376,6 +377,7 @@ model::ScenarioSpec load_scenario(const std::string& name_or_path,
     std::vector<std::string> chain_paths;
     merged.table = load_tree(source, chain_ids, chain_paths, merged);
     merged.folders[std::string(command_line_file)] = fs::current_path();
+    merged.layers[std::string(command_line_file)] = -1;
     apply_overrides(merged, overrides);
     model::ScenarioSpec spec = detail::build_scenario_spec(merged);
     std::error_code ec;

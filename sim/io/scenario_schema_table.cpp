@@ -270,8 +270,9 @@ constexpr Key table[] = {
      .default_kind = Default::derived,
      .default_doc = "none: `intake_staff`",
      .doc = "instead of `intake_staff`: servers at each unit's intake per 10,000 residents it "
-            "serves (rounded, at least 1). Set with `intake_staff` in another file (a base), "
-            "this one counts; 0 leaves it to `intake_staff`; both in one file are an error",
+            "serves (rounded, at least 1). With `intake_staff` in another layer, the later layer "
+            "counts (an overlay over its base, `--set` over every file); 0 leaves it to "
+            "`intake_staff`; both in one file are an error",
      .flags = live},
     {.path = "tiers.TIER.staff",
      .type = Type::table,
@@ -294,8 +295,8 @@ constexpr Key table[] = {
      .default_doc = "none: `staff`",
      .doc = "servers per department at each unit per 10,000 residents it serves (rounded, at "
             "least 1 where positive), in place of `staff` for the departments it names. A "
-            "department in both tables of one file is an error; in `staff` of a base, this one "
-            "counts (0 leaves it to `staff`)",
+            "department in both tables of one file is an error; across layers the later one "
+            "counts (an overlay over its base, `--set` over every file; 0 leaves it to `staff`)",
      .flags = live,
      .shape = "table `{DEPT = number >= 0}`"},
     {.path = "tiers.TIER.staff_per_10k.DEPT",
@@ -366,7 +367,8 @@ constexpr Key table[] = {
      .default_kind = Default::derived,
      .default_doc = "none: `staff`",
      .doc = "instead of `staff`: servers per 10,000 residents of each intake unit (rounded, at "
-            "least 1); over `staff` of a base, this one counts (0 leaves it to `staff`). "
+            "least 1); with `staff` in another layer, the later layer counts (0 leaves it to "
+            "`staff`). "
             "domain.md §1.5: 12345 operators 2.3–7.8 per 100,000 residents",
      .flags = live},
 

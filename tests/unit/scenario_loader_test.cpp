@@ -1220,3 +1220,56 @@ TEST_CASE("embedded scenarios are found by name", "[io][scenario_loader]") {
           "<command line>: error: no scenario file or embedded scenario named "
           "'no/such/scenario'");
 }
+
+TEST_CASE("a later layer's staff form replaces its base's", "[io][scenario_loader]") {
+    TempDir dir;
+    dir.write("base.toml",
+              "[departments.d]\n"
+              "[tiers.street]\n"
+              "intake_staff_per_10k = 2.0\n"
+              "staff_per_10k = { d = 1.5 }\n"
+              "[channels.hotline]\n"
+              "staff_per_10k = 0.3\n"
+              "[ticket_types.t]\nrate = 2.0\ndepartments = [\"d\"]\n");
+    const std::string counts = dir.write("counts.toml",
+                                         "base = \"base.toml\"\n"
+                                         "[tiers.street]\n"
+                                         "intake_staff = 7\n"
+                                         "staff = { d = 9 }\n"
+                                         "[channels.hotline]\n"
+                                         "staff = 11\n");
+    SECTION("an overlay's counts replace the base's densities") {
+        const auto s = load_scenario(counts);
+        const auto& street = s.tiers[0];
+        CHECK(street.intake_staff == 7);
+        CHECK(street.intake_staff_per_10k == 0.0);
+        CHECK(street.staff[0] == 9);
+        CHECK(street.staff_per_10k[0] == 0.0);
+        CHECK(s.channels[static_cast<std::size_t>(tiersim::model::Channel::hotline)].staff == 11);
+        CHECK(
+            s.channels[static_cast<std::size_t>(tiersim::model::Channel::hotline)].staff_per_10k ==
+            0.0);
+    }
+    SECTION("a --set density replaces the overlay's counts") {
+        const auto s = load_scenario(
+            counts, {"tiers.street.staff_per_10k.d=4", "channels.hotline.staff_per_10k=0.5"});
+        CHECK(s.tiers[0].staff_per_10k[0] == 4.0);
+        CHECK(
+            s.channels[static_cast<std::size_t>(tiersim::model::Channel::hotline)].staff_per_10k ==
+            0.5);
+        CHECK(s.tiers[0].intake_staff_per_10k == 0.0);  // untouched: the overlay's count stays
+    }
+    SECTION("a --set count replaces the base's density") {
+        const auto s =
+            load_scenario((dir.path() / "base.toml").string(), {"tiers.street.staff.d=3"});
+        CHECK(s.tiers[0].staff[0] == 3);
+        CHECK(s.tiers[0].staff_per_10k[0] == 0.0);
+        CHECK(s.tiers[0].intake_staff_per_10k == 2.0);
+    }
+    SECTION("both forms in one layer are an error") {
+        CHECK(any_message_contains(
+            diagnostics_of(counts,
+                           {"channels.hotline.staff_per_10k=0.5", "channels.hotline.staff=4"}),
+            "channels.hotline.staff_per_10k: the intake's staff is set twice"));
+    }
+}

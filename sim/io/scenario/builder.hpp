@@ -158,8 +158,10 @@ private:
     void read_cross_province(const toml::table& root);  // citizens_cross_province.cpp
     void read_grid(const toml::table& root);            // grid.cpp
     void check_department_staff();                      // tiers_channels.cpp
-    bool set_in_one_file(const std::string& a, const std::string& b) const;  // tiers_channels
-    std::string resolved_toml() const;                                       // builder.cpp
+    int layer_of(const std::string& key) const;         // tiers_channels
+    bool set_twice(const std::string& a, const std::string& b) const;
+    bool later_than(const std::string& a, const std::string& b) const;
+    std::string resolved_toml() const;  // builder.cpp
 };
 
 }  // namespace tiersim::io::detail

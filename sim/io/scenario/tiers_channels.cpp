@@ -4,6 +4,7 @@
 #include "io/scenario/builder.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <utility>
 
@@ -15,13 +16,28 @@ constexpr Names tier_names = schema::tier_values;
 
 }  // namespace
 
-// A staff count and its per-residents form in one file are a contradiction; an overlay or a
-// --set that gives the other form replaces the base's (the per-residents form counts when set).
-bool Builder::set_in_one_file(const std::string& a, const std::string& b) const {
-    const auto ia = spec_.locations.find(a);
-    const auto ib = spec_.locations.find(b);
-    return ia != spec_.locations.end() && ib != spec_.locations.end() &&
-           ia->second.file == ib->second.file;
+// A staff count and its per-residents form are two ways to set one queue's servers: in one
+// layer (file) both are a contradiction; across layers the later one (an overlay over its base,
+// a --set over every file) replaces the other.
+
+/// The layer (MergedScenario::layers) that set `key`; a key not set is in no layer (INT_MAX).
+int Builder::layer_of(const std::string& key) const {
+    const auto at = spec_.locations.find(key);
+    if (at == spec_.locations.end())
+        return std::numeric_limits<int>::max();
+    const auto layer = merged_.layers.find(at->second.file);
+    return layer == merged_.layers.end() ? -1 : layer->second;
+}
+
+/// Whether `a` and `b` are both set, in one layer.
+bool Builder::set_twice(const std::string& a, const std::string& b) const {
+    const int layer = layer_of(a);
+    return layer != std::numeric_limits<int>::max() && layer == layer_of(b);
+}
+
+/// Whether `a` is set in a later layer than `b` (false when neither is set).
+bool Builder::later_than(const std::string& a, const std::string& b) const {
+    return layer_of(a) < layer_of(b);
 }
 
 void Builder::read_tiers(const toml::table& root) {
@@ -40,10 +56,12 @@ void Builder::read_tiers(const toml::table& root) {
             tier.calendar = c;
         read_int(tt, path, "intake_staff", tier.intake_staff);
         read_number(tt, path, "intake_staff_per_10k", tier.intake_staff_per_10k);
-        if (set_in_one_file(join(path, "intake_staff"), join(path, "intake_staff_per_10k"))) {
+        if (set_twice(join(path, "intake_staff"), join(path, "intake_staff_per_10k"))) {
             error(join(path, "intake_staff_per_10k"),
                   join(path, "intake_staff_per_10k") +
                       ": the intake's staff is set twice, with intake_staff too; keep one");
+        } else if (later_than(join(path, "intake_staff"), join(path, "intake_staff_per_10k"))) {
+            tier.intake_staff_per_10k = 0.0;
         }
         read_number(tt, path, "transfer_h", tier.transfer_h);
         // design and leader_capacity are levers: read_lever_keys reads them.
@@ -69,12 +87,15 @@ void Builder::read_tiers(const toml::table& root) {
                 if (!read_number(*density, density_path, name.str(), per_10k) || d < 0)
                     continue;
                 tier.staff_per_10k[static_cast<std::size_t>(d)] = per_10k;
+                const std::string count = join(join(path, "staff"), name.str());
                 if (staff != nullptr && staff->get(name.str()) != nullptr &&
-                    set_in_one_file(join(join(path, "staff"), name.str()), key)) {
+                    set_twice(count, key)) {
                     error_at(value,
                              key,
                              key + ": department " + in_single_quotes(name.str()) +
                                  " is staffed twice, in " + join(path, "staff") + " too; keep one");
+                } else if (later_than(count, key)) {
+                    tier.staff_per_10k[static_cast<std::size_t>(d)] = 0.0;
                 }
             }
         }
@@ -106,10 +127,12 @@ void Builder::read_channels(const toml::table& root) {
         }
         read_int(ct, path, "staff", channel.staff);
         read_number(ct, path, "staff_per_10k", channel.staff_per_10k);
-        if (set_in_one_file(join(path, "staff"), join(path, "staff_per_10k"))) {
+        if (set_twice(join(path, "staff"), join(path, "staff_per_10k"))) {
             error(join(path, "staff_per_10k"),
                   join(path, "staff_per_10k") +
                       ": the intake's staff is set twice, with staff too; keep one");
+        } else if (later_than(join(path, "staff"), join(path, "staff_per_10k"))) {
+            channel.staff_per_10k = 0.0;
         }
     }
     // Windows and grid workers keep the working hours of the tier they sit at.
