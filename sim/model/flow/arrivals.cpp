@@ -109,14 +109,17 @@ inline void TicketFlow::generate(LpState& lp, std::int32_t lp_index, const Event
 /// The baseline without 跨省通办: the applicant travels to the home street and applies there in
 /// person, at the type's own channel, as the home province's own residents do; the visit and
 /// the arrival count there (`arrive`), the journey back when the item closes (`close_or_wait`).
+/// Its limits count from the day the applicant set out: the journey is the applicant's time.
 inline void TicketFlow::travel_home(LpState& lp, std::int32_t lp_index, Ticket t, Tick now) {
     t.intake = org.ancestor(t.home, spec.channels[static_cast<std::size_t>(t.channel)].tier);
     t.unit = t.intake;
     t.visits = 0;
+    const Tick there = now + from_hours(spec.cross.trip_home_h);
+    start_patience(t, there);  // the applicant waits on the office once there, not on the way
     const std::uint32_t slot = lp.allocate(t);
     schedule_chase(lp, slot, now);
     trace(lp, lp.tickets[slot], now, t.intake, -1, EventKind::created);
-    send(lp, lp_index, slot, t.intake, now + from_hours(spec.cross.trip_home_h));
+    send(lp, lp_index, slot, t.intake, there);
 }
 
 }  // namespace tiersim::model::flow
