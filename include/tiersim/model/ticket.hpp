@@ -37,6 +37,9 @@ enum TicketFlag : std::uint8_t {
     flag_materials_done = 4,   ///< materials handled at the handling unit
     flag_cross_checked = 8,    ///< cross-province standards checked at the home authority
     flag_abandoned = 16,       ///< the citizen gave up; dropped at its next event
+    /// Waiting for intake with a patience (channels.CHANNEL.patience_min): abandoned_at holds
+    /// the time the caller hangs up unless a server takes the call first.
+    flag_on_hold = 32,
 };
 
 /// A ticket's whole state: a POD that lives in its LP's pool and travels in messages between
@@ -78,6 +81,8 @@ struct Ticket {
     [[nodiscard]] bool has(TicketFlag f) const { return (flags & f) != 0; }
 
     void set(TicketFlag f) { flags = static_cast<std::uint8_t>(flags | f); }
+
+    void clear(TicketFlag f) { flags = static_cast<std::uint8_t>(flags & ~f); }
 };
 
 }  // namespace tiersim::model

@@ -25,7 +25,7 @@ struct QueueLoad {
     double utilisation = 0;         ///< offered load / (servers × open fraction), total
     double worst_utilisation = 0;   ///< of the most loaded single unit
     std::string worst_unit;         ///< its name
-    bool unstable = false;          ///< worst_utilisation >= 1
+    bool unstable = false;  ///< worst_utilisation >= 1, but not an intake whose callers hang up
 };
 
 /// Residents of one province unit.
