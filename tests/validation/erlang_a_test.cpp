@@ -7,6 +7,8 @@
 // queue over every caller with the birth–death solution under the pass rule of aesthetics.md
 // §8.5 (|mean − exact| ≤ max(4·SE, 1%·exact)); the 95% confidence half-width must also be
 // below 5% of the exact value, so that the comparison is not vacuous.
+#include "tiersim/engine/sim_time.hpp"
+
 #include "validation/queueing_theory.hpp"
 #include "validation/replication.hpp"
 
@@ -200,4 +202,58 @@ TEST_CASE("M/M/8+M overloaded matches Erlang-A", "[validation][erlang_a]") {
     // λ = 8.8/h, μ = 1/h, c = 8 (ρ = 1.1, stable only because callers leave), mean patience
     // 15 min (θ = 4/h): P(abandon) = 0.225845, mean time in queue 0.056461 h.
     check_erlang_a(k, 0.225845, 0.056461);
+}
+
+TEST_CASE("callers of a closed hotline hang up before it opens", "[validation][erlang_a]") {
+    // The hotline keeps office hours and has so many operators that no call waits while it is
+    // open: a call that comes while it is closed is answered at the next opening unless the
+    // caller's patience (mean 30 min) runs out first, when they hang up at that moment.
+    auto spec = load_with_seed("validation/erlang_a",
+                               {"channels.hotline.calendar=\"office\"",
+                                "channels.hotline.staff=50",
+                                "channels.hotline.patience_min=30.0",
+                                "ticket_types.t.intake.mean_h=0.05",
+                                "simulation.days=28.0",
+                                "simulation.warmup_days=0.0"},
+                               7);
+    const auto compiled = tiersim::io::compile_scenario(spec);
+    const auto& calendar = compiled.calendars()[static_cast<std::size_t>(
+        compiled.spec()
+            .channels[static_cast<std::size_t>(tiersim::model::Channel::hotline)]
+            .calendar)];
+    REQUIRE_FALSE(calendar.always());
+
+    std::vector<TicketRecord> records;
+    tiersim::model::Simulation sim(compiled, false);
+    tiersim::model::RunHooks hooks;
+    hooks.on_records = [&](std::vector<TicketRecord>& tickets,
+                           std::vector<tiersim::model::EventRecord>& /*events*/) {
+        records.insert(records.end(), tickets.begin(), tickets.end());
+    };
+    const auto outcome = sim.run(hooks);
+
+    std::int64_t hung_up = 0;
+    std::int64_t at_night = 0;
+    for (const auto& r : records) {
+        const auto created = tiersim::engine::from_hours(r.created_h);
+        const bool open = calendar.is_open(created);
+        at_night += open ? 0 : 1;
+        if (r.outcome != Outcome::hung_up)
+            continue;
+        ++hung_up;
+        INFO("call " << r.id << " created at " << r.created_h << " h hung up at " << r.closed_h);
+        REQUIRE_FALSE(open);  // nobody waits while the hotline is open
+        REQUIRE(r.closed_h > r.created_h);
+        // ... and they hung up before the opening that would have answered them.
+        REQUIRE(tiersim::engine::from_hours(r.closed_h) < calendar.next_open(created));
+        REQUIRE(std::isnan(r.responded_h));
+    }
+    std::int64_t series_abandoned = 0;
+    for (const auto& row : outcome.series)
+        series_abandoned += row.abandoned;
+    // Most night callers hang up (the nights are far longer than the patience); the series
+    // counts each of them once.
+    CHECK(hung_up > at_night / 2);
+    CHECK(hung_up < at_night);
+    CHECK(series_abandoned == hung_up);
 }
