@@ -52,6 +52,8 @@ def main(argv=None):
         print(f"\n{table}")
         for columns in blocks:
             print(frame[[c for c in columns if c in frame.columns]].to_string(index=False))
+        if "connection_rate" in frame.columns:  # callers hang up (channels.CHANNEL.patience_min)
+            print(frame[["name", "created", "hung_up", "connection_rate"]].to_string(index=False))
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 
 Codes in /tickets and /series (DESIGN §4.3): tier 0 street … 3 province; channel 0 window,
 1 hotline, 2 online, 3 grid; cross_mode 0 none, 1 online, 2 proxy, 3 joint; outcome 0 resolved,
-1 abandoned, 2 open at end.
+1 abandoned, 2 open at end, 3 hung up (the caller hung up waiting for intake:
+channels.CHANNEL.patience_min; /summary counts it as abandoned too).
 """
 
 import math

@@ -414,6 +414,12 @@ void write_summary(Hdf5File& file,
     write_type_limits(file, resolve_wd, s);
     write_group_table(file, "/summary/by_province", s.by_province);
     write_group_table(file, "/summary/by_channel", s.by_channel);
+    if (s.hang_ups) {  // callers hang up (channels.CHANNEL.patience_min): the connection rate
+        file.write_column("/summary/by_channel/hung_up",
+                          std::vector<std::int64_t>(s.hung_up.begin(), s.hung_up.end()));
+        file.write_column("/summary/by_channel/connection_rate",
+                          std::vector<double>(s.connection_rate.begin(), s.connection_rate.end()));
+    }
     write_group_table(file, "/summary/by_cross_mode", s.by_cross_mode);
 }
 

@@ -155,7 +155,21 @@ std::string summary_text(const model::Summary& summary,
     out += line;
     out += "created " + grouped(summary.created) + " = closed " + grouped(summary.closed) +
            " + abandoned " + grouped(summary.abandoned) + " + open at end " +
-           grouped(summary.open_at_end) + "\n\n";
+           grouped(summary.open_at_end) + "\n";
+    if (summary.hang_ups) {  // channels.CHANNEL.patience_min: callers hang up while waiting
+        std::string rates;
+        for (std::size_t c = 0; c < model::channel_count; ++c) {
+            if (!std::isfinite(summary.connection_rate[c])) {  // no patience, or no tickets
+                continue;
+            }
+            rates += (rates.empty() ? "" : ", ") + std::string(model::channel_names[c]) + " " +
+                     percent(summary.connection_rate[c]) + "% (hung up " +
+                     grouped(summary.hung_up[c]) + " of " + grouped(summary.by_channel[c].created) +
+                     ")";
+        }
+        out += "connection rate (after the warm-up): " + rates + "\n";
+    }
+    out += "\n";
 
     // One row per group: every tier, type and province; the channels and the cross-province
     // modes only where they have tickets.
@@ -331,6 +345,13 @@ std::string summary_json(const model::Summary& summary,
     j["by_type"] = groups_json(summary.by_type);
     j["by_province"] = groups_json(summary.by_province);
     j["by_channel"] = groups_json(summary.by_channel);
+    if (summary.hang_ups) {  // only where callers hang up (channels.CHANNEL.patience_min)
+        for (std::size_t c = 0; c < model::channel_count; ++c) {
+            Json& g = j["by_channel"][summary.by_channel[c].name];
+            g["hung_up"] = summary.hung_up[c];
+            g["connection_rate"] = number(summary.connection_rate[c]);
+        }
+    }
     j["by_cross_mode"] = groups_json(summary.by_cross_mode);
     // Replace invalid UTF-8 rather than throw: names come from data files.
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -43,6 +43,8 @@ SummaryAccumulator::SummaryAccumulator(const ScenarioSpec& spec, const Organisat
     }
     for (std::size_t c = 0; c < intake_tier_.size(); ++c) {
         intake_tier_[c] = static_cast<int>(spec.channels[c].tier);
+        patience_[c] = spec.channels[c].patience_min > 0.0;
+        hang_ups_ = hang_ups_ || patience_[c];
     }
     province_names_.reserve(by_province_.size());
     for (int p = 0; p < org.province_count(); ++p) {
@@ -52,7 +54,9 @@ SummaryAccumulator::SummaryAccumulator(const ScenarioSpec& spec, const Organisat
 
 void SummaryAccumulator::Group::add(const TicketRecord& record, const TypeInfo& type, double lead) {
     ++created;
-    abandoned += record.outcome == Outcome::abandoned ? 1 : 0;
+    const bool hung = record.outcome == Outcome::hung_up;
+    abandoned += record.outcome == Outcome::abandoned || hung ? 1 : 0;
+    hung_up += hung ? 1 : 0;
     repeat_calls += record.parent >= 0 ? 1 : 0;
     // Most tickets cost no coordination: skip the long double adds of zeros (x + 0 == x
     // bit for bit, as no sum is ever -0), the costliest part of a ticket here.
@@ -166,6 +170,7 @@ void SummaryAccumulator::add(const TicketRecord& record) {
             ++closed_;
             break;
         case Outcome::abandoned:
+        case Outcome::hung_up:
             ++abandoned_;
             break;
         case Outcome::open_at_end:
@@ -291,8 +296,12 @@ Summary SummaryAccumulator::summarise(double end_h) const {
     for (std::size_t i = 0; i < by_province_.size(); ++i) {
         summary.by_province.push_back(by_province_[i].stats(province_names_[i]));
     }
+    summary.hang_ups = hang_ups_;
     for (std::size_t c = 0; c < by_channel_.size(); ++c) {
         summary.by_channel[c] = by_channel_[c].stats(channel_names[c]);
+        summary.hung_up[c] = by_channel_[c].hung_up;
+        summary.connection_rate[c] =
+            patience_[c] ? 1.0 - ratio(by_channel_[c].hung_up, by_channel_[c].created) : nan;
     }
     for (std::size_t m = 0; m < by_cross_mode_.size(); ++m) {
         summary.by_cross_mode[m] = by_cross_mode_[m].stats(cross_mode_names[m + 1]);

@@ -44,7 +44,9 @@
 //     max_rehandles times; that step is sequential (its own return probability, even at a joint
 //     review) and may be returned or escalated again.
 // Not modelled: repeat calls and abandonment after a chase (they depend on response times),
-// material and standards rework (delays that visit no queue).
+// callers who hang up waiting for intake (the load is what is offered; such an intake is not
+// listed as unstable, as its queue stays bounded), material and standards rework (delays that
+// visit no queue).
 //
 // The routing after dispatch depends only on the type, the province (its levers) and whether
 // the ticket is cross-province (no escalation), so the traffic equations are solved once per
@@ -774,6 +776,10 @@ TrafficReport analyse_traffic(const CompiledModel& model) {
             QueueLoad q;
             q.tier = tier;
             q.queue = index.queue_name(st, spec, org);
+            // An intake whose callers hang up (channels.CHANNEL.patience_min, Erlang-A) keeps a
+            // bounded queue at any load: the callers it cannot take leave.
+            const bool hang_up = st < static_cast<std::size_t>(channel_count) &&
+                                 spec.channels[st].patience_min > 0.0;
             double capacity = 0.0;
             for (const UnitId id : units) {
                 const std::size_t station = static_cast<std::size_t>(id) * stride + st;
@@ -790,7 +796,7 @@ TrafficReport analyse_traffic(const CompiledModel& model) {
                     q.worst_utilisation = util;
                     q.worst_unit = org.unit(id).name;
                 }
-                if (util >= 1.0)
+                if (util >= 1.0 && !hang_up)
                     flagged.push_back({util, id, station});
             }
             // Intakes of channels and leaders that no ticket reaches are left out; department
@@ -803,7 +809,7 @@ TrafficReport analyse_traffic(const CompiledModel& model) {
             q.utilisation = q.offered_load <= 0.0 ? 0.0
                             : capacity > 0.0      ? q.offered_load / capacity
                                                   : std::numeric_limits<double>::infinity();
-            q.unstable = q.worst_utilisation >= 1.0;
+            q.unstable = q.worst_utilisation >= 1.0 && !hang_up;
             weeks[static_cast<std::size_t>(t) * stride + st].peak(q);  // week_class
             report.queues.push_back(std::move(q));
         }

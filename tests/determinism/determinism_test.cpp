@@ -169,6 +169,32 @@ TEST_CASE("every dataset is bit-identical for 1, 2, 3 and 4 threads: every lever
          "provinces.P2.strategy.deadline_priority_h=48"});
 }
 
+TEST_CASE("every dataset is bit-identical for 1, 2, 3 and 4 threads: callers who hang up",
+          "[determinism]") {
+    // An understaffed hotline whose callers hang up (channels.CHANNEL.patience_min), are chased
+    // while on hold (a repeat call, or giving up) and skipped lazily when an operator frees;
+    // window applicants with a patience too.
+    require_identical_across_threads({"beijing",
+                                      "--days",
+                                      "5",
+                                      "--trace",
+                                      "events",
+                                      "--set",
+                                      "simulation.warmup_days=1",
+                                      "--set",
+                                      "channels.hotline.staff_per_10k=0.05",
+                                      "--set",
+                                      "channels.hotline.patience_min=15",
+                                      "--set",
+                                      "channels.window.patience_min=30",
+                                      "--set",
+                                      "citizens.patience_h=0.1",
+                                      "--set",
+                                      "citizens.repeat_call=0.5",
+                                      "--set",
+                                      "citizens.abandon=0.3"});
+}
+
 TEST_CASE("a different seed gives a different run, the same seed the same", "[determinism]") {
     const TempDir dir;
     auto run = [&](const std::string& name, const std::string& seed) {

@@ -545,6 +545,53 @@ TEST_CASE("run writer writes every dataset and they round-trip", "[io][run_write
     CHECK(list_attributes(out, "/provenance").size() == 13);
 }
 
+TEST_CASE("run writer writes the connection rate only where callers hang up", "[io][run_writer]") {
+    TempDir dir;
+    model::ScenarioSpec spec = test_spec();
+    const model::Organisation org = model::Organisation::build(spec);
+    auto tickets = make_tickets(3000);
+    for (std::size_t i = 0; i < tickets.size(); i += 7) {  // a seventh of them hang up
+        tickets[i].outcome = model::Outcome::hung_up;
+    }
+    const fs::path without = dir.path / "without.h5";
+    CHECK_FALSE(write_run(without, TraceLevel::tickets, spec, org, tickets, {}, 10).hang_ups);
+    const auto plain = list_datasets(without, "/summary/by_channel");
+    CHECK(std::find(plain.begin(), plain.end(), "connection_rate") == plain.end());
+    CHECK(std::find(plain.begin(), plain.end(), "hung_up") == plain.end());
+
+    spec.channels[static_cast<std::size_t>(model::Channel::hotline)].patience_min = 1.0;
+    const fs::path with = dir.path / "with.h5";
+    const model::Summary summary = write_run(with, TraceLevel::tickets, spec, org, tickets, {}, 10);
+    REQUIRE(summary.hang_ups);
+    auto columns = plain;
+    columns.emplace_back("connection_rate");
+    columns.emplace_back("hung_up");
+    std::sort(columns.begin(), columns.end());
+    CHECK(list_datasets(with, "/summary/by_channel") == columns);
+    const auto hung_up = read_column<std::int64_t>(with, "/summary/by_channel/hung_up");
+    const auto rate = read_column<double>(with, "/summary/by_channel/connection_rate");
+    REQUIRE(hung_up.size() == model::channel_count);
+    REQUIRE(rate.size() == model::channel_count);
+    for (std::size_t c = 0; c < model::channel_count; ++c) {
+        INFO("channel " << c);
+        CHECK(hung_up[c] == summary.hung_up[c]);
+        if (std::isnan(summary.connection_rate[c])) {
+            CHECK(std::isnan(rate[c]));
+        } else {
+            CHECK(rate[c] == summary.connection_rate[c]);
+        }
+    }
+    const auto h = static_cast<std::size_t>(model::Channel::hotline);
+    CHECK(summary.hung_up[h] > 0);
+    CHECK(rate[h] == Approx(1.0 - static_cast<double>(summary.hung_up[h]) /
+                                      static_cast<double>(summary.by_channel[h].created)));
+    // The conservation line counts those who hung up as abandoned.
+    CHECK(read_int_attribute(with, "/summary", "created") ==
+          read_int_attribute(with, "/summary", "closed") +
+              read_int_attribute(with, "/summary", "abandoned") +
+              read_int_attribute(with, "/summary", "open_at_end"));
+}
+
 TEST_CASE("run writer without a trace writes no /tickets or /events", "[io][run_writer]") {
     TempDir dir;
     const model::ScenarioSpec spec = test_spec();

@@ -162,6 +162,7 @@ void require_same_spec(const ScenarioSpec& a, const ScenarioSpec& b) {
         CHECK(a.channels[c].tier == b.channels[c].tier);
         CHECK(a.channels[c].calendar == b.channels[c].calendar);
         CHECK(a.channels[c].staff == b.channels[c].staff);
+        CHECK(a.channels[c].patience_min == b.channels[c].patience_min);
     }
     REQUIRE(a.ticket_types.size() == b.ticket_types.size());
     for (std::size_t i = 0; i < a.ticket_types.size(); ++i) {
@@ -394,6 +395,7 @@ tier = "district"
 [channels.hotline]
 calendar = "office"
 staff = 5
+patience_min = 1.5
 
 [ticket_types.b]
 rate = 1
@@ -430,6 +432,8 @@ intake = { dist = "uniform", mean_h = 0.5, cv = 0.5 }
     const auto& hotline = s.channels[static_cast<std::size_t>(Channel::hotline)];
     CHECK(hotline.calendar == 1);
     CHECK(hotline.staff == 5);
+    CHECK(hotline.patience_min == 1.5);
+    CHECK(window.patience_min == 0.0);  // callers never hang up by default
 
     REQUIRE(s.ticket_types.size() == 2);
     const auto& a = s.ticket_types[0];

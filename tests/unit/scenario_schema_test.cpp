@@ -163,7 +163,8 @@ std::string describe(const ScenarioSpec& s) {
             "transfer_h", t.transfer_h)("scale_staff", t.scale_staff);
     }
     for (const auto& c : s.channels)
-        d("channel.tier", c.tier)("calendar", c.calendar)("staff", c.staff);
+        d("channel.tier", c.tier)("calendar", c.calendar)("staff", c.staff)("patience_min",
+                                                                            c.patience_min);
     for (const auto& t : s.ticket_types) {
         d("ticket_type", t.name)("scalars", describe_scalars(t))("rate", t.rate)(
             "daily_profile", t.daily_profile)("weekly_profile", t.weekly_profile)(

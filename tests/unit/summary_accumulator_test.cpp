@@ -460,6 +460,56 @@ TEST_CASE("the reject share counts the data updates still open past the district
     CHECK(s.by_tier[3].data_rejected_share == 0.0);
 }
 
+TEST_CASE("summary accumulator counts callers who hung up and the connection rate",
+          "[model][summary]") {
+    ScenarioSpec spec = metrics_spec();
+    const Organisation org = Organisation::build(spec);
+    {
+        SummaryAccumulator acc(spec, org);
+        acc.add(closed_ticket(0, 0, 0, 30.0, 1.0));
+        CHECK_FALSE(acc.finish(100.0).hang_ups);  // no channel has a patience: not written
+    }
+    spec.channels[static_cast<std::size_t>(Channel::hotline)].patience_min = 2.0;
+    SummaryAccumulator acc(spec, org);
+    auto hotline = [](TicketRecord r) {
+        r.channel = static_cast<std::int8_t>(Channel::hotline);
+        return r;
+    };
+    auto hung_up = [&](std::int64_t id, double created) {
+        TicketRecord r = hotline(closed_ticket(id, 0, 0, created, 0.05));
+        r.outcome = Outcome::hung_up;
+        r.responded_h = std::nan("");
+        r.satisfied = -1;
+        r.solved = -1;
+        r.tier_resolved = -1;
+        return r;
+    };
+    acc.add(hung_up(0, 10.0));  // in the warm-up: only the conservation line counts it
+    for (std::int64_t i = 1; i <= 7; ++i)
+        acc.add(hotline(closed_ticket(i, 0, 0, 30.0 + static_cast<double>(i), 2.0)));
+    acc.add(hung_up(8, 40.0));
+    TicketRecord window = closed_ticket(9, 1, 0, 41.0, 2.0);
+    window.channel = static_cast<std::int8_t>(Channel::window);
+    acc.add(window);
+    const Summary s = acc.finish(100.0);
+    CHECK(s.hang_ups);
+    CHECK(s.created == 10);
+    CHECK(s.closed == 8);
+    CHECK(s.abandoned == 2);  // the conservation line counts those who hung up as abandoned
+    CHECK(s.created == s.closed + s.abandoned + s.open_at_end);
+    const auto h = static_cast<std::size_t>(Channel::hotline);
+    const auto w = static_cast<std::size_t>(Channel::window);
+    CHECK(s.hung_up[h] == 1);
+    CHECK(s.by_channel[h].created == 8);
+    CHECK(s.by_channel[h].abandoned == 1);
+    CHECK(s.by_channel[h].closed == 7);
+    CHECK(s.connection_rate[h] == Approx(7.0 / 8.0));
+    CHECK(s.hung_up[w] == 0);
+    CHECK(std::isnan(s.connection_rate[w]));  // its callers never hang up: not measured
+    CHECK(std::isnan(s.connection_rate[static_cast<std::size_t>(Channel::online)]));
+    CHECK(s.overall.abandoned_share == Approx(1.0 / 9.0));
+}
+
 TEST_CASE("summary accumulator rejects an unknown channel or cross mode", "[model][summary]") {
     const ScenarioSpec spec = small_spec();
     const Organisation org = Organisation::build(spec);

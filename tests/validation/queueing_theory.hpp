@@ -40,6 +40,39 @@ inline double mmc_lq(double lambda, double mean_service, int c) {
     return lambda * mmc_wq(lambda, mean_service, c);
 }
 
+/// Erlang-A (M/M/c+M; Palm 1943, Garnett, Mandelbaum & Reiman 2002): Poisson arrivals of rate
+/// `lambda` per hour, `c` exponential servers of mean `mean_service` hours and callers whose
+/// patience is exponential of mean `mean_patience` hours (rate θ): a caller still waiting when
+/// the patience runs out leaves. The number in the system is a birth–death chain with birth rate
+/// λ and death rate min(n, c)·μ + max(n − c, 0)·θ in state n, so
+///
+///   π_n ∝ Π_{k=1..n} λ / (min(k, c)·μ + max(k − c, 0)·θ),
+///
+/// summed here until a term is below 1e-18 of the sum (the terms fall geometrically once
+/// (n − c)·θ > λ). Callers leave the queue at rate θ·(n − c), so P(abandon) = θ·Lq / λ and, by
+/// Little, the mean time in queue over every caller (the served and those who left) is Lq/λ.
+struct ErlangA {
+    double p_abandon = 0.0;
+    double mean_queue_time = 0.0;  ///< hours, over every caller
+};
+
+inline ErlangA erlang_a(double lambda, double mean_service, int c, double mean_patience) {
+    const double mu = 1.0 / mean_service;
+    const double theta = 1.0 / mean_patience;
+    double term = 1.0;
+    double sum = 1.0;
+    double lq = 0.0;  // Σ (n − c)·term, normalised at the end
+    for (int n = 1; n < 10'000'000; ++n) {
+        term *= lambda / (std::min(n, c) * mu + std::max(n - c, 0) * theta);
+        sum += term;
+        lq += std::max(n - c, 0) * term;
+        if (n > c && term < 1e-18 * sum)
+            break;
+    }
+    lq /= sum;
+    return {theta * lq / lambda, lq / lambda};
+}
+
 /// Cobham's mean waits (1954; Gross & Harris, *Fundamentals of Queueing Theory*, §3.4) in an
 /// M/M/c queue with non-preemptive priority classes of equal exponential service (mean
 /// `mean_service` hours): `lambdas` are the classes' arrival rates per hour, highest priority

@@ -9,8 +9,9 @@
 /// (a row of /tickets), one per traced event (a row of /events).
 namespace tiersim::model {
 
-/// Outcome of a ticket, the `outcome` column of /tickets.
-enum class Outcome : std::int8_t { resolved = 0, abandoned = 1, open_at_end = 2 };
+/// Outcome of a ticket, the `outcome` column of /tickets. hung_up: the caller hung up while
+/// waiting for intake (channels.CHANNEL.patience_min), never connected.
+enum class Outcome : std::int8_t { resolved = 0, abandoned = 1, open_at_end = 2, hung_up = 3 };
 
 /// Kinds of traced event, the `kind` column of /events.
 enum class EventKind : std::int8_t {

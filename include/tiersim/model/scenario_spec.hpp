@@ -101,6 +101,9 @@ struct ChannelSpec {
     int staff = -1;    ///< servers per intake unit; -1 = tiers.<tier>.intake_staff
     double staff_per_10k =
         0.0;  ///< > 0: servers per 10,000 residents of the unit, in place of staff
+    /// Mean patience, minutes, of a caller waiting for intake (exponential, Erlang-A): one not
+    /// taken into service by then hangs up (Outcome::hung_up); 0 = never hangs up.
+    double patience_min = 0.0;
 };
 
 struct TicketTypeSpec {

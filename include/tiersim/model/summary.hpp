@@ -81,11 +81,21 @@ constexpr double resolution_limit_h(double resolve_wd) {
 }
 
 struct Summary {
-    // Conservation line, over every ticket of the run: created = closed + abandoned + open.
+    // Conservation line, over every ticket of the run: created = closed + abandoned + open,
+    // abandoned counting the callers who hung up waiting for intake (Outcome::hung_up) too.
     std::int64_t created = 0;
     std::int64_t closed = 0;
     std::int64_t abandoned = 0;
     std::int64_t open_at_end = 0;
+
+    /// Some channel has a caller patience (channels.CHANNEL.patience_min > 0): only then are
+    /// hung_up and connection_rate written (the file of a run without hang-ups is unchanged).
+    bool hang_ups = false;
+    /// Of the cohort (created after the warm-up), by the channel it arrived by: the callers who
+    /// hung up waiting for intake (also in by_channel's abandoned), and the connection rate
+    /// (接通率) 1 − hung_up / created; NaN where a channel has no tickets or no patience.
+    std::array<std::int64_t, channel_count> hung_up{};
+    std::array<double, channel_count> connection_rate{};
 
     GroupStats overall;
     std::array<GroupStats, tier_count> by_tier;  ///< by the tier that closed the ticket

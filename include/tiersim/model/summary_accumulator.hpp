@@ -38,7 +38,9 @@ namespace tiersim::model {
 /// (open_undecided); within_limit_share is closed-in-time / (closed + open_late). The
 /// lead_time_km_* quantiles are the Kaplan–Meier estimate over closed and open tickets, an
 /// open one right-censored at end − created_h (kaplan_meier.hpp). Abandoned tickets are in
-/// neither: they leave the model without a resolution (abandoned_share counts them).
+/// neither: they leave the model without a resolution (abandoned_share counts them). Callers who
+/// hung up waiting for intake (Outcome::hung_up) count as abandoned everywhere, and by channel
+/// as hung_up, which gives the connection rate.
 ///
 /// Rates are NaN where their denominator is 0. Means are exact (long double sums); quantiles
 /// come from a LogHistogram (within 0.2%). Sums are taken in arrival order, so the same
@@ -78,7 +80,8 @@ private:
     struct Group {
         std::int64_t created = 0;
         std::int64_t closed = 0;
-        std::int64_t abandoned = 0;
+        std::int64_t abandoned = 0;  ///< hung up included
+        std::int64_t hung_up = 0;
         std::int64_t repeat_calls = 0;
         std::int64_t surveyed = 0;
         std::int64_t responded_in_time = 0;
@@ -125,6 +128,8 @@ private:
     [[nodiscard]] Summary summarise(double end_h) const;
 
     double warmup_h_ = 0.0;
+    bool hang_ups_ = false;                       ///< some channel has patience_min > 0
+    std::array<bool, channel_count> patience_{};  ///< by channel: patience_min > 0
     std::int64_t created_ = 0;
     std::int64_t closed_ = 0;
     std::int64_t abandoned_ = 0;

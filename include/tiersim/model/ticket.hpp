@@ -37,7 +37,10 @@ enum TicketFlag : std::uint8_t {
     flag_materials_done = 4,   ///< materials handled at the handling unit
     flag_cross_checked = 8,    ///< cross-province standards checked at the home authority
     flag_abandoned = 16,       ///< the citizen gave up; dropped at its next event
-    flag_unreasonable = 64,    ///< an unreasonable demand, which no unit can solve
+    /// Waiting for intake with a patience (channels.CHANNEL.patience_min): abandoned_at holds
+    /// the time the caller hangs up unless a server takes the call first.
+    flag_on_hold = 32,
+    flag_unreasonable = 64,         ///< an unreasonable demand, which no unit can solve
     flag_answered_at_intake = 128,  ///< a trip home answered at intake: closes once back
 };
 
@@ -80,6 +83,8 @@ struct Ticket {
     [[nodiscard]] bool has(TicketFlag f) const { return (flags & f) != 0; }
 
     void set(TicketFlag f) { flags = static_cast<std::uint8_t>(flags | f); }
+
+    void clear(TicketFlag f) { flags = static_cast<std::uint8_t>(flags & ~f); }
 };
 
 }  // namespace tiersim::model

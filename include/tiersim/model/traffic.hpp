@@ -25,7 +25,7 @@ struct QueueLoad {
     double utilisation = 0;         ///< offered load / (servers × open fraction), total
     double worst_utilisation = 0;   ///< of the most loaded single unit
     std::string worst_unit;         ///< its name
-    bool unstable = false;          ///< worst_utilisation >= 1
+    bool unstable = false;  ///< worst_utilisation >= 1, but not an intake whose callers hang up
     /// The busiest hour of the week (weekly_demand): the most, over the hours in which any of
     /// the units' servers are open, of the work demanded in that hour over the servers open in
     /// it (if only for part of it), total over the units; infinite for work without servers, 0

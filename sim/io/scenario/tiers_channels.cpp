@@ -127,6 +127,7 @@ void Builder::read_channels(const toml::table& root) {
         }
         read_int(ct, path, "staff", channel.staff);
         read_number(ct, path, "staff_per_10k", channel.staff_per_10k);
+        read_number(ct, path, "patience_min", channel.patience_min);
         if (set_twice(join(path, "staff"), join(path, "staff_per_10k"))) {
             error(join(path, "staff_per_10k"),
                   join(path, "staff_per_10k") +

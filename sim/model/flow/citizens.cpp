@@ -23,12 +23,22 @@ inline void TicketFlow::schedule_chase(LpState& lp, std::uint32_t slot, Tick not
 }
 
 inline void TicketFlow::drop_abandoned(LpState& lp, std::uint32_t slot) {
+    record_given_up(lp, slot, Outcome::abandoned);
+}
+
+/// A caller on hold who hung up waiting for intake (hold_call): recorded, and counted in the
+/// series' abandoned, at the hang-up time, which may be earlier than now (lazy reneging).
+inline void TicketFlow::hang_up(LpState& lp, std::uint32_t slot) {
+    record_given_up(lp, slot, Outcome::hung_up);
+}
+
+inline void TicketFlow::record_given_up(LpState& lp, std::uint32_t slot, Outcome outcome) {
     Ticket& t = lp.tickets[slot];
     bump(lp, c_abandoned, t.abandoned_at, tier_at(t.unit));
     trace(lp, t, t.abandoned_at, t.unit, -1, EventKind::abandoned);
     TicketRecord r = record_of(t, deadline_of(t));
     r.closed_h = to_hours(t.abandoned_at);
-    r.outcome = Outcome::abandoned;
+    r.outcome = outcome;
     lp.closed.push_back(r);
     lp.release(slot);
 }
@@ -40,6 +50,8 @@ inline void TicketFlow::on_chase(LpState& lp, std::int32_t lp_index, const Event
     Ticket& t = lp.tickets[e.slot];
     if (t.id != e.entity || t.chase_at < 0 || t.responded >= 0 || t.has(flag_abandoned))
         return;  // a stale timer, or answered in time
+    if (t.has(flag_on_hold) && e.time > t.abandoned_at)
+        return;  // the caller has hung up already; skipped when a server would take them
     t.chase_at = -1;
     trace(lp, t, e.time, t.unit, -1, EventKind::chased);
     RandomStream rng(spec.seed, t.id, t.draws);
@@ -49,6 +61,7 @@ inline void TicketFlow::on_chase(LpState& lp, std::int32_t lp_index, const Event
         repeat_call(lp, lp_index, e.slot, e.time);
     } else if (u < spec.citizens.repeat_call + spec.citizens.abandon) {
         t.set(flag_abandoned);
+        t.clear(flag_on_hold);  // a caller on hold gives up now, before they would hang up
         t.abandoned_at = e.time;
         // Dropped at its next event or when it leaves its queue; one waiting for nothing
         // else (materials, closing) has an event pending too.

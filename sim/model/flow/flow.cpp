@@ -196,7 +196,7 @@ inline void TicketFlow::flush() {
 
 /// Every ticket still in the system, by id (a citizen who gave up counts as abandoned); with
 /// several ranks, all of them on rank 0.
-inline void TicketFlow::collect_open(std::vector<TicketRecord>& tickets) {
+inline void TicketFlow::collect_open(std::vector<TicketRecord>& tickets, Tick reached) {
     for (std::size_t i = part.begin; i < part.end; ++i) {
         for (const Ticket& t : lp_states[i].tickets) {
             if (t.id == free_id || t.has(flag_shadow))
@@ -206,6 +206,12 @@ inline void TicketFlow::collect_open(std::vector<TicketRecord>& tickets) {
             r.outcome = Outcome::open_at_end;
             if (t.has(flag_abandoned)) {
                 r.outcome = Outcome::abandoned;
+                r.closed_h = to_hours(t.abandoned_at);
+            } else if (t.has(flag_on_hold) && t.abandoned_at < reached) {
+                // Hung up in the queue and not skipped yet: counted here, at the hang-up time
+                // (series_rows comes after).
+                bump(lp_states[i], c_abandoned, t.abandoned_at, tier_at(t.unit));
+                r.outcome = Outcome::hung_up;
                 r.closed_h = to_hours(t.abandoned_at);
             }
             tickets.push_back(r);
@@ -227,7 +233,7 @@ inline std::vector<SeriesRow> TicketFlow::finish(Tick reached) {
     buffer = RecordBuffer{};
     std::vector<TicketRecord> tickets;
     std::vector<EventRecord> events;
-    collect_open(tickets);
+    collect_open(tickets, reached);
     if ((world == nullptr || world->is_root()) && hooks.on_records)
         hooks.on_records(tickets, events);
     return series_rows(reached);

@@ -18,12 +18,44 @@ inline void TicketFlow::enqueue(LpState& lp, std::uint32_t slot, int step, Tick 
     const std::size_t si = station_of(lp.tickets[slot], step);
     Station& s = stations[si];
     TIERSIM_CHECK(s.servers > 0, "a ticket reached a station without servers");
+    if (lp.tickets[slot].phase == Phase::intake && !hold_call(lp, s, slot, now))
+        return;  // hung up before the closed queue opens
     if (s.busy < s.servers) {
         start_service(lp, s, slot, step, now);
     } else {
         s.push(entry_of(slot, step), priorities ? priority_of(lp.tickets[slot], now) : 0);
         ++lp.waiting_now.v[static_cast<std::size_t>(s.tier)];
     }
+}
+
+/// A caller joins a channel with a patience (channels.CHANNEL.patience_min > 0, Erlang-A): the
+/// time they hang up unless a server has taken the call goes in abandoned_at (one exponential
+/// draw; none without a patience, so such a run draws as before). Reneging is lazy, exact for
+/// these non-preemptive queues: a caller who has hung up takes no server time and is skipped
+/// when a server would take them (hangs_up). False when the caller hangs up before a free
+/// server's queue opens (recorded at once, at the hang-up time).
+inline bool TicketFlow::hold_call(LpState& lp, const Station& s, std::uint32_t slot, Tick now) {
+    Ticket& t = lp.tickets[slot];
+    const double patience_min = spec.channels[static_cast<std::size_t>(t.channel)].patience_min;
+    if (!(patience_min > 0.0))
+        return true;
+    RandomStream rng(spec.seed, t.id, t.draws);
+    t.abandoned_at = now + from_hours(rng.exponential(patience_min / 60.0));
+    t.draws = rng.draws();
+    t.set(flag_on_hold);
+    if (s.busy < s.servers && hangs_up(t, s, now)) {
+        hang_up(lp, slot);
+        return false;
+    }
+    return true;
+}
+
+/// A caller on hold whom a server would take at `now` has hung up: the call would be answered
+/// (at the queue's next opening) after their hang-up time. One whose hang-up time is past the
+/// end is still waiting at the end: taken, it stays open.
+inline bool TicketFlow::hangs_up(const Ticket& t, const Station& s, Tick now) const {
+    return t.has(flag_on_hold) && t.abandoned_at < end &&
+           t.abandoned_at < model.calendars()[static_cast<std::size_t>(s.calendar)].next_open(now);
 }
 
 /// The level at which a ticket joins a full queue (ticket_priority.hpp), under the levers of
@@ -41,6 +73,10 @@ inline void TicketFlow::start_service(
     Ticket& t = lp.tickets[slot];
     const TicketTypeSpec& type = type_of(t);
     const bool summoned = on_call(t);
+    if (t.has(flag_on_hold)) {  // the call is answered
+        t.clear(flag_on_hold);
+        t.abandoned_at = -1;
+    }
     const auto tier = static_cast<std::size_t>(s.tier);
     ++s.busy;
     ++lp.busy_by_calendar[static_cast<std::size_t>(s.calendar)].v[tier];
@@ -117,6 +153,10 @@ inline void TicketFlow::finish_service(LpState& lp, Station& s, Tick now, bool s
         const auto slot = static_cast<std::uint32_t>(entry & 0xffffffffU);
         if (lp.tickets[slot].has(flag_abandoned)) {
             drop_abandoned(lp, slot);
+            continue;
+        }
+        if (hangs_up(lp.tickets[slot], s, now)) {  // took no server time: the next one
+            hang_up(lp, slot);
             continue;
         }
         start_service(lp, s, slot, static_cast<int>(entry >> 32), now);

@@ -29,6 +29,10 @@
 // or holding another ticket and does nothing. An abandoned ticket is dropped at its next event
 // or when it reaches the head of a queue.
 //
+// A caller waiting for intake at a channel with a patience (channels.CHANNEL.patience_min, the
+// Erlang-A model) is on hold (flag_on_hold) with its hang-up time in abandoned_at; a server that
+// would take it after that time skips it and it is recorded hung up at that time (stations.cpp).
+//
 // Output: each window's closed tickets and traced events are taken from the LPs in LP order
 // (end_window) and handed on sorted (flush). Under MPI the ranks buffer several windows and
 // flush gathers them on rank 0, rank by rank — which is LP order — and sorts each window as one
@@ -339,6 +343,8 @@ private:
     // stations.cpp — queues and servers
     [[nodiscard]] bool in_bureau(UnitId unit, int department) const;
     void enqueue(LpState& lp, std::uint32_t slot, int step, Tick now);
+    bool hold_call(LpState& lp, const Station& s, std::uint32_t slot, Tick now);
+    [[nodiscard]] bool hangs_up(const Ticket& t, const Station& s, Tick now) const;
     [[nodiscard]] int priority_of(const Ticket& t, Tick now) const;
     void start_service(LpState& lp, Station& s, std::uint32_t slot, int step, Tick now);
     [[nodiscard]] bool on_call(const Ticket& t) const;
@@ -383,6 +389,8 @@ private:
     void start_patience(Ticket& t, Tick now) const;
     void schedule_chase(LpState& lp, std::uint32_t slot, Tick not_before);
     void drop_abandoned(LpState& lp, std::uint32_t slot);
+    void hang_up(LpState& lp, std::uint32_t slot);
+    void record_given_up(LpState& lp, std::uint32_t slot, Outcome outcome);
     void on_chase(LpState& lp, std::int32_t lp_index, const Event& e);
     void repeat_call(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
     // closing.cpp — done at a unit: follow-up, escalation, closing and the callback
@@ -409,7 +417,7 @@ private:
     void set_up_lps();
     void take_records();
     void report_overload(std::size_t open, Tick now);
-    void collect_open(std::vector<TicketRecord>& tickets);
+    void collect_open(std::vector<TicketRecord>& tickets, Tick reached);
 
     const CompiledModel& model;
     const ScenarioSpec& spec;
