@@ -170,7 +170,8 @@ std::string describe(const ScenarioSpec& s) {
         d("ticket_type", t.name)("scalars", describe_scalars(t))("rate", t.rate)(
             "daily_profile", t.daily_profile)("weekly_profile", t.weekly_profile)(
             "intake", describe(t.intake))("escalate", t.escalate)("departments", t.departments)(
-            "service", describe(t.service))("followup", describe(t.followup));
+            "material_holders", t.material_holders)("service", describe(t.service))(
+            "followup", describe(t.followup));
     }
     d("link_h", s.link_h)("max_returns", s.max_returns)("return_review_h", s.return_review_h)(
         "citizens", describe(s.citizens))("cross", describe(s.cross))("grid", describe(s.grid))(
