@@ -556,6 +556,16 @@ constexpr Key table[] = {
      .default_kind = Default::value,
      .default_value = "0",
      .doc = "materials the applicant must supply (一网通办), see below"},
+    {.path = "ticket_types.NAME.material_holders",
+     .type = Type::array,
+     .default_kind = Default::derived,
+     .default_doc = "the type's `departments`",
+     .doc = "the department that holds each material in its records, cycled over `materials` "
+            "(material m is held by entry m mod length); the requesting department is the "
+            "type's first department. A material held by another department is found in shared "
+            "data only if the holder shares it (`institution.sharing_willingness`, the three "
+            "lists) [A]",
+     .shape = "array of department names"},
     {.path = "ticket_types.NAME.online",
      .type = Type::boolean,
      .default_kind = Default::value,
@@ -907,6 +917,51 @@ constexpr Key table[] = {
      .default_value = "false",
      .doc = "容缺受理: processing starts while requested materials are still coming (see "
             "*Materials* above)",
+     .flags = lever},
+    {.path = "institution.sharing_willingness",
+     .type = Type::number,
+     .range = &probability,
+     .default_kind = Default::value,
+     .default_value = "1.0",
+     .doc = "without `three_lists`: chance that the holder of a material shares it with the "
+            "requesting department, so a material is found with P = `data_sharing` × current × "
+            "this (a department's own data: 1). Under `three_lists` the demand list obliges "
+            "every holder to share (1) but for the negative list [A]",
+     .flags = lever},
+    {.path = "institution.sharing",
+     .type = Type::table,
+     .default_doc = "(none: `sharing_willingness`)",
+     .doc = "willingness of single pairs of departments over `sharing_willingness`, without "
+            "`three_lists` [A]",
+     .flags = lever,
+     .shape = "tables `[institution.sharing.REQUESTER]` with `HOLDER = w` (probability), "
+              "department names"},
+    {.path = "institution.sharing.DEPT",
+     .type = Type::table,
+     .doc = "the holders' willingness to share with the requesting department DEPT",
+     .flags = lever | detail},
+    {.path = "institution.sharing.DEPT.DEPT",
+     .type = Type::number,
+     .range = &probability,
+     .doc = "chance that the holder shares a material with the requesting department",
+     .flags = lever | detail},
+    {.path = "institution.negative_list",
+     .type = Type::number,
+     .range = &probability,
+     .default_kind = Default::value,
+     .default_value = "0.1",
+     .doc = "under `three_lists`: chance that a material found in another department's shared "
+            "data is on that holder's negative list (approved by the executive meeting); the "
+            "ticket then goes once to the leader (its city's, or its province unit's; "
+            "`strategy.leader_decision_h`) and back [A]",
+     .flags = lever},
+    {.path = "institution.negative_list_lifted",
+     .type = Type::number,
+     .range = &probability,
+     .default_kind = Default::value,
+     .default_value = "0.5",
+     .doc = "chance that the leader's decision shares a negative-listed material for the case; "
+            "else it is asked of the applicant [A]",
      .flags = lever},
 
     // ---- [citizens] ----

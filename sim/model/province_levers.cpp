@@ -46,6 +46,8 @@ std::vector<Levers> levers_by_province(const ScenarioSpec& spec, const Organisat
         }
         levers[static_cast<std::size_t>(p)] = own;
     }
+    for (Levers& lv : levers)
+        compile_willingness(lv, spec.departments.size());
     return levers;
 }
 

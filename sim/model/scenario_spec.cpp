@@ -32,4 +32,21 @@ int ScenarioSpec::find_calendar(const std::string& calendar) const {
     return it == calendars.end() ? -1 : static_cast<int>(it - calendars.begin());
 }
 
+void compile_willingness(Levers& lv, std::size_t departments) {
+    lv.willingness.clear();
+    lv.willingness_side = departments;
+    if (lv.sharing_willingness >= 1.0 && lv.sharing.empty())
+        return;  // everyone shares: no matrix, w = 1 everywhere
+    lv.willingness.assign(departments * departments, lv.sharing_willingness);
+    // In order: a province's own pairs come after the top level's and override them.
+    for (const Levers::SharingPair& pair : lv.sharing) {
+        const auto r = static_cast<std::size_t>(pair.requester);
+        const auto h = static_cast<std::size_t>(pair.holder);
+        if (r < departments && h < departments)
+            lv.willingness[r * departments + h] = pair.willingness;
+    }
+    for (std::size_t d = 0; d < departments; ++d)
+        lv.willingness[d * departments + d] = 1.0;  // a department's own data
+}
+
 }  // namespace tiersim::model

@@ -37,6 +37,10 @@
 //     goes instead to the leader (the handling unit's city, or the province unit when handled
 //     at the province), whose decision sends the ticket back to the authority for one last
 //     pass without returns or escalation;
+//   * materials (expected_materials): under three lists, a ticket with a material found in
+//     another department's shared data that is on that holder's negative list visits the
+//     leader of the authority's escalation path (as above) once, on arrival there, before its
+//     steps;
 //   * after the last step at tier k a ticket escalates to the parent (first step there) with
 //     escalate[k], except cross-province tickets and after a leader's decision; else it closes;
 //   * at the callback an unsolved ticket (1 − solve_probability × return_solve_factor^returns)
@@ -339,6 +343,37 @@ ChainVisits solve_chain(const ScenarioSpec& spec,
     out.rehandles[0] += decided_rehandles;
     return out;
 }
+
+}  // namespace
+
+MaterialsExpectation expected_materials(const TicketTypeSpec& type,
+                                        const Levers& lv,
+                                        std::size_t tier,
+                                        double current) {
+    MaterialsExpectation out;
+    const double found = lv.data_sharing[tier] * current;
+    const int requester = type.departments.empty() ? -1 : type.departments.front();
+    const auto holders = type.material_holders.size();
+    double no_visit = 1.0;
+    for (int m = 0; m < type.materials; ++m) {
+        const int holder =
+            holders == 0 ? requester : type.material_holders[static_cast<std::size_t>(m) % holders];
+        double asked = 1.0 - found;
+        if (holder != requester) {
+            if (lv.three_lists) {
+                asked += found * lv.negative_list * (1.0 - lv.negative_list_lifted);
+                no_visit *= 1.0 - found * lv.negative_list;
+            } else {
+                asked += found * (1.0 - lv.willing(requester, holder));
+            }
+        }
+        out.requested += asked;
+    }
+    out.leader_visits = 1.0 - no_visit;
+    return out;
+}
+
+namespace {
 
 /// One station: servers, open fraction of its calendar, arrivals and offered load (summed over
 /// the ticket types, each with its own mean service time).
@@ -730,6 +765,23 @@ TrafficReport analyse_traffic(const CompiledModel& model) {
                 auto& chain = chains[2 * p + static_cast<std::size_t>(c)];
                 if (!chain)
                     chain = solve_chain(spec, type, levers[p], c == 1);
+                // Negative-listed materials: once at the leader of the authority's escalation
+                // path (its city's, or its own at the province), on arrival there.
+                if (type.materials > 0 && levers[p].three_lists) {
+                    const double visits =
+                        expected_materials(
+                            type, levers[p], tier_of(authority), model.shared_data_current())
+                            .leader_visits;
+                    if (visits > 0.0) {
+                        const UnitId leader = org.unit(authority).tier == Tier::province
+                                                  ? authority
+                                                  : org.ancestor(authority, Tier::city);
+                        const Levers& lv = lever(leader);
+                        add(index.leader(leader),
+                            dispatched[a] * visits,
+                            lv.leader_decision_h / lv.leader_engagement);
+                    }
+                }
                 UnitId unit = authority;
                 for (int l = 0; l < chain->levels && unit != no_unit; ++l) {
                     const auto ls = static_cast<std::size_t>(l);

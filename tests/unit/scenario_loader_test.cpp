@@ -119,6 +119,15 @@ void require_same_levers(const tiersim::model::Levers& a, const tiersim::model::
     CHECK(a.three_lists_factor == b.three_lists_factor);
     CHECK(a.standardization == b.standardization);
     CHECK(a.accept_incomplete == b.accept_incomplete);
+    CHECK(a.sharing_willingness == b.sharing_willingness);
+    REQUIRE(a.sharing.size() == b.sharing.size());
+    for (std::size_t i = 0; i < a.sharing.size(); ++i) {
+        CHECK(a.sharing[i].requester == b.sharing[i].requester);
+        CHECK(a.sharing[i].holder == b.sharing[i].holder);
+        CHECK(a.sharing[i].willingness == b.sharing[i].willingness);
+    }
+    CHECK(a.negative_list == b.negative_list);
+    CHECK(a.negative_list_lifted == b.negative_list_lifted);
 }
 
 void require_same_dist(const tiersim::model::DistSpec& a, const tiersim::model::DistSpec& b) {
@@ -187,6 +196,7 @@ void require_same_spec(const ScenarioSpec& a, const ScenarioSpec& b) {
         CHECK(x.dispatch_h == y.dispatch_h);
         CHECK(x.reject_probability == y.reject_probability);
         CHECK(x.materials == y.materials);
+        CHECK(x.material_holders == y.material_holders);
         CHECK(x.online == y.online);
         CHECK(x.cross_province == y.cross_province);
         CHECK(x.cross_modes == y.cross_modes);
@@ -344,6 +354,11 @@ TEST_CASE("a minimal scenario gets every default", "[io][scenario_loader]") {
     CHECK(l.three_lists_factor == 0.25);
     CHECK(l.standardization == 1.0);
     CHECK_FALSE(l.accept_incomplete);
+    CHECK(l.sharing_willingness == 1.0);
+    CHECK(l.sharing.empty());
+    CHECK(l.negative_list == 0.1);
+    CHECK(l.negative_list_lifted == 0.5);
+    CHECK(l.willingness.empty());  // compiled with the model
     CHECK(s.province_levers.empty());
 
     CHECK(s.citizens.satisfied_if_solved == 0.95);
@@ -1047,6 +1062,105 @@ P2 = 0.5
         "cross_province.migration.32.31: expected a weight >= 0 and <= 1000000, got -1"));
     CHECK(any_message_contains(diagnostics_of(path, {"cross_province.migration.33=1"}),
                                "cross_province.migration.33: expected a table of weights"));
+}
+
+TEST_CASE("the sharing matrix and the holders of materials are read by department",
+          "[io][scenario_loader][three_lists]") {
+    TempDir dir;
+    const std::string path = dir.write("sharing.toml", R"(
+[departments.a]
+[departments.b]
+[departments.c]
+
+[tiers.street]
+staff = { a = 1, b = 1 }
+
+[ticket_types.t]
+rate = 2.0
+departments = ["a", "b"]
+materials = 3
+
+[ticket_types.u]
+rate = 1.0
+departments = ["b"]
+materials = 2
+material_holders = ["c", "b", "a"]
+
+[institution]
+sharing_willingness = 0.4
+negative_list = 0.2
+negative_list_lifted = 0.7
+
+[institution.sharing.a]
+b = 0.9
+c = 0.0
+
+[provinces.P1.institution]
+sharing_willingness = 0.6
+[provinces.P1.institution.sharing.a]
+b = 0.5
+)");
+    const ScenarioSpec s = load_scenario(path);
+    // By default the holders are the type's own departments (cycled by the flow).
+    CHECK(s.ticket_types[0].material_holders == std::vector<int>{0, 1});
+    CHECK(s.ticket_types[1].material_holders == std::vector<int>{2, 1, 0});
+    const auto& l = s.levers;
+    CHECK(l.sharing_willingness == 0.4);
+    CHECK(l.negative_list == 0.2);
+    CHECK(l.negative_list_lifted == 0.7);
+    REQUIRE(l.sharing.size() == 2);
+    CHECK(l.sharing[0].requester == 0);
+    CHECK(l.sharing[0].holder == 1);
+    CHECK(l.sharing[0].willingness == 0.9);
+    CHECK(l.sharing[1].holder == 2);
+    CHECK(l.sharing[1].willingness == 0.0);
+    CHECK(s.where("institution.sharing.a.c").line == 27);
+    // A province keeps the top-level pairs and lays its own over them.
+    REQUIRE(s.province_levers.size() == 1);
+    const auto& p1 = s.province_levers[0].second;
+    CHECK(p1.sharing_willingness == 0.6);
+    CHECK(p1.negative_list == 0.2);
+    REQUIRE(p1.sharing.size() == 3);
+    CHECK(p1.sharing[2].willingness == 0.5);
+
+    // The dense matrix: row = requester, the pairs over the base, 1 on the diagonal.
+    auto top = l;
+    tiersim::model::compile_willingness(top, 3);
+    REQUIRE(top.willingness.size() == 9);
+    CHECK(top.willing(0, 1) == 0.9);
+    CHECK(top.willing(0, 2) == 0.0);
+    CHECK(top.willing(1, 0) == 0.4);
+    CHECK(top.willing(2, 2) == 1.0);
+    CHECK(top.willing(-1, 2) == 1.0);  // no requesting department: nothing to share
+    auto own = p1;
+    tiersim::model::compile_willingness(own, 3);
+    CHECK(own.willing(0, 1) == 0.5);  // the province's pair wins
+    CHECK(own.willing(0, 2) == 0.0);  // the top level's pair stays
+    CHECK(own.willing(2, 1) == 0.6);
+    // Everyone sharing needs no matrix.
+    tiersim::model::Levers all;
+    tiersim::model::compile_willingness(all, 3);
+    CHECK(all.willingness.empty());
+    CHECK(all.willing(0, 1) == 1.0);
+
+    CHECK(any_message_contains(diagnostics_of(path, {"institution.sharing.a.x=0.5"}),
+                               "institution.sharing.a.x: unknown department 'x'"));
+    CHECK(any_message_contains(diagnostics_of(path, {"institution.sharing.z.a=0.5"}),
+                               "institution.sharing.z: unknown department 'z'"));
+    CHECK(
+        any_message_contains(diagnostics_of(path, {"institution.sharing.a.b=1.5"}),
+                             "institution.sharing.a.b: expected a probability in [0, 1], got 1.5"));
+    CHECK(any_message_contains(diagnostics_of(path, {"institution.sharing.b=0.5"}),
+                               "institution.sharing.b: expected a table of willingness"));
+    CHECK(any_message_contains(diagnostics_of(path, {"institution.negative_list=2"}),
+                               "institution.negative_list: expected a probability in [0, 1]"));
+    CHECK(any_message_contains(
+        diagnostics_of(path, {"provinces.P1.institution.negative_list_lifted=-1"}),
+        "provinces.P1.institution.negative_list_lifted: expected a probability in [0, 1]"));
+    CHECK(any_message_contains(diagnostics_of(path, {"ticket_types.u.material_holders=[\"q\"]"}),
+                               "ticket_types.u.material_holders: unknown department 'q'"));
+    CHECK(any_message_contains(diagnostics_of(path, {"ticket_types.u.material_holders=[]"}),
+                               "ticket_types.u.material_holders: expected at least one"));
 }
 
 TEST_CASE("reform-lever keys are validated", "[io][scenario_loader]") {

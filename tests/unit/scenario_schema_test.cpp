@@ -115,7 +115,9 @@ std::string describe(const tiersim::model::Levers& l) {
                "join_cost_h", l.join_cost_h)("return_probability", l.return_probability)(
                "return_solve_factor", l.return_solve_factor)("three_lists", l.three_lists)(
                "three_lists_factor", l.three_lists_factor)("standardization", l.standardization)(
-               "accept_incomplete", l.accept_incomplete)
+               "accept_incomplete", l.accept_incomplete)(
+               "sharing_willingness", l.sharing_willingness)("negative_list", l.negative_list)(
+               "negative_list_lifted", l.negative_list_lifted)
         .str();
 }
 
@@ -169,7 +171,8 @@ std::string describe(const ScenarioSpec& s) {
         d("ticket_type", t.name)("scalars", describe_scalars(t))("rate", t.rate)(
             "daily_profile", t.daily_profile)("weekly_profile", t.weekly_profile)(
             "intake", describe(t.intake))("escalate", t.escalate)("departments", t.departments)(
-            "service", describe(t.service))("followup", describe(t.followup));
+            "material_holders", t.material_holders)("service", describe(t.service))(
+            "followup", describe(t.followup));
     }
     d("link_h", s.link_h)("max_returns", s.max_returns)("return_review_h", s.return_review_h)(
         "citizens", describe(s.citizens))("cross", describe(s.cross))("grid", describe(s.grid))(
@@ -290,7 +293,7 @@ TEST_CASE("the schema's tables list their keys in the reference's order", "[io][
           std::vector<std::string>{"dist", "mean_h", "cv"});
     CHECK(names(schema::known_keys("ticket_types.h1.escalate")) ==
           std::vector<std::string>{"street", "district", "city"});
-    CHECK(names(schema::known_keys("ticket_types.h1")).size() == 23);
+    CHECK(names(schema::known_keys("ticket_types.h1")).size() == 24);
     // Names the scenario chooses.
     CHECK_FALSE(schema::known_keys("ticket_types").has_value());
     CHECK_FALSE(schema::known_keys("tiers.city.staff").has_value());
@@ -307,7 +310,22 @@ TEST_CASE("a province holds only the levers", "[io][schema]") {
     CHECK(names(schema::known_keys("provinces.32.technology")) ==
           std::vector<std::string>{"data_sharing", "online_share", "sharing_speedup"});
     CHECK(names(schema::known_keys("provinces.P2.technology.data_sharing")).size() == 4);
-    CHECK(names(schema::known_keys("provinces.P2.institution")).size() == 6);
+    CHECK(names(schema::known_keys("provinces.P2.institution")) ==
+          std::vector<std::string>{"return_probability",
+                                   "return_solve_factor",
+                                   "three_lists",
+                                   "three_lists_factor",
+                                   "standardization",
+                                   "accept_incomplete",
+                                   "sharing_willingness",
+                                   "sharing",
+                                   "negative_list",
+                                   "negative_list_lifted"});
+    // The sharing matrix names departments, a province's too.
+    CHECK_FALSE(schema::known_keys("provinces.P2.institution.sharing").has_value());
+    CHECK(schema::find("provinces.P2.institution.sharing.a.b") ==
+          schema::find("institution.sharing.a.b"));
+    CHECK(schema::find("institution.sharing.a.b") != nullptr);
 
     const auto* rehandle = schema::find("provinces.P2.strategy.rehandle");
     REQUIRE(rehandle != nullptr);

@@ -483,6 +483,49 @@ TEST_CASE("traffic: the K-th return goes to the leader, then one last pass", "[t
     }
 }
 
+TEST_CASE("traffic: negative-listed materials visit the leader once under three lists",
+          "[traffic][three_lists]") {
+    ScenarioSpec spec = tiny_spec();
+    spec.levers.data_sharing.fill(0.5);
+    spec.levers.leader_decision_h = 2.0;
+    spec.levers.negative_list = 0.4;
+    spec.levers.negative_list_lifted = 0.25;
+    spec.levers.sharing_willingness = 0.6;
+    TicketTypeSpec type = type_named("item");
+    type.authority = Tier::district;
+    type.materials = 3;
+    type.material_holders = {0, 1};  // d (own), e, d
+    spec.ticket_types = {type};
+
+    SECTION("without the lists the willingness applies and no leader decides") {
+        auto lv = spec.levers;
+        compile_willingness(lv, 2);
+        const auto e = expected_materials(type, lv, 1, 1.0);
+        // Two own materials: 1 − 0.5 each; the one of e: 0.5 + 0.5 × (1 − 0.6).
+        CHECK(e.requested == Approx(2 * 0.5 + 0.5 + 0.5 * 0.4));
+        CHECK(e.leader_visits == 0.0);
+        CHECK_FALSE(has_queue(analyse(spec), Tier::city, "leader"));
+        // A pair laid over the base: e shares everything with d.
+        lv.sharing = {{0, 1, 1.0}};
+        compile_willingness(lv, 2);
+        CHECK(expected_materials(type, lv, 1, 1.0).requested == Approx(1.5));
+        // Stale shared data: only the current share is found.
+        CHECK(expected_materials(type, lv, 1, 0.5).requested == Approx(3 * 0.75));
+    }
+
+    SECTION("with the lists the city's leader decides on the negative list") {
+        spec.levers.three_lists = true;
+        const auto e = expected_materials(type, spec.levers, 1, 1.0);
+        CHECK(e.requested == Approx(2 * 0.5 + 0.5 + 0.5 * 0.4 * 0.75));
+        CHECK(e.leader_visits == Approx(0.5 * 0.4));
+        const TrafficReport r = analyse(spec);
+        const QueueLoad& leader = queue(r, Tier::city, "leader");
+        CHECK(leader.arrival_rate_per_h == Approx(0.2));  // one item an hour
+        CHECK(leader.offered_load == Approx(0.2 * 2.0));
+        CHECK_FALSE(has_queue(r, Tier::district, "leader"));
+    }
+}
+
 TEST_CASE("traffic: a joint review visits each department once per pass", "[traffic]") {
     ScenarioSpec spec = tiny_spec();
     const double q = 0.4;

@@ -12,7 +12,8 @@
 namespace tiersim::model {
 
 /// The levers of every province, by province index. A [provinces.NAME] names a province by its
-/// name or its division code. @throws ScenarioError for a NAME that matches no province.
+/// name or its division code. Each lever set has its sharing matrix compiled
+/// (compile_willingness). @throws ScenarioError for a NAME that matches no province.
 std::vector<Levers> levers_by_province(const ScenarioSpec& spec, const Organisation& org);
 
 /// P(home province = j | origin province i), row-major by province index, with a zero

@@ -30,7 +30,7 @@ enum class EventKind : std::int8_t {
     materials_supplied = 12,   ///< the requested materials are complete
     fork = 13,                 ///< joint review or summons: the departments start at once
     joined = 14,               ///< joint review, summons or 多地联办: the join ends
-    leader = 15,               ///< a leader decides the ticket (unit = the leader's unit)
+    leader = 15,               ///< a leader decides the ticket or its negative list (unit: hers)
     chased = 16,               ///< the citizen chases (催办) an unanswered ticket
     abandoned = 17,            ///< the citizen gives up
     rehandled = 18,            ///< an unsolved ticket is handled again (重办)
@@ -112,7 +112,7 @@ struct SeriesRow {
     std::int64_t open_staff = 0;  ///< servers of this tier's queues open at the bucket's end
     std::int64_t returns = 0;     ///< 退单
     std::int64_t escalations = 0;
-    std::int64_t leader = 0;               ///< leader decisions
+    std::int64_t leader = 0;               ///< leader decisions (negative-list ones too)
     std::int64_t materials_requested = 0;  ///< materials asked of applicants
     std::int64_t visits = 0;               ///< applicants' trips to a hall
     std::int64_t repeat_calls = 0;         ///< repeat calls created (at the hotline's tier)

@@ -135,6 +135,9 @@ struct TicketTypeSpec {
     double dispatch_h = -1.0;
     double reject_probability = 0.0;  ///< upward: P(rejected at the district review)
     int materials = 0;                ///< materials the applicant must supply (一网通办)
+    /// The department that holds each material in its records (index m % size); the type's
+    /// own departments when the key is left out. Requesting department: departments.front().
+    std::vector<int> material_holders;
     bool online = false;              ///< can be done without a visit (网办)
     double cross_province = 0.0;      ///< share of tickets whose home is another province
     /// Shares of the cross-province modes online, proxy, joint, trip_home (index = CrossMode − 1);
@@ -241,7 +244,39 @@ struct Levers {
     double three_lists_factor = 0.25;  ///< return probability factor under three lists
     double standardization = 1.0;      ///< 跨省通办: rework P = (1 − this) × mismatch
     bool accept_incomplete = false;    ///< 容缺受理: processing starts while materials come
+    // [institution] data sharing between departments, governed by the three lists
+    /// P(a holder shares a material with a requesting department) without the lists.
+    double sharing_willingness = 1.0;
+
+    /// [institution.sharing.REQUESTER] HOLDER = w: single pairs over sharing_willingness.
+    struct SharingPair {
+        int requester = 0;  ///< department index
+        int holder = 0;     ///< department index
+        double willingness = 1.0;
+    };
+
+    std::vector<SharingPair> sharing;
+    double negative_list = 0.1;         ///< three lists: P(a material is on the negative list)
+    double negative_list_lifted = 0.5;  ///< P(the leader's decision shares it after all)
+    /// Dense departments × departments, row = requester, column = holder, from
+    /// sharing_willingness and `sharing` (compile_willingness); empty = everyone shares.
+    std::vector<double> willingness;
+
+    /// P(the holder shares a material with the requester) without the lists: 1 for a
+    /// department's own data or when the matrix was not compiled.
+    [[nodiscard]] double willing(int requester, int holder) const {
+        if (requester == holder || requester < 0 || holder < 0 || willingness.empty())
+            return 1.0;
+        return willingness[static_cast<std::size_t>(requester) * willingness_side +
+                           static_cast<std::size_t>(holder)];
+    }
+
+    std::size_t willingness_side = 0;  ///< the matrix's side: the scenario's departments
 };
+
+/// Fills lv.willingness (departments × departments) from sharing_willingness and the pairs;
+/// a department's own data has w = 1.
+void compile_willingness(Levers& lv, std::size_t departments);
 
 /// 跨省通办 between province units (DESIGN §2.4): the link queues and the choice of the home
 /// province.

@@ -28,6 +28,9 @@ enum class Phase : std::uint8_t {
     join_signal,  ///< 多地联办: the local part's result travelling to the home province
     cross_join,   ///< 多地联办: the join meeting of both provinces
     data_wait,    ///< grid data update: in the district review, or waiting for a batch or sync
+    /// travelling to or queued at its unit's leader (its city's) for a decision on
+    /// negative-listed materials (withheld > 0), or on the way back to its unit (withheld = 0)
+    negative_list,
 };
 
 /// Bits of Ticket::flags.
@@ -74,6 +77,8 @@ struct Ticket {
     std::int16_t visits = 0;
     std::int16_t materials_requested = 0;
     std::int16_t reworks = 0;
+    std::int16_t withheld = 0;    ///< negative-listed materials awaiting the leader's decision
+    std::int16_t requesting = 0;  ///< materials to ask of the applicant after that decision
     std::int8_t rehandles = 0;
     std::uint8_t flags = 0;
     Channel channel = Channel::hotline;

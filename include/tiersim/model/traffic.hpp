@@ -73,11 +73,29 @@ struct TrafficReport {
     double shared_data_current = 1.0;
 };
 
+/// What the materials of one ticket at its handling unit come to in expectation, as the flow
+/// draws them (sim/model/flow/materials.cpp).
+struct MaterialsExpectation {
+    double requested = 0.0;      ///< materials asked of the applicant (first request)
+    double leader_visits = 0.0;  ///< P(a negative-list decision at the unit's leader)
+};
+
+/// A material is found in shared data with data_sharing[tier] × `current` (the share of
+/// shared records current); one held by another department than the requesting one (the
+/// type's first) is then shared with the levers' willingness, or under the three lists always
+/// unless it is on the negative list (negative_list), where the leader's decision shares it
+/// with negative_list_lifted.
+[[nodiscard]] MaterialsExpectation expected_materials(const TicketTypeSpec& type,
+                                                      const Levers& lv,
+                                                      std::size_t tier,
+                                                      double current);
+
 /// Solves λ = γ + λ P per unit and queue, P being the routing of the ticket flow (sim/model/flow/)
 /// with each province's levers (arrival variants, split or generalist windows, upward data updates
 /// with the district's rejections, dispatch within the province or over a link to the home province
 /// of a cross-province ticket, department steps in queues, bureaus or joint reviews, returns up
-/// to max_returns, leader decisions, escalation and re-handling), and reports loads.
+/// to max_returns, leader decisions (after returns, and on negative-listed materials under the
+/// three lists), escalation and re-handling), and reports loads.
 /// Utilisation uses each queue's open fraction. The peak hour spreads each ticket type's load at a
 /// queue over the week by the type's daily and weekly arrival profiles, unshifted (a queue after
 /// intake sees the profile of the arrivals upstream: first-order), and carries what arrives while

@@ -458,6 +458,15 @@ int Builder::read_calendar(const toml::table& t, const std::string& path, std::s
 }
 
 int Builder::department_index(const toml::node& n, const std::string& key, std::string_view name) {
+    SourceLocation where = location(n, key);
+    if (where.file.empty())
+        where = spec_.where(key);
+    return department_index_at(std::move(where), key, name);
+}
+
+int Builder::department_index_at(SourceLocation where,
+                                 const std::string& key,
+                                 std::string_view name) {
     if (int i = index_of(department_views_, name); i >= 0)
         return i;
     std::string message = key + ": unknown department " + in_single_quotes(name);
@@ -466,7 +475,7 @@ int Builder::department_index(const toml::node& n, const std::string& key, std::
     } else {
         message += "; declare it under [departments." + std::string(name) + "]";
     }
-    error_at(n, key, std::move(message));
+    diags_.push_back({std::move(where), key, std::move(message)});
     return -1;
 }
 

@@ -121,6 +121,8 @@ private:
     /// The index of the calendar named, the default's when missing, or -1.
     int read_calendar(const toml::table& t, const std::string& path, std::string_view key);
     int department_index(const toml::node& n, const std::string& key, std::string_view name);
+    /// The same, reported at `where` (a table's key that names a department).
+    int department_index_at(SourceLocation where, const std::string& key, std::string_view name);
 
     // Sections, in dependency order, one file each.
     void read_top(const toml::table& root);              // simulation_divisions.cpp
@@ -153,6 +155,9 @@ private:
                          const std::string& prefix,
                          bool only_levers,
                          model::Levers& out);
+    void read_sharing_pairs(const toml::table& inst,
+                            const std::string& path,
+                            model::Levers& out);        // levers_provinces.cpp
     void read_provinces(const toml::table& root);       // levers_provinces.cpp
     void read_citizens(const toml::table& root);        // citizens_cross_province.cpp
     void read_cross_province(const toml::table& root);  // citizens_cross_province.cpp

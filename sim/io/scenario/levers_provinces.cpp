@@ -118,6 +118,41 @@ void Builder::read_lever_keys(const toml::table& t,
         read_number(*inst, path, "three_lists_factor", out.three_lists_factor);
         read_number(*inst, path, "standardization", out.standardization);
         read_bool(*inst, path, "accept_incomplete", out.accept_incomplete);
+        read_number(*inst, path, "sharing_willingness", out.sharing_willingness);
+        read_sharing_pairs(*inst, path, out);
+        read_number(*inst, path, "negative_list", out.negative_list);
+        read_number(*inst, path, "negative_list_lifted", out.negative_list_lifted);
+    }
+}
+
+// [institution.sharing.REQUESTER] HOLDER = w, departments by name, appended to out.sharing
+// (a province's pairs come after the top level's and override them).
+void Builder::read_sharing_pairs(const toml::table& inst,
+                                 const std::string& path,
+                                 model::Levers& out) {
+    const toml::table* sharing = table(inst, path, "sharing");
+    if (sharing == nullptr)
+        return;
+    const std::string sharing_path = join(path, "sharing");
+    for (auto&& [requester, v] : *sharing) {
+        const std::string row_path = join(sharing_path, requester.str());
+        const int r =
+            department_index_at(key_location(requester, v, row_path), row_path, requester.str());
+        const auto* row = v.as_table();
+        if (row == nullptr) {
+            expected(v,
+                     row_path,
+                     "a table of willingness {HOLDER = w} (write [" + sharing_path + "." +
+                         std::string(requester.str()) + "])");
+            continue;
+        }
+        for (auto&& [holder, w] : *row) {
+            const std::string key = join(row_path, holder.str());
+            const int h = department_index_at(key_location(holder, w, key), key, holder.str());
+            double willingness = 1.0;
+            if (read_number(*row, row_path, holder.str(), willingness) && r >= 0 && h >= 0)
+                out.sharing.push_back({r, h, willingness});
+        }
     }
 }
 

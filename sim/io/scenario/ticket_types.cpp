@@ -199,6 +199,27 @@ void Builder::read_ticket_type(const toml::table& t,
     read_number(t, path, "unreasonable", tt.unreasonable);
     read_number(t, path, "reject_probability", tt.reject_probability);
     read_int(t, path, "materials", tt.materials);
+    // The holder of each material (cycled over `materials`); by default the type's own
+    // departments, cycled.
+    tt.material_holders = tt.departments;
+    if (const toml::node* n = t.get("material_holders")) {
+        const std::string key = join(path, "material_holders");
+        tt.material_holders.clear();
+        if (const auto* arr = n->as_array()) {
+            for (const toml::node& e : *arr) {
+                if (const auto* s = e.as_string()) {
+                    if (int d = department_index(e, key, s->get()); d >= 0)
+                        tt.material_holders.push_back(d);
+                } else {
+                    expected(e, key, "department names (strings)");
+                }
+            }
+            if (arr->empty())
+                expected(*n, key, "at least one department name");
+        } else {
+            expected(*n, key, "an array of department names");
+        }
+    }
     read_bool(t, path, "online", tt.online);
     read_int(t, path, "priority", tt.priority);
     read_number(t, path, "cross_province", tt.cross_province);

@@ -40,6 +40,7 @@ inline std::size_t TicketFlow::station_of(const Ticket& t, int step) const {
                 });
             return index.intake(t.unit, t.channel);
         case Phase::leader:
+        case Phase::negative_list:  // the leader of the handling unit's escalation path
             return index.leader(t.unit);
         case Phase::link:
             return index.link(org.province_index(t.unit), org.province_index(t.home));
@@ -61,7 +62,8 @@ inline double TicketFlow::work_hours(const Ticket& t, RandomStream& rng) const {
                 h *= lv.generalist_slowdown;
             return h;
         }
-        case Phase::leader: {
+        case Phase::leader:
+        case Phase::negative_list: {
             const Levers& lv = lever(t.unit);
             return rng.exponential(lv.leader_decision_h / lv.leader_engagement);
         }
@@ -103,6 +105,9 @@ inline void TicketFlow::on_service_done(LpState& lp, std::int32_t lp_index, cons
         case Phase::leader:
             leader_done(lp, lp_index, e.slot, e.time);
             return;
+        case Phase::negative_list:
+            negative_list_done(lp, lp_index, e.slot, e.time);
+            return;
         case Phase::link:
             link_done(lp, lp_index, e.slot, e.time);
             return;
@@ -142,6 +147,9 @@ inline void TicketFlow::arrive(LpState& lp, std::int32_t lp_index, std::uint32_t
         case Phase::leader:
         case Phase::link:
             enqueue(lp, slot, 0, now);
+            return;
+        case Phase::negative_list:
+            negative_list_arrived(lp, lp_index, slot, now);
             return;
         case Phase::join:
             trace(lp, t, now, t.unit, -1, EventKind::joined);

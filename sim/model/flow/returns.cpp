@@ -18,8 +18,7 @@ inline void TicketFlow::do_return(
     trace(lp, t, now, t.unit, dept, EventKind::returned);
     if (lv.escalate_after_returns > 0 && t.returns >= lv.escalate_after_returns &&
         !t.has(flag_leader_assigned)) {
-        const UnitId leader_unit =
-            org.unit(t.unit).tier == Tier::province ? t.unit : org.ancestor(t.unit, Tier::city);
+        const UnitId leader_unit = leader_of(t.unit);
         t.hops = static_cast<std::int16_t>(t.hops + tier_distance(t.unit, leader_unit));
         t.phase = Phase::leader;
         send(lp,

@@ -316,6 +316,11 @@ private:
         return std::abs(static_cast<int>(org.unit(a).tier) - static_cast<int>(org.unit(b).tier));
     }
 
+    /// The leader (一把手) a unit's tickets go to: its city's, or its own at the province.
+    [[nodiscard]] UnitId leader_of(UnitId unit) const {
+        return org.unit(unit).tier == Tier::province ? unit : org.ancestor(unit, Tier::city);
+    }
+
     [[nodiscard]] bool is_ancestor(UnitId a, UnitId of) const {
         return org.ancestor(of, org.unit(a).tier) == a;
     }
@@ -365,8 +370,12 @@ private:
     void dispatch(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
     void to_authority(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
     [[nodiscard]] double dispatch_latency_h(const Ticket& t, UnitId authority) const;
-    // materials.cpp — cross-province standards and materials (补正, 容缺受理)
+    // materials.cpp — cross-province standards and materials (data sharing between
+    // departments, the negative list's leader decision, 补正, 容缺受理)
     void at_handler(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
+    void negative_list_done(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
+    void negative_list_arrived(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
+    bool request_materials(LpState& lp, std::uint32_t slot, Tick now, int requested);
     // steps.cpp — department steps by design (fragmented, approval bureau, joint review) or
     // by summons (parallel handling, 吹哨报到)
     void enter_steps(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
