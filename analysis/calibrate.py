@@ -177,6 +177,8 @@ def targets(per, tails, census):
          values(bj, "seats_per_100k"), 1, "", "§1.3 [B4]"),
         ("M1", "default hotline seats per 100k (check)", "2.3–3.4", 2.3, 3.4,
          [census["staff_per_100k"]["hotline"]], 1, "", "§1.5"),
+        ("M8", "beijing 12345 connection rate (接通率)", "≥95%; 98.16%", 0.95, 1.00,
+         values(bj, "connection_rate"), 100, "%", "§1.3 [H2][C4]"),
         ("M2", "S0 street staff at the peak hour", "80–100% [A]", 0.80, 1.00,
          values(s0, "peak_util_street"), 100, "%", "[A]"),
         ("M2", "S0 district staff at the peak hour", "80–100% [A]", 0.80, 1.00,

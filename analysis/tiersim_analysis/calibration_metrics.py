@@ -11,6 +11,7 @@ from .io import read_table
 HOTLINE = 1  # channel codes of /tickets
 WINDOW = 0
 ONLINE = 2
+HUNG_UP = 3  # outcome code of a caller who hung up waiting for an operator
 APPROVAL_TYPES = ("promise_item", "compound_item")
 CROSS_MODES = {"online": 1, "proxy": 2, "joint": 3, "trip_home": 4}
 EPOCH = np.datetime64("2018-01-01")  # a Monday: hour 0 of a run is Monday 00:00
@@ -75,6 +76,7 @@ def core(path):
         "hotline_satisfaction": (surveyed.satisfied == 1).mean(),
         "hotline_dispatched": (hot.hops > 0).mean(),
         "calls_per_10k_day": len(calls) / t.attrs["days"] / residents(path) * 1e4,
+        "connection_rate": 1.0 - (calls.outcome == HUNG_UP).mean(),
         "seats_per_100k": hotline_seats(path) / residents(path) * 1e5,
         "peak_calls_per_seat_8h": peak_calls(calls, path),
         "urgent_response_in_time": urgent(closed).responded_in_time.mean(),
