@@ -138,8 +138,8 @@ struct TicketTypeSpec {
     /// The department that holds each material in its records (index m % size); the type's
     /// own departments when the key is left out. Requesting department: departments.front().
     std::vector<int> material_holders;
-    bool online = false;              ///< can be done without a visit (网办)
-    double cross_province = 0.0;      ///< share of tickets whose home is another province
+    bool online = false;          ///< can be done without a visit (网办)
+    double cross_province = 0.0;  ///< share of tickets whose home is another province
     /// Shares of the cross-province modes online, proxy, joint, trip_home (index = CrossMode − 1);
     /// sum 1.
     std::array<double, 4> cross_modes{1.0, 0.0, 0.0, 0.0};
