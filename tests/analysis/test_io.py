@@ -60,7 +60,8 @@ def test_every_metric_is_written(run_file):
             assert column in frame.columns, (table, column)
     assert list(read_table(run_file, "summary/by_channel").name) == [
         "window", "hotline", "online", "grid"]
-    assert list(read_table(run_file, "summary/by_cross_mode").name) == ["online", "proxy", "joint"]
+    assert list(read_table(run_file, "summary/by_cross_mode").name) == [
+        "online", "proxy", "joint", "trip_home"]
     summary = read_summary(run_file)
     for name in ["abandoned_after_warmup", "service_items", "data_updates", "no_visit_share"] + coord:
         assert name in summary, name

@@ -485,7 +485,7 @@ TEST_CASE("run writer writes every dataset and they round-trip", "[io][run_write
     CHECK(read_string_column(out, "/summary/by_channel/name") ==
           std::vector<std::string>{"window", "hotline", "online", "grid"});
     CHECK(read_string_column(out, "/summary/by_cross_mode/name") ==
-          std::vector<std::string>{"online", "proxy", "joint"});
+          std::vector<std::string>{"online", "proxy", "joint", "trip_home"});
     for (const std::string table :
          {"by_tier", "by_type", "by_province", "by_channel", "by_cross_mode"}) {
         INFO(table);

@@ -923,9 +923,10 @@ TEST_CASE("cross_mode is one mode or a table of shares", "[io][scenario_loader]"
         "ticket_types.t.cross_mode.online: expected a weight >= 0 and <= 1000000, got -0.5"));
     CHECK(any_message_contains(diagnostics_of(path, {"ticket_types.t.cross_mode={web = 1.0}"}),
                                "unknown key 'ticket_types.t.cross_mode.web'"));
-    CHECK(any_message_contains(diagnostics_of(path, {"ticket_types.t.cross_mode=\"courier\""}),
-                               "ticket_types.t.cross_mode: expected a cross-province mode "
-                               "(\"online\", \"proxy\", or \"joint\"), got \"courier\""));
+    CHECK(any_message_contains(
+        diagnostics_of(path, {"ticket_types.t.cross_mode=\"courier\""}),
+        "ticket_types.t.cross_mode: expected a cross-province mode "
+        "(\"online\", \"proxy\", \"joint\", or \"trip_home\"), got \"courier\""));
     CHECK(any_message_contains(diagnostics_of(path, {"ticket_types.t.cross_mode=2"}),
                                "ticket_types.t.cross_mode: expected a cross-province mode"));
 }

@@ -293,7 +293,7 @@ TEST_CASE("the schema's tables list their keys in the reference's order", "[io][
           std::vector<std::string>{"dist", "mean_h", "cv"});
     CHECK(names(schema::known_keys("ticket_types.h1.escalate")) ==
           std::vector<std::string>{"street", "district", "city"});
-    CHECK(names(schema::known_keys("ticket_types.h1")).size() == 24);
+    CHECK(names(schema::known_keys("ticket_types.h1")).size() == 25);
     // Names the scenario chooses.
     CHECK_FALSE(schema::known_keys("ticket_types").has_value());
     CHECK_FALSE(schema::known_keys("tiers.city.staff").has_value());

@@ -161,7 +161,7 @@ TEST_CASE("summary JSON has every key and no NaN", "[io][report]") {
         }
     }
     CHECK(j.at("by_channel").size() == model::channel_count);
-    CHECK(j.at("by_cross_mode").size() == 3);
+    CHECK(j.at("by_cross_mode").size() == 4);
     CHECK_THAT(json, !Catch::Contains("NaN") && !Catch::Contains("nan"));
 }
 

@@ -242,8 +242,8 @@ TEST_CASE("callers of a closed hotline hang up before it opens", "[validation][e
             continue;
         ++hung_up;
         INFO("call " << r.id << " created at " << r.created_h << " h hung up at " << r.closed_h);
-        REQUIRE_FALSE(open);  // nobody waits while the hotline is open
-        REQUIRE(r.closed_h > r.created_h);
+        REQUIRE_FALSE(open);                 // nobody waits while the hotline is open
+        REQUIRE(r.closed_h >= r.created_h);  // a patience under one tick hangs up at once
         // ... and they hung up before the opening that would have answered them.
         REQUIRE(tiersim::engine::from_hours(r.closed_h) < calendar.next_open(created));
         REQUIRE(std::isnan(r.responded_h));

@@ -90,10 +90,17 @@ private:
     std::unordered_map<std::int64_t, StepTrace> steps_;
 };
 
-/// One S0 city (15 streets, 750,000 residents) for three weeks, traced.
+/// One S0 city (15 streets, 750,000 residents) for three weeks, traced, with the mature
+/// system's urgent demand (three times the baseline year's) for enough tickets.
 UrgentTrace run_urgent(const std::string& handling, std::uint64_t seed) {
     const auto spec = load_with_seed("s0-fragmented",
                                      {"divisions.provinces=1",
+                                      "ticket_types.cross_item.cross_province=0",
+                                      "ticket_types.urgent.rate=0.4",  // the mature level
+                                      // District 城管 with free hands (60 a district, s0's old
+                                      // staffing): the test is of the summons, not of the queue
+                                      // a busy department makes an urgent ticket wait in.
+                                      "tiers.district.staff_per_10k.urban_mgmt=2.4",
                                       "divisions.cities_per_province=1",
                                       "simulation.days=21",
                                       "organization.summons_join_h=0.75",

@@ -481,9 +481,31 @@ int Builder::department_index_at(SourceLocation where,
 
 // ---- the whole ----
 
+namespace {
+
+/// Removes the key at a dotted path (tables only; names of the schema hold no dots).
+void erase_dotted(toml::table& root, std::string_view key) {
+    toml::table* t = &root;
+    for (;;) {
+        const auto dot = key.find('.');
+        if (dot == std::string_view::npos) {
+            t->erase(key);
+            return;
+        }
+        t = t->get_as<toml::table>(key.substr(0, dot));
+        if (t == nullptr)
+            return;
+        key.remove_prefix(dot + 1);
+    }
+}
+
+}  // namespace
+
 std::string Builder::resolved_toml() const {
     toml::table out = merged_.table;
     out.erase("base");
+    for (const std::string& key : superseded_)
+        erase_dotted(out, key);
     // The folder is written out resolved, so that the text alone reproduces the scenario.
     if (out.get("divisions") == nullptr)
         out.insert("divisions", toml::table{});

@@ -58,6 +58,9 @@ private:
     std::vector<std::string_view> calendar_views_;
     std::vector<std::string_view> department_views_;
     std::string divisions_dir_;  // absolute; written back into resolved_toml
+    /// Staff keys that a later layer's other form replaced: left out of resolved_toml, whose
+    /// single text would otherwise set one queue's staff twice.
+    std::vector<std::string> superseded_;
 
     // Locations (builder.cpp).
     bool is_overridden(const std::string& key) const;
@@ -165,6 +168,7 @@ private:
     void check_department_staff();                      // tiers_channels.cpp
     int layer_of(const std::string& key) const;         // tiers_channels
     bool set_twice(const std::string& a, const std::string& b) const;
+    void supersede(const std::string& a, const std::string& b);
     bool later_than(const std::string& a, const std::string& b) const;
     std::string resolved_toml() const;  // builder.cpp
 };

@@ -29,6 +29,15 @@ int Builder::layer_of(const std::string& key) const {
     return layer == merged_.layers.end() ? -1 : layer->second;
 }
 
+/// Of two forms set in different layers, notes the earlier one as replaced.
+void Builder::supersede(const std::string& a, const std::string& b) {
+    const int la = layer_of(a);
+    const int lb = layer_of(b);
+    if (la == std::numeric_limits<int>::max() || lb == std::numeric_limits<int>::max())
+        return;
+    superseded_.push_back(la < lb ? b : a);
+}
+
 /// Whether `a` and `b` are both set, in one layer.
 bool Builder::set_twice(const std::string& a, const std::string& b) const {
     const int layer = layer_of(a);
@@ -60,8 +69,10 @@ void Builder::read_tiers(const toml::table& root) {
             error(join(path, "intake_staff_per_10k"),
                   join(path, "intake_staff_per_10k") +
                       ": the intake's staff is set twice, with intake_staff too; keep one");
-        } else if (later_than(join(path, "intake_staff"), join(path, "intake_staff_per_10k"))) {
-            tier.intake_staff_per_10k = 0.0;
+        } else {
+            supersede(join(path, "intake_staff"), join(path, "intake_staff_per_10k"));
+            if (later_than(join(path, "intake_staff"), join(path, "intake_staff_per_10k")))
+                tier.intake_staff_per_10k = 0.0;
         }
         read_number(tt, path, "transfer_h", tier.transfer_h);
         // design and leader_capacity are levers: read_lever_keys reads them.
@@ -94,8 +105,10 @@ void Builder::read_tiers(const toml::table& root) {
                              key,
                              key + ": department " + in_single_quotes(name.str()) +
                                  " is staffed twice, in " + join(path, "staff") + " too; keep one");
-                } else if (later_than(count, key)) {
-                    tier.staff_per_10k[static_cast<std::size_t>(d)] = 0.0;
+                } else {
+                    supersede(count, key);
+                    if (later_than(count, key))
+                        tier.staff_per_10k[static_cast<std::size_t>(d)] = 0.0;
                 }
             }
         }
@@ -132,8 +145,10 @@ void Builder::read_channels(const toml::table& root) {
             error(join(path, "staff_per_10k"),
                   join(path, "staff_per_10k") +
                       ": the intake's staff is set twice, with staff too; keep one");
-        } else if (later_than(join(path, "staff"), join(path, "staff_per_10k"))) {
-            channel.staff_per_10k = 0.0;
+        } else {
+            supersede(join(path, "staff"), join(path, "staff_per_10k"));
+            if (later_than(join(path, "staff"), join(path, "staff_per_10k")))
+                channel.staff_per_10k = 0.0;
         }
     }
     // Windows and grid workers keep the working hours of the tier they sit at.
