@@ -220,7 +220,7 @@ KNOWN_LIMITS = {
 
 def band_text(low, high, scale, unit):
     if unit == "%":
-        return f"{low * scale:.0f}..{high * scale:.0f}%" if low >= 0 else f"{low * scale:+.0f}..{high * scale:+.0f}%"
+        return f"{low * scale:g}..{high * scale:g}%" if low >= 0 else f"{low * scale:+g}..{high * scale:+g}%"
     if unit == "pt":
         return f"+{low * scale:.0f}..+{high * scale:.0f}"
     if unit == "M":
