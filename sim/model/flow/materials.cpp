@@ -82,14 +82,7 @@ inline void TicketFlow::at_handler(LpState& lp,
             // path (its city's, or its province unit's when handled there) and comes back.
             t.withheld = static_cast<std::int16_t>(withheld);
             t.requesting = static_cast<std::int16_t>(requested);
-            const UnitId leader_unit = leader_of(t.unit);
-            t.hops = static_cast<std::int16_t>(t.hops + tier_distance(t.unit, leader_unit));
-            t.phase = Phase::negative_list;
-            send(lp,
-                 lp_index,
-                 slot,
-                 leader_unit,
-                 now + from_hours(org.path_latency_h(t.unit, leader_unit, spec)));
+            to_leader(lp, lp_index, slot, now, Phase::negative_list);
             return;
         }
         if (request_materials(lp, slot, now, requested))

@@ -18,14 +18,7 @@ inline void TicketFlow::do_return(
     trace(lp, t, now, t.unit, dept, EventKind::returned);
     if (lv.escalate_after_returns > 0 && t.returns >= lv.escalate_after_returns &&
         !t.has(flag_leader_assigned)) {
-        const UnitId leader_unit = leader_of(t.unit);
-        t.hops = static_cast<std::int16_t>(t.hops + tier_distance(t.unit, leader_unit));
-        t.phase = Phase::leader;
-        send(lp,
-             lp_index,
-             slot,
-             leader_unit,
-             now + from_hours(org.path_latency_h(t.unit, leader_unit, spec)));
+        to_leader(lp, lp_index, slot, now, Phase::leader);
         return;
     }
     t.phase = Phase::transfer;
@@ -60,6 +53,20 @@ inline void TicketFlow::leader_done(LpState& lp,
          slot,
          authority,
          now + from_hours(org.path_latency_h(t.unit, authority, spec)));
+}
+
+/// Up the escalation path to the leader queue (its city's, or its province unit's), in `phase`.
+inline void TicketFlow::to_leader(
+    LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now, Phase phase) {
+    Ticket& t = lp.tickets[slot];
+    const UnitId leader_unit = leader_of(t.unit);
+    t.hops = static_cast<std::int16_t>(t.hops + tier_distance(t.unit, leader_unit));
+    t.phase = phase;
+    send(lp,
+         lp_index,
+         slot,
+         leader_unit,
+         now + from_hours(org.path_latency_h(t.unit, leader_unit, spec)));
 }
 
 }  // namespace tiersim::model::flow

@@ -365,6 +365,7 @@ private:
     void schedule_next_arrival(LpState& lp, std::uint32_t gi, Tick from);
     void generate(LpState& lp, std::int32_t lp_index, const Event& e);
     void travel_home(LpState& lp, std::int32_t lp_index, Ticket t, Tick now);
+    void to_leader(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now, Phase phase);
     // intake.cpp — intake and dispatch (派单)
     void intake_done(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
     void dispatch(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
