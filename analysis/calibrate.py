@@ -212,9 +212,6 @@ KNOWN_LIMITS = {
     "V10 S0 work orders within the limit":
         "V10's tail (median/mean 1/3) and a 7-wd limit for every H3 case cannot both hold: "
         "the complex cases' 15-day limit (P 10–20%, §6.2 H3) is not modelled",
-    "M7 beijing overdue work orders":
-        "field work (followup) is a delay that deadline pressure cannot shorten, and "
-        "extensions (延期, P 3–5%, §6.2 H4) are not modelled",
 }
 
 

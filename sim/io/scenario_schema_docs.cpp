@@ -13,7 +13,7 @@ namespace tiersim::io::schema {
 
 namespace {
 
-constexpr std::array<std::string_view, 17> section_names = {"top",
+constexpr std::array<std::string_view, 18> section_names = {"top",
                                                             "simulation",
                                                             "divisions",
                                                             "calendars",
@@ -29,6 +29,7 @@ constexpr std::array<std::string_view, 17> section_names = {"top",
                                                             "citizens",
                                                             "cross_province",
                                                             "grid",
+                                                            "units",
                                                             "provinces"};
 
 /// The sections of the seed paper's levers: their rows mark the keys that are not levers.

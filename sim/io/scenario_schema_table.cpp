@@ -93,6 +93,13 @@ constexpr NumberRange staff_density{0.0,
                                     false,
                                     "a number of servers per 10,000 residents >= 0 and <= 10000",
                                     ">= 0 and <= 10^4"};
+constexpr NumberRange positive_staff_density{
+    0.0,
+    1e4,
+    true,
+    false,
+    "a number of servers per 10,000 residents > 0 and <= 10000",
+    "> 0 and <= 10^4"};
 constexpr std::int64_t int64_max = std::numeric_limits<std::int64_t>::max();
 
 constexpr unsigned lever = per_province | changeable;
@@ -285,7 +292,7 @@ constexpr Key table[] = {
      .default_kind = Default::derived,
      .default_doc = "every department 0",
      .doc = "servers per department at each unit of this tier; a department left out has none",
-     .flags = live,
+     .flags = lever,
      .shape = "table `{DEPT = integer >= 0}`"},
     {.path = "tiers.TIER.staff.DEPT",
      .type = Type::integer,
@@ -294,7 +301,7 @@ constexpr Key table[] = {
      .default_kind = Default::value,
      .default_value = "0",
      .doc = "servers of the department DEPT at each unit of this tier",
-     .flags = live | detail},
+     .flags = lever | detail},
     {.path = "tiers.TIER.staff_per_10k",
      .type = Type::table,
      .default_kind = Default::derived,
@@ -303,7 +310,7 @@ constexpr Key table[] = {
             "least 1 where positive), in place of `staff` for the departments it names. A "
             "department in both tables of one file is an error; across layers the later one "
             "counts (an overlay over its base, `--set` over every file; 0 leaves it to `staff`)",
-     .flags = live,
+     .flags = lever,
      .shape = "table `{DEPT = number >= 0}`"},
     {.path = "tiers.TIER.staff_per_10k.DEPT",
      .type = Type::number,
@@ -312,7 +319,7 @@ constexpr Key table[] = {
      .default_kind = Default::value,
      .default_value = "0",
      .doc = "servers of the department DEPT per 10,000 residents of each unit of this tier",
-     .flags = live | detail},
+     .flags = lever | detail},
     {.path = "tiers.TIER.transfer_h",
      .type = Type::number,
      .unit = "hours",
@@ -709,6 +716,16 @@ constexpr Key table[] = {
             "than this many hours away, or past, when it joins a queue joins it one priority "
             "level higher, up to level 3; 0 = off",
      .flags = lever},
+    {.path = "strategy.expedite_at",
+     .type = Type::number,
+     .range = &below_one,
+     .default_kind = Default::value,
+     .default_value = "0",
+     .doc = "deadline pressure on field work (预警 and 催办, 事不完人不走): a ticket whose "
+            "`followup` would end after this share of its limit (`resolve_wd`, in working "
+            "days from its creation) is taken up again then and finished in one more "
+            "`service` of its last department; 0 = off",
+     .flags = lever},
 
     // ---- [technology] ----
     {.path = "technology", .doc = "links and data sharing", .flags = detail},
@@ -764,6 +781,16 @@ constexpr Key table[] = {
      .default_value = "0",
      .doc = "chance that a window ticket of an `online = true` type arrives through the online "
             "channel (no visit)",
+     .flags = lever},
+    {.path = "technology.result_delivery",
+     .type = Type::number,
+     .range = &probability,
+     .default_kind = Default::value,
+     .default_value = "0",
+     .doc = "快递送 and 电子证照: chance that the result of a window item its departments decided "
+            "is mailed or sent online; otherwise the applicant comes back to the window for it "
+            "(one more visit, not window work). Items closed at intake (即办件), online items "
+            "and 代收代办 or 多地联办 items (mailed) need no such visit",
      .flags = lever},
     {.path = "technology.sharing_speedup",
      .type = Type::number,
@@ -1172,6 +1199,45 @@ constexpr Key table[] = {
             "× exp(−F / `stale_after_days`). 0 = shared data never stale"},
 
     // ---- [provinces.NAME] ----
+    // ---- [units] ----
+    {.path = "units", .doc = "staff of single units", .flags = detail},
+    {.path = "units.CODE",
+     .doc = "one unit, by its division code (or its name, for synthetic units): its own staff",
+     .flags = detail},
+    {.path = "units.CODE.staff",
+     .type = Type::table,
+     .default_kind = Default::derived,
+     .default_doc = "the tier's (or its province's)",
+     .doc = "servers of the departments it names at this unit, in place of its tier's and its "
+            "province's staff for them. A department here and in `staff_per_10k` of one file is "
+            "an error; across layers the later one counts",
+     .flags = live,
+     .shape = "table `{DEPT = integer >= 1}`"},
+    {.path = "units.CODE.staff.DEPT",
+     .type = Type::integer,
+     .min = 1,
+     .max = max_staff,
+     .default_kind = Default::derived,
+     .default_doc = "the tier's",
+     .doc = "servers of the department DEPT at this unit",
+     .flags = live | detail},
+    {.path = "units.CODE.staff_per_10k",
+     .type = Type::table,
+     .default_kind = Default::derived,
+     .default_doc = "the tier's (or its province's)",
+     .doc = "servers of the departments it names per 10,000 residents of this unit (rounded, at "
+            "least 1), in place of its tier's and its province's staff for them",
+     .flags = live,
+     .shape = "table `{DEPT = number > 0}`"},
+    {.path = "units.CODE.staff_per_10k.DEPT",
+     .type = Type::number,
+     .unit = "servers per 10,000 residents",
+     .range = &positive_staff_density,
+     .default_kind = Default::derived,
+     .default_doc = "the tier's",
+     .doc = "servers of the department DEPT per 10,000 residents of this unit",
+     .flags = live | detail},
+
     {.path = "provinces", .doc = "levers of single provinces", .flags = detail},
     {.path = "provinces.NAME",
      .doc = "the levers of one province (keys marked per_province), laid over the top-level ones",

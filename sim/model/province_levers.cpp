@@ -5,9 +5,6 @@
 
 namespace tiersim::model {
 
-namespace {
-
-/// Province index named `name` (its name or division code), or -1.
 int find_province(const Organisation& org, const std::string& name) {
     for (int p = 0; p < org.province_count(); ++p) {
         const Unit& u = org.unit(org.province_unit(p));
@@ -16,6 +13,8 @@ int find_province(const Organisation& org, const std::string& name) {
     }
     return -1;
 }
+
+namespace {
 
 std::string province_list(const Organisation& org) {
     std::string list;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "tiersim/model/station_plan.hpp"
 
+#include "tiersim/error.hpp"
 #include "tiersim/model/arrival_variants.hpp"
+#include "tiersim/model/province_levers.hpp"
 
 #include <algorithm>
 #include <array>
@@ -87,6 +89,54 @@ std::vector<int> share_servers(int total, const std::vector<double>& weights) {
     return out;
 }
 
+/// The unit named by a [units.CODE] override: its division code, or its name when no other
+/// unit has it. @throws ScenarioError when none or several match.
+UnitId unit_named(const ScenarioSpec& spec, const Organisation& org, const StaffOverride& o) {
+    UnitId found = no_unit;
+    int named = 0;
+    for (std::size_t u = 0; u < org.size(); ++u) {
+        const Unit& unit = org.units()[u];
+        if (unit.code != 0 && std::to_string(unit.code) == o.scope)
+            return static_cast<UnitId>(u);
+        if (unit.name == o.scope) {
+            found = static_cast<UnitId>(u);
+            ++named;
+        }
+    }
+    if (named == 1)
+        return found;
+    const std::string key = "units." + o.scope;
+    const std::string why = named == 0
+                                ? ": no unit is coded or named '" + o.scope + "' in this scenario"
+                                : ": " + std::to_string(named) + " units are named '" + o.scope +
+                                      "'; name it by its division code";
+    throw ScenarioError(Diagnostic{spec.where(o.key), key, key + why});
+}
+
+/// The override that staffs each (unit, department), by unit × departments + department: the
+/// unit's own, else its province's at its tier, else none (the tier's staff).
+std::vector<const StaffOverride*> staff_overrides(const ScenarioSpec& spec,
+                                                  const Organisation& org) {
+    const std::size_t nd = spec.departments.size();
+    std::vector<const StaffOverride*> out(spec.staff_overrides.empty() ? 0 : org.size() * nd);
+    for (const StaffOverride& o : spec.staff_overrides) {
+        if (o.unit)
+            continue;
+        const int p = find_province(org, o.scope);  // levers_by_province checked the name
+        for (std::size_t u = 0; u < org.size(); ++u) {
+            const Unit& unit = org.units()[u];
+            if (static_cast<std::size_t>(unit.tier) == o.tier &&
+                org.province_index(static_cast<UnitId>(u)) == p)
+                out[u * nd + o.department] = &o;
+        }
+    }
+    for (const StaffOverride& o : spec.staff_overrides) {
+        if (o.unit)
+            out[static_cast<std::size_t>(unit_named(spec, org, o)) * nd + o.department] = &o;
+    }
+    return out;
+}
+
 }  // namespace
 
 double window_fraction(const TicketTypeSpec& type, const Levers& levers) {
@@ -124,6 +174,7 @@ std::vector<StationPlan> plan_stations(const ScenarioSpec& spec,
                                        const StationIndex& index) {
     std::vector<StationPlan> plan(index.size());
     const auto mean_pop = mean_population(org);
+    const auto own_staff = staff_overrides(spec, org);
     std::vector<std::vector<double>> workload;
     for (const auto& l : levers)
         workload.push_back(window_workload(spec, l));
@@ -180,9 +231,18 @@ std::vector<StationPlan> plan_stations(const ScenarioSpec& spec,
             StationPlan& s = plan[index.department(id, static_cast<int>(d))];
             const int own = d < spec.department_calendar.size() ? spec.department_calendar[d] : -1;
             s.calendar = own >= 0 ? own : ts.calendar;
-            s.servers = d < ts.staff_per_10k.size() && ts.staff_per_10k[d] > 0.0
-                            ? per_residents(ts.staff_per_10k[d])
-                            : (d < ts.staff.size() ? scaled(ts.staff[d]) : 0);
+            const StaffOverride* o =
+                own_staff.empty() ? nullptr : own_staff[u * spec.departments.size() + d];
+            if (o != nullptr) {
+                // A unit's count is its own; a province's is per unit, like the tier's.
+                s.servers = o->count < 0 ? per_residents(o->per_10k)
+                            : o->unit    ? o->count
+                                         : scaled(o->count);
+            } else {
+                s.servers = d < ts.staff_per_10k.size() && ts.staff_per_10k[d] > 0.0
+                                ? per_residents(ts.staff_per_10k[d])
+                                : (d < ts.staff.size() ? scaled(ts.staff[d]) : 0);
+            }
             const bool merges = d >= spec.department_approval.size() || spec.department_approval[d];
             if (bureau && merges) {
                 b.servers += s.servers;

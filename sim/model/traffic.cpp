@@ -19,10 +19,13 @@
 //     the district review rejects reject_probability of what passes it (at the intake when the
 //     intake is the district), so the flow above the district is × (1 − reject_probability);
 //   * dispatch types close at intake with close_at_intake (always without departments, never
-//     for cross-province tickets), else go to the authority unit: the origin's ancestor at the
-//     authority tier, or for cross-province tickets an authority unit of the home province
-//     (migration_matrix) in proportion to the population of its streets, after the link queue
-//     from the origin province to the home province. 多地联办 (joint) tickets also run the
+//     for cross-province tickets), and such a ticket reported unsolved at its callback is
+//     dispatched after all with P(unsolved) × rehandle (an unreasonable one never, under three
+//     lists; the re-handle it used is not taken off those left to its chain); the rest go to
+//     the authority unit: the origin's ancestor at the authority tier, or for cross-province
+//     tickets an authority unit of the home province (migration_matrix) in proportion to the
+//     population of its streets, after the link queue from the origin province to the home
+//     province. 多地联办 (joint) tickets also run the
 //     departments once at the origin's own authority unit (the local part: no returns, no
 //     escalation);
 //   * department steps at a unit of tier k run at its bureau when the province's design at k is
@@ -46,7 +49,12 @@
 //   * at the callback an unsolved ticket (1 − solve_probability × return_solve_factor^returns)
 //     is handled again at the last step of the closing unit with probability rehandle, at most
 //     max_rehandles times; that step is sequential (its own return probability, even at a joint
-//     review) and may be returned or escalated again.
+//     review) and may be returned or escalated again;
+//   * under deadline pressure (expedite_at > 0) each visit to the last step at a level is
+//     followed by one more session there with P(followup > the calendar time from creation to
+//     expedite_at × resolve_wd working days later, averaged over the days of the week): a
+//     first-order share, which leaves out the time spent before the field work begins and so
+//     undercounts re-handled, returned and escalated tickets, which are expedited more often.
 // Not modelled: repeat calls and abandonment after a chase (they depend on response times),
 // callers who hang up waiting for intake (the load is what is offered; such an intake is not
 // listed as unstable, as its queue stays bounded), material and standards rework (delays that
@@ -83,6 +91,7 @@
 
 #include "tiersim/model/arrival_variants.hpp"
 #include "tiersim/model/calendar.hpp"
+#include "tiersim/model/distribution_tail.hpp"
 #include "tiersim/model/station_plan.hpp"
 #include "tiersim/text_format.hpp"
 
@@ -188,6 +197,33 @@ Layers count_layers(double p, int last, bool leaves) {
         out.leaves = leaves;
     }
     return out;
+}
+
+/// The share of field work that deadline pressure takes up again (expedite_at in closing.cpp),
+/// as if it began when the ticket was created, averaged over creations at noon of each day.
+double expedited_share(const TicketTypeSpec& type, const Levers& lv, const Calendar& calendar) {
+    if (!(lv.expedite_at > 0.0) || !(type.followup.mean_h > 0.0))
+        return 0.0;
+    double share = 0.0;
+    for (int day = 0; day < 7; ++day) {
+        const engine::Tick created = day * engine::ticks_per_day + engine::ticks_per_day / 2;
+        const engine::Tick point =
+            calendar.working_day_deadline(created, lv.expedite_at * type.resolve_wd);
+        share += survival(type.followup, engine::to_hours(point - created));
+    }
+    return share / 7.0;
+}
+
+/// The share of a home ticket that reaches its authority: those not closed at intake, and of
+/// those closed there the ones re-handled (重办) after an unsolved callback (close_ticket).
+double dispatched_share(const TicketTypeSpec& type, const Levers& intake) {
+    const double closed = type.close_at_intake;
+    if (!(closed > 0.0) || intake.max_rehandles <= 0 || !(intake.rehandle > 0.0))
+        return 1.0 - closed;
+    const double u = type.unreasonable;
+    const double unsolved =
+        (intake.three_lists ? 0.0 : u) + (1.0 - u) * (1.0 - type.solve_probability);
+    return 1.0 - closed + closed * unsolved * intake.rehandle;
 }
 
 /// Σ_{m=1..count} x^m.
@@ -691,7 +727,7 @@ TrafficReport analyse_traffic(const CompiledModel& model) {
                               "a street without a unit at the authority tier");
                 if (variant.cross == CrossMode::none) {
                     home[static_cast<std::size_t>(authority)] +=
-                        rate * (1.0 - type.close_at_intake);
+                        rate * dispatched_share(type, lever(intake));
                     continue;
                 }
                 for (std::size_t to = 0; to < provinces; ++to) {
@@ -736,10 +772,10 @@ TrafficReport analyse_traffic(const CompiledModel& model) {
                     type.channel == Channel::online ? Channel::online : Channel::window;
                 const double rate =
                     trips_into[p] * org.unit(street).population / province_population[p];
-                intake_at(street, ch, rate);
+                const UnitId intake = intake_at(street, ch, rate);
                 if (steps > 0)
                     home[static_cast<std::size_t>(org.ancestor(street, type.authority))] +=
-                        rate * (1.0 - type.close_at_intake);
+                        rate * dispatched_share(type, lever(intake));
             }
             if (!(cross_into[p] > 0.0))
                 continue;
@@ -782,6 +818,11 @@ TrafficReport analyse_traffic(const CompiledModel& model) {
                             lv.leader_decision_h / lv.leader_engagement);
                     }
                 }
+                const double expedited = expedited_share(
+                    type,
+                    levers[p],
+                    model.calendars()[static_cast<std::size_t>(
+                        spec.tiers[static_cast<std::size_t>(type.authority)].calendar)]);
                 UnitId unit = authority;
                 for (int l = 0; l < chain->levels && unit != no_unit; ++l) {
                     const auto ls = static_cast<std::size_t>(l);
@@ -792,6 +833,12 @@ TrafficReport analyse_traffic(const CompiledModel& model) {
                     if (chain->rehandles[ls] > 0.0) {
                         add(step_station(unit, steps - 1),
                             dispatched[a] * chain->rehandles[ls],
+                            step_mean(unit));
+                    }
+                    if (expedited > 0.0) {
+                        add(step_station(unit, steps - 1),
+                            dispatched[a] * (chain->at(l, steps - 1) + chain->rehandles[ls]) *
+                                expedited,
                             step_mean(unit));
                     }
                     if (chain->leader[ls] > 0.0) {

@@ -166,6 +166,18 @@ void require_same_spec(const ScenarioSpec& a, const ScenarioSpec& b) {
         CHECK(a.tiers[k].staff == b.tiers[k].staff);
         CHECK(a.tiers[k].transfer_h == b.tiers[k].transfer_h);
         CHECK(a.tiers[k].scale_staff == b.tiers[k].scale_staff);
+        CHECK(a.tiers[k].staff_per_10k == b.tiers[k].staff_per_10k);
+    }
+    REQUIRE(a.staff_overrides.size() == b.staff_overrides.size());
+    for (std::size_t i = 0; i < a.staff_overrides.size(); ++i) {
+        const auto& x = a.staff_overrides[i];
+        const auto& y = b.staff_overrides[i];
+        CHECK(x.scope == y.scope);
+        CHECK(x.unit == y.unit);
+        CHECK(x.tier == y.tier);
+        CHECK(x.department == y.department);
+        CHECK(x.count == y.count);
+        CHECK(x.per_10k == y.per_10k);
     }
     for (std::size_t c = 0; c < a.channels.size(); ++c) {
         CHECK(a.channels[c].tier == b.channels[c].tier);
@@ -1012,7 +1024,7 @@ return_probability = 0.05
         REQUIRE(staff.size() == 1);
         CHECK(staff[0].message ==
               "unknown key 'provinces.P2.tiers.street.intake_staff' (expected "
-              "'design' or 'leader_capacity')");
+              "'staff', 'staff_per_10k', 'design', or 'leader_capacity')");
         CHECK(any_message_contains(diagnostics_of(path, {"provinces.P2.technology.link_h=3"}),
                                    "unknown key 'provinces.P2.technology.link_h'"));
         CHECK(any_message_contains(diagnostics_of(path, {"provinces.P2.institution.max_returns=1"}),
@@ -1338,6 +1350,53 @@ TEST_CASE("embedded scenarios are found by name", "[io][scenario_loader]") {
     CHECK(diags[0].str() ==
           "<command line>: error: no scenario file or embedded scenario named "
           "'no/such/scenario'");
+}
+
+TEST_CASE("provinces and units may set their own staff", "[io][scenario_loader]") {
+    TempDir dir;
+    const std::string path = dir.write("s.toml",
+                                       "[departments.d]\n"
+                                       "[departments.e]\n"
+                                       "[tiers.street]\n"
+                                       "staff = { d = 2, e = 2 }\n"
+                                       "[ticket_types.t]\nrate = 2.0\ndepartments = [\"d\"]\n"
+                                       "[provinces.P1.tiers.street]\n"
+                                       "staff = { d = 5 }\n"
+                                       "staff_per_10k = { e = 1.5 }\n"
+                                       "[units.\"320102\".staff_per_10k]\n"
+                                       "d = 0.7\n");
+    const auto s = load_scenario(path);
+    REQUIRE(s.staff_overrides.size() == 3);
+    const auto& count = s.staff_overrides[0];
+    CHECK(count.scope == "P1");
+    CHECK_FALSE(count.unit);
+    CHECK(count.tier == 0);
+    CHECK(count.department == 0);
+    CHECK(count.count == 5);
+    CHECK(s.staff_overrides[1].department == 1);
+    CHECK(s.staff_overrides[1].count == -1);
+    CHECK(s.staff_overrides[1].per_10k == 1.5);
+    CHECK(s.staff_overrides[2].scope == "320102");
+    CHECK(s.staff_overrides[2].unit);
+    CHECK(s.staff_overrides[2].per_10k == 0.7);
+    CHECK(s.tiers[0].staff[0] == 2);  // the tier's own stay
+    require_same_spec(s, load_scenario(dir.write("again.toml", s.resolved_toml)));
+    SECTION("a --set count replaces a file's density for the same unit") {
+        const auto o = load_scenario(path, {"units.320102.staff.d=9"});
+        REQUIRE(o.staff_overrides.size() == 3);
+        CHECK(o.staff_overrides[2].count == 9);
+    }
+    SECTION("both forms for one department in one layer are an error") {
+        CHECK(any_message_contains(
+            diagnostics_of(path,
+                           {"provinces.P1.tiers.street.staff_per_10k.d=1",
+                            "provinces.P1.tiers.street.staff.d=3"}),
+            "provinces.P1.tiers.street.staff_per_10k.d: department 'd' is staffed twice"));
+    }
+    SECTION("an override cannot close a queue") {
+        CHECK(any_message_contains(diagnostics_of(path, {"units.320102.staff.d=0"}),
+                                   "units.320102.staff.d: expected an integer >= 1"));
+    }
 }
 
 TEST_CASE("a later layer's staff form replaces its base's", "[io][scenario_loader]") {

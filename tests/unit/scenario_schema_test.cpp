@@ -276,6 +276,7 @@ TEST_CASE("the schema's tables list their keys in the reference's order", "[io][
                                                                     "citizens",
                                                                     "cross_province",
                                                                     "grid",
+                                                                    "units",
                                                                     "provinces"});
     CHECK(names(schema::known_keys("tiers")) ==
           std::vector<std::string>{"street", "district", "city", "province"});
@@ -306,9 +307,10 @@ TEST_CASE("a province holds only the levers", "[io][schema]") {
         names(schema::known_keys("provinces.P2")) ==
         std::vector<std::string>{"tiers", "strategy", "technology", "organization", "institution"});
     CHECK(names(schema::known_keys("provinces.P2.tiers.city")) ==
-          std::vector<std::string>{"design", "leader_capacity"});
+          std::vector<std::string>{"staff", "staff_per_10k", "design", "leader_capacity"});
     CHECK(names(schema::known_keys("provinces.32.technology")) ==
-          std::vector<std::string>{"data_sharing", "online_share", "sharing_speedup"});
+          std::vector<std::string>{
+              "data_sharing", "online_share", "result_delivery", "sharing_speedup"});
     CHECK(names(schema::known_keys("provinces.P2.technology.data_sharing")).size() == 4);
     CHECK(names(schema::known_keys("provinces.P2.institution")) ==
           std::vector<std::string>{"return_probability",

@@ -629,6 +629,63 @@ TEST_CASE("traffic: re-handles add visits to the last step where the ticket clos
     CHECK(queue(r, Tier::street, "dept:e").arrival_rate_per_h == Approx(1.24));
 }
 
+TEST_CASE(
+    "traffic: a ticket answered at intake but reported unsolved is dispatched when re-handled",
+    "[traffic]") {
+    ScenarioSpec spec = tiny_spec();
+    TicketTypeSpec type = type_named("question");
+    type.close_at_intake = 0.9;
+    type.solve_probability = 0.8;
+    type.unreasonable = 0.1;
+    spec.ticket_types = {type};
+    spec.levers.rehandle = 0.5;
+    spec.levers.max_rehandles = 1;
+    // 0.1 dispatched at intake; of the 0.9 answered, P(unsolved) = 0.1 + 0.9 × 0.2 = 0.28 and
+    // half of those are dispatched after all: 0.1 + 0.9 × 0.14 = 0.226 per hour at the street.
+    // Each dispatch then closes once at the department, where 0.14 are handled again.
+    const double dispatched = 0.1 + 0.9 * 0.28 * 0.5;
+    TrafficReport r = analyse(spec);
+    CHECK(queue(r, Tier::street, "dept:d").arrival_rate_per_h ==
+          Approx(dispatched * (1.0 + 0.28 * 0.5)));
+    SECTION("under three lists an unreasonable demand closes with its explanation") {
+        spec.levers.three_lists = true;
+        r = analyse(spec);
+        const double unsolved = 0.9 * 0.2;
+        CHECK(queue(r, Tier::street, "dept:d").arrival_rate_per_h ==
+              Approx((0.1 + 0.9 * unsolved * 0.5) * (1.0 + unsolved * 0.5)));
+    }
+}
+
+TEST_CASE("traffic: deadline pressure adds a session for the field work it takes up again",
+          "[traffic]") {
+    ScenarioSpec spec = tiny_spec();
+    TicketTypeSpec type = type_named("repair");
+    type.followup = {DistKind::exponential, 48.0, 1.0};
+    type.resolve_wd = 5.0;
+    spec.ticket_types = {type};
+    spec.levers.expedite_at = 0.4;
+    // Every day works (tiny_spec is open around the clock), so 0.4 × 5 working days end at
+    // midnight two days after the creation day: 60 h after a creation at noon.
+    const TrafficReport r = analyse(spec);
+    CHECK(queue(r, Tier::street, "dept:d").arrival_rate_per_h ==
+          Approx(1.0 + std::exp(-60.0 / 48.0)));
+}
+
+TEST_CASE("traffic: a province's and a unit's own staff replace the tier's", "[traffic]") {
+    ScenarioSpec spec = tiny_spec();
+    spec.divisions.streets_per_district = 2;
+    spec.ticket_types = {type_named("repair")};
+    spec.staff_overrides.push_back(
+        {.scope = "P1", .tier = 0, .department = 0, .count = 4, .key = "provinces.P1"});
+    spec.staff_overrides.push_back(
+        {.scope = "P1-C1-D1-S2", .unit = true, .department = 0, .per_10k = 7.0, .key = "units"});
+    const TrafficReport r = analyse(spec);
+    // Street 1 has its province's 4, street 2 its own 7 per 10,000 of its 10,000 residents.
+    CHECK(queue(r, Tier::street, "dept:d").servers == 11.0);
+    CHECK(queue(r, Tier::street, "dept:e").servers == 20.0);
+    CHECK(queue(r, Tier::district, "dept:d").servers == 10.0);
+}
+
 TEST_CASE("traffic: a re-handled step may be returned again", "[traffic]") {
     ScenarioSpec spec = tiny_spec();
     TicketTypeSpec type = type_named("repair");

@@ -16,6 +16,9 @@ namespace tiersim::model {
 /// (compile_willingness). @throws ScenarioError for a NAME that matches no province.
 std::vector<Levers> levers_by_province(const ScenarioSpec& spec, const Organisation& org);
 
+/// The index of the province named `name` (its name or division code), or -1.
+[[nodiscard]] int find_province(const Organisation& org, const std::string& name);
+
 /// P(home province = j | origin province i), row-major by province index, with a zero
 /// diagonal: the explicit weights of [cross_province.migration] normalised per row, or the
 /// gravity model (∝ the other province's population). @throws ScenarioError for an unknown

@@ -34,11 +34,12 @@ enum class EventKind : std::int8_t {
     chased = 16,               ///< the citizen chases (催办) an unanswered ticket
     abandoned = 17,            ///< the citizen gives up
     rehandled = 18,            ///< an unsolved ticket is handled again (重办)
-    link = 19,      ///< 跨省通办: enters a link between provinces (unit = destination)
-    rejected = 20,  ///< upward data update rejected at the district review
-    rework = 21,    ///< 补正 or mismatched standards: materials go back to the applicant
+    link = 19,       ///< 跨省通办: enters a link between provinces (unit = destination)
+    rejected = 20,   ///< upward data update rejected at the district review
+    rework = 21,     ///< 补正 or mismatched standards: materials go back to the applicant
+    expedited = 22,  ///< field work near its limit is finished in one more session (department set)
 };
-inline constexpr int event_kind_count = 22;
+inline constexpr int event_kind_count = 23;
 
 /// Kinds of coordination cost (DESIGN §2.7), in staff-hours.
 enum class CostKind : std::uint8_t {

@@ -73,6 +73,19 @@ struct CalendarSpec {
     std::vector<std::array<double, 2>> hours;  ///< [open, close) in hours after midnight, sorted
 };
 
+/// One province's or one unit's own staff for a department queue, in place of the tier's:
+/// [provinces.NAME.tiers.TIER.staff] (or staff_per_10k) for every unit of that tier in the
+/// province, [units.CODE.staff] for one unit; a unit's beats its province's.
+struct StaffOverride {
+    std::string scope;     ///< the province's name or code, or the unit's division code or name
+    bool unit = false;     ///< [units.CODE]; else [provinces.NAME]
+    std::size_t tier = 0;  ///< a province's: the tier it staffs (a unit has its own)
+    std::size_t department = 0;
+    int count = -1;        ///< servers per unit; -1 = per_10k
+    double per_10k = 0.0;  ///< servers per 10,000 residents of the unit (count < 0)
+    std::string key;       ///< the dotted key that set it, for errors
+};
+
 /// The index of the built-in calendar "always" in ScenarioSpec::calendars.
 inline constexpr std::size_t always_calendar = 0;
 
@@ -222,9 +235,16 @@ struct Levers {
     /// A ticket whose resolution deadline is less than this many hours away when it joins a
     /// queue joins it one priority level higher (earliest deadline first); 0 = off.
     double deadline_priority_h = 0.0;
+    /// Deadline pressure on field work (预警 and 催办, 事不完人不走): a ticket whose follow-up
+    /// would end after this share of its limit (resolve_wd) has gone is taken up again then
+    /// and finished in one more session of its last department; 0 = off.
+    double expedite_at = 0.0;
     // [technology]
     std::array<double, tier_count> data_sharing{};  ///< P(a material is found in shared data)
-    double online_share = 0.0;      ///< P(an online-capable window ticket arrives online)
+    double online_share = 0.0;  ///< P(an online-capable window ticket arrives online)
+    /// P(the result of a window item that departments decided is mailed or sent online, 快递送);
+    /// otherwise the applicant comes back for it: one more visit
+    double result_delivery = 0.0;
     double sharing_speedup = 0.35;  ///< service time × (1 − sharing_speedup × data_sharing)
     // [organization]
     bool generalist_windows = true;    ///< one pooled window intake (全科) or one per department
@@ -339,6 +359,8 @@ struct ScenarioSpec {
     /// Overrides by [provinces.NAME]: the province's name (synthetic "P1", …) or division
     /// code ("32"), and its complete lever set (the top-level levers with its own keys applied).
     std::vector<std::pair<std::string, Levers>> province_levers;
+    /// Staff of single provinces and units, in place of their tier's (station_plan.cpp).
+    std::vector<StaffOverride> staff_overrides;
 
     /// Where each key was set, by dotted path, so that later checks can point at it.
     std::map<std::string, SourceLocation> locations;

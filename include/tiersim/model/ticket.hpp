@@ -31,6 +31,9 @@ enum class Phase : std::uint8_t {
     /// travelling to or queued at its unit's leader (its city's) for a decision on
     /// negative-listed materials (withheld > 0), or on the way back to its unit (withheld = 0)
     negative_list,
+    /// deadline pressure: field work still going once `strategy.expedite_at` of the limit has gone,
+    /// finished in one more session of its last department (waiting to start, or queued)
+    expedite,
 };
 
 /// Bits of Ticket::flags.

@@ -543,6 +543,7 @@ model::ScenarioSpec Builder::build() {
     read_cross_province(root);
     read_grid(root);
     read_provinces(root);
+    read_units(root);
     check_department_staff();
 
     if (!diags_.empty()) {

@@ -160,8 +160,14 @@ private:
                          model::Levers& out);
     void read_sharing_pairs(const toml::table& inst,
                             const std::string& path,
-                            model::Levers& out);        // levers_provinces.cpp
-    void read_provinces(const toml::table& root);       // levers_provinces.cpp
+                            model::Levers& out);     // levers_provinces.cpp
+    void read_provinces(const toml::table& root);    // levers_provinces.cpp
+    void read_staff_overrides(const toml::table& t,  // staff_overrides.cpp
+                              const std::string& path,
+                              const std::string& scope,
+                              bool unit,
+                              std::size_t tier);
+    void read_units(const toml::table& root);           // staff_overrides.cpp
     void read_citizens(const toml::table& root);        // citizens_cross_province.cpp
     void read_cross_province(const toml::table& root);  // citizens_cross_province.cpp
     void read_grid(const toml::table& root);            // grid.cpp

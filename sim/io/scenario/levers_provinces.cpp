@@ -71,6 +71,7 @@ void Builder::read_lever_keys(const toml::table& t,
         read_int(*st, path, "max_rehandles", out.max_rehandles);
         read_int(*st, path, "leader_priority", out.leader_priority);
         read_number(*st, path, "deadline_priority_h", out.deadline_priority_h);
+        read_number(*st, path, "expedite_at", out.expedite_at);
     }
     if (const toml::table* tech = section("technology")) {
         const std::string path = join(prefix, "technology");
@@ -95,6 +96,7 @@ void Builder::read_lever_keys(const toml::table& t,
             }
         }
         read_number(*tech, path, "online_share", out.online_share);
+        read_number(*tech, path, "result_delivery", out.result_delivery);
         read_number(*tech, path, "sharing_speedup", out.sharing_speedup);
     }
     if (const toml::table* org = section("organization")) {
@@ -172,6 +174,17 @@ void Builder::read_provinces(const toml::table& root) {
         check_keys(*pt, path);
         model::Levers levers = spec_.levers;
         read_lever_keys(*pt, path, true, levers);
+        if (const toml::table* tiers = pt->get_as<toml::table>("tiers")) {
+            constexpr Names tier_names = schema::tier_values;
+            for (std::size_t tier = 0; tier < tier_names.size(); ++tier) {
+                if (const toml::table* tt = tiers->get_as<toml::table>(tier_names[tier]))
+                    read_staff_overrides(*tt,
+                                         join(join(path, "tiers"), tier_names[tier]),
+                                         std::string(k.str()),
+                                         false,
+                                         tier);
+            }
+        }
         spec_.province_levers.emplace_back(k.str(), levers);  // table order = name order
     }
 }

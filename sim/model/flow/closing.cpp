@@ -37,7 +37,7 @@ inline void TicketFlow::finish_at_unit(LpState& lp,
         const Tick delay = std::max<Tick>(0, from_hours(sample_hours(type.followup, rng)));
         t.draws = rng.draws();
         t.phase = Phase::followup;
-        schedule(lp, slot, now + delay);
+        schedule(lp, slot, std::min(now + delay, expedite_at(t, now, now + delay)));
         return;
     }
     const bool can_escalate = parent != no_unit && !via_link(t.cross) &&
@@ -70,6 +70,45 @@ inline void TicketFlow::finish_at_unit(LpState& lp,
         return;
     }
     close_or_wait(lp, lp_index, slot, now);
+}
+
+/// When field work that would end at `done` is taken up again under deadline pressure (once
+/// expedite_at × resolve_wd working days have gone, or at once when they have), with the
+/// phase set for it; `done` itself when it ends before then or the province sets no pressure.
+inline Tick TicketFlow::expedite_at(Ticket& t, Tick now, Tick done) const {
+    const double share = lever(t.unit).expedite_at;
+    const TicketTypeSpec& type = type_of(t);
+    if (share <= 0.0 || type.departments.empty())
+        return done;
+    const Calendar& working_days = model.calendars()[static_cast<std::size_t>(
+        spec.tiers[static_cast<std::size_t>(type.authority)].calendar)];
+    const Tick point = working_days.working_day_deadline(t.created, share * type.resolve_wd);
+    if (done <= point)
+        return done;
+    t.phase = Phase::expedite;
+    return std::max(now, point);
+}
+
+/// Deadline pressure: the unit goes back to the field work and finishes it in one more session
+/// of its last department, at whatever priority the deadline gives it.
+inline void TicketFlow::expedite(LpState& lp, std::uint32_t slot, Tick now) {
+    Ticket& t = lp.tickets[slot];
+    const TicketTypeSpec& type = type_of(t);
+    t.step = static_cast<std::int16_t>(type.departments.size() - 1);
+    trace(lp, t, now, t.unit, type.departments.back(), EventKind::expedited);
+    enqueue(lp, slot, t.step, now);
+}
+
+/// Whether the applicant of a window item comes back for its result: one its departments
+/// decided (not answered at intake), at the window it applied to (not 代收代办 or 多地联办,
+/// whose results are mailed), unless this one is mailed or sent online (result_delivery).
+inline bool TicketFlow::collects_result(const Ticket& t, bool at_intake, RandomStream& rng) const {
+    const TicketTypeSpec& type = type_of(t);
+    if (t.channel != Channel::window || at_intake || type.departments.empty() ||
+        (t.cross != CrossMode::none && t.cross != CrossMode::trip_home))
+        return false;
+    const double delivered = lever(t.unit).result_delivery;
+    return delivered <= 0.0 || (delivered < 1.0 && !rng.bernoulli(delivered));
 }
 
 /// The callback (回访): solved? satisfied? An unsolved ticket may be handled again (重办).
@@ -105,6 +144,11 @@ inline void TicketFlow::close_ticket(
         t.phase = Phase::step;
         enqueue(lp, slot, t.step, now);
         return;
+    }
+    if (collects_result(t, at_intake, rng)) {
+        ++t.visits;  // back at the window for the result
+        const auto window = static_cast<std::size_t>(Channel::window);
+        bump(lp, c_visits, now, static_cast<std::size_t>(spec.channels[window].tier));
     }
     int satisfied = -1;
     const Tick deadline = deadline_of(t);

@@ -111,6 +111,10 @@ inline void TicketFlow::on_service_done(LpState& lp, std::int32_t lp_index, cons
         case Phase::link:
             link_done(lp, lp_index, e.slot, e.time);
             return;
+        case Phase::expedite:  // the field work is done: on to escalation or the callback
+            t.phase = Phase::followup;
+            finish_at_unit(lp, lp_index, e.slot, e.time);
+            return;
         default:
             TIERSIM_CHECK(false, "a service ended in a phase without a queue");
     }
@@ -158,6 +162,9 @@ inline void TicketFlow::arrive(LpState& lp, std::int32_t lp_index, std::uint32_t
         case Phase::followup:
         case Phase::data_wait:
             finish_at_unit(lp, lp_index, slot, now);
+            return;
+        case Phase::expedite:
+            expedite(lp, slot, now);
             return;
         case Phase::closing:
             close_ticket(lp, lp_index, slot, now, t.has(flag_answered_at_intake));

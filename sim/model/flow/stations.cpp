@@ -86,7 +86,8 @@ inline void TicketFlow::start_service(
     const Tick work = std::max<Tick>(0, from_hours(work_hours(t, rng)));
     t.draws = rng.draws();
     t.work = work;
-    const bool is_step = t.phase == Phase::step || t.phase == Phase::fork;
+    const bool is_step =
+        t.phase == Phase::step || t.phase == Phase::fork || t.phase == Phase::expedite;
     const Calendar& cal =
         model.calendars()[summoned ? always_calendar : static_cast<std::size_t>(s.calendar)];
     const Tick start = cal.next_open(now);
@@ -115,7 +116,7 @@ inline void TicketFlow::start_service(
 /// A summoned department (吹哨报到) reports at any hour, and so does one that re-handles (重办)
 /// such a ticket: its duty staff work on call, on the "always" calendar.
 inline bool TicketFlow::on_call(const Ticket& t) const {
-    return (t.phase == Phase::step || t.phase == Phase::fork) &&
+    return (t.phase == Phase::step || t.phase == Phase::fork || t.phase == Phase::expedite) &&
            type_of(t).handling == Handling::parallel;
 }
 

@@ -405,9 +405,12 @@ private:
     void repeat_call(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
     // closing.cpp — done at a unit: follow-up, escalation, closing and the callback
     void finish_at_unit(LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now);
+    [[nodiscard]] Tick expedite_at(Ticket& t, Tick now, Tick done) const;
+    void expedite(LpState& lp, std::uint32_t slot, Tick now);
     void close_ticket(
         LpState& lp, std::int32_t lp_index, std::uint32_t slot, Tick now, bool at_intake);
     [[nodiscard]] Tick deadline_of(const Ticket& t) const;
+    [[nodiscard]] bool collects_result(const Ticket& t, bool at_intake, RandomStream& rng) const;
     void finish_record(LpState& lp, std::uint32_t slot, Tick now, bool solved, int satisfied);
     void finish_record(
         LpState& lp, std::uint32_t slot, Tick now, bool solved, int satisfied, Tick deadline);
