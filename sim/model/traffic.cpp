@@ -791,6 +791,9 @@ TrafficReport analyse_traffic(const CompiledModel& model) {
 
         // The department chains, per (province, cross) that has tickets dispatched.
         std::vector<std::optional<ChainVisits>> chains(2 * provinces);
+        std::vector<double> expedited(provinces);  // per province, once per type
+        for (std::size_t p = 0; p < provinces; ++p)
+            expedited[p] = expedited_share(type, levers[p], model.working_days(type));
         for (int c = 0; c < 2; ++c) {
             const std::vector<double>& dispatched = c == 0 ? home : cross;
             for (std::size_t a = 0; a < n_units; ++a) {
@@ -818,11 +821,6 @@ TrafficReport analyse_traffic(const CompiledModel& model) {
                             lv.leader_decision_h / lv.leader_engagement);
                     }
                 }
-                const double expedited = expedited_share(
-                    type,
-                    levers[p],
-                    model.calendars()[static_cast<std::size_t>(
-                        spec.tiers[static_cast<std::size_t>(type.authority)].calendar)]);
                 UnitId unit = authority;
                 for (int l = 0; l < chain->levels && unit != no_unit; ++l) {
                     const auto ls = static_cast<std::size_t>(l);
@@ -835,10 +833,10 @@ TrafficReport analyse_traffic(const CompiledModel& model) {
                             dispatched[a] * chain->rehandles[ls],
                             step_mean(unit));
                     }
-                    if (expedited > 0.0) {
+                    if (expedited[p] > 0.0) {
                         add(step_station(unit, steps - 1),
                             dispatched[a] * (chain->at(l, steps - 1) + chain->rehandles[ls]) *
-                                expedited,
+                                expedited[p],
                             step_mean(unit));
                     }
                     if (chain->leader[ls] > 0.0) {

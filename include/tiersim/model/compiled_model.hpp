@@ -63,6 +63,12 @@ public:
     /// By ScenarioSpec::calendars index.
     [[nodiscard]] const std::vector<Calendar>& calendars() const { return calendars_; }
 
+    /// The calendar whose working days count a type's limits: its authority tier's.
+    [[nodiscard]] const Calendar& working_days(const TicketTypeSpec& type) const {
+        return calendars_[static_cast<std::size_t>(
+            spec_.tiers[static_cast<std::size_t>(type.authority)].calendar)];
+    }
+
     /// The grid data chain's review, batch and sync times ([grid]).
     [[nodiscard]] const GridDataClock& grid_clock() const { return grid_clock_; }
 

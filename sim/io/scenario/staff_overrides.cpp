@@ -51,21 +51,23 @@ void Builder::read_staff_overrides(const toml::table& t,
             if (!read || d < 0)
                 continue;
             o.department = static_cast<std::size_t>(d);
-            const std::string other = join(per_10k ? staff_path : density_path, name.str());
-            if (per_10k && staff != nullptr && staff->get(name.str()) != nullptr) {
+            const toml::table* other_table = per_10k ? staff : density;
+            if (other_table != nullptr && other_table->get(name.str()) != nullptr) {
+                // Both forms for one department: reported once, at the density.
+                const std::string other = join(per_10k ? staff_path : density_path, name.str());
                 if (set_twice(other, key)) {
-                    error_at(value,
-                             key,
-                             key + ": department " + in_single_quotes(name.str()) +
-                                 " is staffed twice, in " + staff_path + " too; keep one");
+                    if (per_10k)
+                        error_at(value,
+                                 key,
+                                 key + ": department " + in_single_quotes(name.str()) +
+                                     " is staffed twice, in " + staff_path + " too; keep one");
                     continue;
                 }
-                supersede(other, key);
+                if (per_10k)
+                    supersede(other, key);
+                if (later_than(other, key))
+                    continue;  // the other form, set later, counts
             }
-            const bool both = (per_10k ? staff : density) != nullptr &&
-                              (per_10k ? staff : density)->get(name.str()) != nullptr;
-            if (both && later_than(other, key))
-                continue;  // the other form, set later, counts
             spec_.staff_overrides.push_back(std::move(o));
         }
     };

@@ -37,7 +37,7 @@ inline void TicketFlow::finish_at_unit(LpState& lp,
         const Tick delay = std::max<Tick>(0, from_hours(sample_hours(type.followup, rng)));
         t.draws = rng.draws();
         t.phase = Phase::followup;
-        schedule(lp, slot, std::min(now + delay, expedite_at(t, now, now + delay)));
+        schedule(lp, slot, expedite_at(t, now, now + delay));
         return;
     }
     const bool can_escalate = parent != no_unit && !via_link(t.cross) &&
@@ -80,9 +80,8 @@ inline Tick TicketFlow::expedite_at(Ticket& t, Tick now, Tick done) const {
     const TicketTypeSpec& type = type_of(t);
     if (share <= 0.0 || type.departments.empty())
         return done;
-    const Calendar& working_days = model.calendars()[static_cast<std::size_t>(
-        spec.tiers[static_cast<std::size_t>(type.authority)].calendar)];
-    const Tick point = working_days.working_day_deadline(t.created, share * type.resolve_wd);
+    const Tick point =
+        model.working_days(type).working_day_deadline(t.created, share * type.resolve_wd);
     if (done <= point)
         return done;
     t.phase = Phase::expedite;
@@ -169,9 +168,7 @@ inline void TicketFlow::close_ticket(
 
 inline Tick TicketFlow::deadline_of(const Ticket& t) const {
     const TicketTypeSpec& type = type_of(t);
-    const Calendar& working_days = model.calendars()[static_cast<std::size_t>(
-        spec.tiers[static_cast<std::size_t>(type.authority)].calendar)];
-    return working_days.working_day_deadline(t.created, type.resolve_wd);
+    return model.working_days(type).working_day_deadline(t.created, type.resolve_wd);
 }
 
 inline void TicketFlow::finish_record(
