@@ -289,6 +289,30 @@ void write_ticket_types(Hdf5File& file, const model::ScenarioSpec& spec) {
     file.write_column("/ticket_types/authority", authority);
 }
 
+/// The reform timeline, one row per change (a run without one has no /timeline).
+void write_timeline(Hdf5File& file, const model::ScenarioSpec& spec) {
+    if (spec.timeline.empty())
+        return;
+    std::vector<double> day;
+    std::vector<std::int32_t> step;
+    std::vector<std::string> label, key, value;
+    for (std::size_t i = 0; i < spec.timeline.size(); ++i) {
+        for (const model::ReformChange& c : spec.timeline[i].changes) {
+            day.push_back(spec.timeline[i].day);
+            step.push_back(static_cast<std::int32_t>(i + 1));
+            label.push_back(spec.timeline[i].label);
+            key.push_back(c.key);
+            value.push_back(c.value);
+        }
+    }
+    file.create_group("/timeline");
+    file.write_column("/timeline/day", day);
+    file.write_column("/timeline/step", step);
+    file.write_string_column("/timeline/label", label);
+    file.write_string_column("/timeline/key", key);
+    file.write_string_column("/timeline/value", value);
+}
+
 // Every column of /series: name (= SeriesRow field, coord_by_kind_h as for /tickets), file
 // type, and the value taken from the row `r`.
 #define TIERSIM_SERIES_COLUMNS(X)                               \
@@ -598,6 +622,7 @@ RunWriter::RunWriter(const std::filesystem::path& out,
         w.file.set_attribute("/provenance", "trace", std::string(trace_name(trace)));
         write_units(w.file, org);
         write_ticket_types(w.file, spec);
+        write_timeline(w.file, spec);
         if (model != nullptr)
             write_queues(w.file, *model);
         if (trace != TraceLevel::none) {

@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 /// Private to the scenario loader: the step from a merged TOML table to a validated ScenarioSpec.
 namespace tiersim::io::detail {
@@ -59,6 +60,32 @@ std::string deep_nesting_message(const DeepNesting& d);
 /// Validates every key of `merged` and fills a ScenarioSpec (locations and resolved_toml too).
 /// @throws ScenarioError listing every problem found.
 model::ScenarioSpec build_scenario_spec(const MergedScenario& merged);
+
+/// One change of a reform timeline: the key's segments, the [[timeline]] entry it comes from,
+/// and its value (exact: the entry's own node; else an interpolated ramp value as TOML text).
+struct PlannedChange {
+    std::vector<std::string> segments;
+    std::string key;
+    std::size_t entry = 0;
+    bool exact = true;
+    std::string value;
+};
+
+/// The changes that apply at one day (timeline.cpp).
+struct PlannedStep {
+    double day = 0.0;
+    std::string label;
+    std::vector<PlannedChange> changes;
+};
+
+/// Validates `merged`'s [[timeline]] (the shape of each entry, every key of `set` changeable, a
+/// ramp's keys numbers) and orders its changes into steps before `run_days`.
+/// @throws ScenarioError listing every problem found.
+std::vector<PlannedStep> plan_timeline(const MergedScenario& merged, double run_days);
+
+/// Lays one change over `table`, a fresh copy of the merged scenario (an exact value is moved
+/// out of its own [[timeline]] entry, so that it keeps where it was written).
+void apply_change(toml::table& table, const PlannedChange& change);
 
 /// Levenshtein distance between two byte strings.
 std::size_t edit_distance(std::string_view a, std::string_view b);

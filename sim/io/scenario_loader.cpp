@@ -365,10 +365,8 @@ void apply_overrides(MergedScenario& merged, const std::vector<std::string>& ove
         throw ScenarioError(std::move(diags));
 }
 
-}  // namespace
-
-model::ScenarioSpec load_scenario(const std::string& name_or_path,
-                                  const std::vector<std::string>& overrides) {
+MergedScenario load_merged(const std::string& name_or_path,
+                           const std::vector<std::string>& overrides) {
     const Source source = top_source(name_or_path);
     MergedScenario merged;
     merged.name = source.embedded ? *source.embedded : fs::path(source.path).stem().string();
@@ -379,7 +377,57 @@ model::ScenarioSpec load_scenario(const std::string& name_or_path,
     merged.folders[std::string(command_line_file)] = fs::current_path();
     merged.layers[std::string(command_line_file)] = -1;
     apply_overrides(merged, overrides);
+    return merged;
+}
+
+/// The scenario of each timeline step: the changes up to it laid over a fresh load (whose
+/// nodes keep their source, so that a bad value is reported where the timeline wrote it).
+std::vector<model::ReformStep> build_steps(const std::string& name_or_path,
+                                           const std::vector<std::string>& overrides,
+                                           const std::vector<detail::PlannedStep>& planned) {
+    std::vector<model::ReformStep> steps;
+    std::vector<Diagnostic> diags;
+    for (std::size_t k = 0; k < planned.size(); ++k) {
+        MergedScenario merged = load_merged(name_or_path, overrides);
+        for (std::size_t j = 0; j <= k; ++j) {
+            for (const detail::PlannedChange& c : planned[j].changes)
+                detail::apply_change(merged.table, c);
+        }
+        merged.table.erase("timeline");
+        model::ReformStep step;
+        step.day = planned[k].day;
+        step.label = planned[k].label;
+        for (const detail::PlannedChange& c : planned[k].changes)
+            step.changes.push_back({c.key, c.value});
+        try {
+            step.state =
+                std::make_shared<const model::ScenarioSpec>(detail::build_scenario_spec(merged));
+        } catch (const ScenarioError& e) {
+            for (const Diagnostic& d : e.diagnostics()) {
+                const bool seen = std::any_of(diags.begin(), diags.end(), [&](const auto& o) {
+                    return o.where.file == d.where.file && o.where.line == d.where.line &&
+                           o.where.column == d.where.column && o.message == d.message;
+                });
+                if (!seen)
+                    diags.push_back(d);
+            }
+        }
+        steps.push_back(std::move(step));
+    }
+    if (!diags.empty())
+        throw ScenarioError(std::move(diags));
+    return steps;
+}
+
+}  // namespace
+
+model::ScenarioSpec load_scenario(const std::string& name_or_path,
+                                  const std::vector<std::string>& overrides) {
+    const MergedScenario merged = load_merged(name_or_path, overrides);
     model::ScenarioSpec spec = detail::build_scenario_spec(merged);
+    const auto planned = detail::plan_timeline(merged, spec.days);
+    if (!planned.empty())
+        spec.timeline = build_steps(name_or_path, overrides, planned);
     std::error_code ec;
     for (const auto& [path, folder] : merged.folders) {
         if (!path.empty() && path.front() != '<' && fs::is_regular_file(path, ec))

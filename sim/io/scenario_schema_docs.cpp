@@ -13,7 +13,7 @@ namespace tiersim::io::schema {
 
 namespace {
 
-constexpr std::array<std::string_view, 18> section_names = {"top",
+constexpr std::array<std::string_view, 19> section_names = {"top",
                                                             "simulation",
                                                             "divisions",
                                                             "calendars",
@@ -30,6 +30,7 @@ constexpr std::array<std::string_view, 18> section_names = {"top",
                                                             "cross_province",
                                                             "grid",
                                                             "units",
+                                                            "timeline",
                                                             "provinces"};
 
 /// The sections of the seed paper's levers: their rows mark the keys that are not levers.
@@ -106,6 +107,8 @@ std::string row_doc(const Key& key) {
         doc += "; *not a lever*";
     else if (!lever_section(section) && key.has(per_province))
         doc += "; a lever";
+    if (key.has(changeable))
+        doc += "; *changeable* ([[timeline]])";
     return doc;
 }
 

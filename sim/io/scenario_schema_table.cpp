@@ -1238,6 +1238,47 @@ constexpr Key table[] = {
      .doc = "servers of the department DEPT per 10,000 residents of this unit",
      .flags = live | detail},
 
+    // ---- [[timeline]] ----
+    {.path = "timeline",
+     .type = Type::array,
+     .doc = "the reform timeline: changes of levers during the run, see [[timeline]]",
+     .shape = "array of tables"},
+    {.path = "timeline.day",
+     .type = Type::integer,
+     .unit = "days",
+     .min = 0,
+     .max = 100'000,
+     .default_kind = Default::required,
+     .doc = "the day from the start of the run (midnight) at which the entry's values apply; "
+            "a ramp starts from the values before it. An entry on or after the last day of the "
+            "run never applies"},
+    {.path = "timeline.label",
+     .type = Type::string,
+     .doc = "what the step is, as the output's timeline table and plots name it (\"approval "
+            "bureau set up\")"},
+    {.path = "timeline.set",
+     .type = Type::table,
+     .default_kind = Default::required,
+     .doc = "the values that apply from `day` on, as a scenario sets them (`set.technology."
+            "online_share = 0.6`, `set.provinces.Jiangsu.tiers.district.design = "
+            "\"approval_bureau\"`); only keys marked *changeable* in this reference",
+     .shape = "table of keys"},
+    {.path = "timeline.ramp_days",
+     .type = Type::integer,
+     .unit = "days",
+     .min = 1,
+     .max = 100'000,
+     .doc = "spread the change linearly over this many days, in steps of `step_days`, from the "
+            "values before `day` to those of `set` (numbers only; integers round)"},
+    {.path = "timeline.step_days",
+     .type = Type::integer,
+     .unit = "days",
+     .min = 1,
+     .max = 100'000,
+     .default_kind = Default::value,
+     .default_value = "7",
+     .doc = "the days between a ramp's steps (a step is a recompiled set of levers)"},
+
     {.path = "provinces", .doc = "levers of single provinces", .flags = detail},
     {.path = "provinces.NAME",
      .doc = "the levers of one province (keys marked per_province), laid over the top-level ones",

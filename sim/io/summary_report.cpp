@@ -133,6 +133,28 @@ std::string table(const std::vector<Row>& rows,
 
 }  // namespace
 
+std::string timeline_text(const model::ScenarioSpec& spec) {
+    if (spec.timeline.empty())
+        return {};
+    std::string out = "reform timeline (" + std::to_string(spec.timeline.size()) +
+                      " steps; /timeline in the output):\n";
+    constexpr std::size_t shown = 12;  // a long ramp shows its first steps and its last
+    for (std::size_t i = 0; i < spec.timeline.size(); ++i) {
+        if (spec.timeline.size() > shown && i == shown - 2) {
+            out += "  ... " + std::to_string(spec.timeline.size() - shown + 1) + " more steps\n";
+            i = spec.timeline.size() - 2;
+            continue;
+        }
+        const model::ReformStep& step = spec.timeline[i];
+        std::string changes;
+        for (const model::ReformChange& c : step.changes)
+            changes += (changes.empty() ? "" : ", ") + c.key + " = " + c.value;
+        out += "  day " + pad_left(format_fixed(step.day, 0), 5) + "  " +
+               (step.label.empty() ? std::string() : step.label + ": ") + changes + "\n";
+    }
+    return out;
+}
+
 std::string summary_text(const model::Summary& summary,
                          const RunInfo& info,
                          const std::string& scenario_name) {

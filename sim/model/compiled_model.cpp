@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "tiersim/model/compiled_model.hpp"
 
+#include "tiersim/error.hpp"
 #include "tiersim/model/arrival_variants.hpp"
 #include "tiersim/model/province_levers.hpp"
 
@@ -45,7 +46,45 @@ CompiledModel::CompiledModel(ScenarioSpec spec, Organisation org)
         province_street_cdf_[p].push_back(before + org_.unit(s).population);
     }
     plan_ = plan_stations(spec_, org_, levers_, index_);
+    compile_steps();
     compile_arrivals();
+}
+
+/// Step 0 is the scenario; each timeline step has its levers, the servers that differ from
+/// the step before and every arrival variant's share. Only the keys marked changeable differ
+/// between steps, so the organisation, the station index and the calendars stay.
+void CompiledModel::compile_steps() {
+    const std::size_t types = spec_.ticket_types.size();
+    auto shares = [&](const ScenarioSpec& spec, const std::vector<Levers>& levers) {
+        std::vector<double> out(levers.size() * types * arrival_variant_count);
+        for (std::size_t p = 0; p < levers.size(); ++p) {
+            for (std::size_t t = 0; t < types; ++t) {
+                const auto variants = arrival_variants(spec.ticket_types[t], levers[p]);
+                for (std::size_t v = 0; v < arrival_variant_count; ++v)
+                    out[(p * types + t) * arrival_variant_count + v] = variants[v].share;
+            }
+        }
+        return out;
+    };
+    steps_.push_back({0, nullptr, "", levers_, {}, shares(spec_, levers_)});
+    std::vector<StationPlan> before = plan_;
+    for (const ReformStep& r : spec_.timeline) {
+        CompiledStep step;
+        step.at = from_hours(r.day * 24.0);
+        step.spec = r.state.get();
+        step.label = r.label;
+        step.levers = levers_by_province(*r.state, org_);
+        std::vector<StationPlan> plan = plan_stations(*r.state, org_, step.levers, index_);
+        for (std::size_t i = 0; i < plan.size(); ++i) {
+            TIERSIM_CHECK(plan[i].calendar == before[i].calendar,
+                          "a reform step changed a queue's calendar");
+            if (plan[i].servers != before[i].servers)
+                step.staff.emplace_back(static_cast<std::uint32_t>(i), plan[i].servers);
+        }
+        before = std::move(plan);
+        step.variant_share = shares(*r.state, step.levers);
+        steps_.push_back(std::move(step));
+    }
 }
 
 void CompiledModel::compile_lookahead() {
@@ -104,6 +143,7 @@ void CompiledModel::compile_arrivals() {
     for (std::size_t s = 0; s < streets.size(); ++s) {
         const UnitId street = streets[s];
         const Levers& lv = levers_of(street);
+        const auto province = static_cast<std::size_t>(org_.province_index(street));
         for (std::size_t t = 0; t < types; ++t) {
             const TicketTypeSpec& type = spec_.ticket_types[t];
             if (type.rate <= 0.0)
@@ -111,7 +151,12 @@ void CompiledModel::compile_arrivals() {
             const double base = type.rate * org_.unit(street).population / 10'000.0 / 24.0;
             const auto variants = arrival_variants(type, lv);
             for (std::size_t v = 0; v < arrival_variant_count; ++v) {
-                if (!(variants[v].share > 0.0))
+                // A stream exists if its variant has a share at some step of the timeline.
+                const std::size_t share_index = (province * types + t) * arrival_variant_count + v;
+                const bool ever = std::any_of(steps_.begin(), steps_.end(), [&](const auto& step) {
+                    return step.variant_share[share_index] > 0.0;
+                });
+                if (!ever)
                     continue;
                 ArrivalStream a;
                 a.id = (s * types + t) * arrival_variant_count + v;
@@ -122,6 +167,8 @@ void CompiledModel::compile_arrivals() {
                     org_.ancestor(street, spec_.channels[static_cast<std::size_t>(a.channel)].tier);
                 a.type = static_cast<std::int32_t>(t);
                 a.base_per_hour = base * variants[v].share;
+                a.street_per_hour = base;
+                a.share_index = static_cast<std::uint32_t>(share_index);
                 const auto lp = static_cast<std::size_t>(org_.unit(a.intake).lp);
                 arrivals_[lp].push_back(a);
                 lp_weight_[lp] += a.base_per_hour;

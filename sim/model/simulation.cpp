@@ -36,6 +36,10 @@ RunOutcome Simulation::run(const RunHooks& hooks) {
     control.end = model_.end();
     control.stop = hooks.stop;
     control.halt = &flow.halt_flag();
+    control.barriers = flow.barriers();
+    control.on_barrier = [&flow](engine::Tick t) {
+        flow.at_barrier(t);
+    };
     if (hooks.on_progress) {
         control.on_window = [&hooks](engine::Tick window_end) {
             hooks.on_progress(engine::to_hours(window_end));

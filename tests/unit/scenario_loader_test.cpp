@@ -1451,3 +1451,56 @@ TEST_CASE("a later layer's staff form replaces its base's", "[io][scenario_loade
             "channels.hotline.staff_per_10k: the intake's staff is set twice"));
     }
 }
+
+TEST_CASE("a reform timeline becomes one state per step", "[io][scenario_loader][timeline]") {
+    TempDir dir;
+    const std::string base = dir.write("base.toml",
+                                       "[simulation]\ndays = 100\n"
+                                       "[departments.d]\n"
+                                       "[tiers.street]\nstaff = { d = 2 }\n"
+                                       "[ticket_types.t]\nrate = 2.0\ndepartments = [\"d\"]\n"
+                                       "[[timeline]]\nday = 1\nset.strategy.rehandle = 0.5\n");
+    const std::string path = dir.write("s.toml",
+                                       "base = \"base.toml\"\n"
+                                       "[[timeline]]\n"
+                                       "day = 30\n"
+                                       "label = \"bureau\"\n"
+                                       "set.tiers.street.design = \"approval_bureau\"\n"
+                                       "[[timeline]]\n"
+                                       "day = 10\n"
+                                       "label = \"staff\"\n"
+                                       "ramp_days = 20\n"
+                                       "step_days = 10\n"
+                                       "set.tiers.street.staff.d = 5\n"
+                                       "set.provinces.P1.technology.online_share = 0.4\n"
+                                       "[[timeline]]\n"
+                                       "day = 100\n"
+                                       "set.strategy.rehandle = 1.0\n");
+    const auto s = load_scenario(path);
+    // The child's timeline replaces its base's; the steps come in day order, the ramp's in
+    // steps of 10 days, and an entry on the last day never applies.
+    REQUIRE(s.timeline.size() == 2);
+    CHECK(s.timeline[0].day == 20);
+    CHECK(s.timeline[0].label == "staff (1/2)");
+    REQUIRE(s.timeline[0].changes.size() == 2);
+    CHECK(s.timeline[0].changes[0].key == "provinces.P1.technology.online_share");
+    CHECK(s.timeline[0].changes[0].value == "0.2");  // from the default, 0
+    CHECK(s.timeline[0].changes[1].key == "tiers.street.staff.d");
+    CHECK(s.timeline[0].changes[1].value == "4");  // 2 + 3 × 10/20, rounded
+    CHECK(s.timeline[1].day == 30);
+    CHECK(s.timeline[1].label == "bureau; staff (2/2)");  // file order within a day
+    REQUIRE(s.timeline[1].changes.size() == 3);
+    // Each step's state has every change up to it; the scenario itself is unchanged.
+    CHECK(s.tiers[0].staff[0] == 2);
+    CHECK(s.timeline[0].state->tiers[0].staff[0] == 4);
+    REQUIRE(s.timeline[0].state->province_levers.size() == 1);
+    CHECK(s.timeline[0].state->province_levers[0].second.online_share == 0.2);
+    CHECK(s.timeline[0].state->levers.design[0] == tiersim::model::Design::fragmented);
+    CHECK(s.timeline[1].state->tiers[0].staff[0] == 5);
+    CHECK(s.timeline[1].state->levers.design[0] == tiersim::model::Design::approval_bureau);
+    CHECK(s.timeline[1].state->timeline.empty());
+    // The resolved text holds the timeline, so it reproduces the run.
+    const auto again = load_scenario(dir.write("again.toml", s.resolved_toml));
+    REQUIRE(again.timeline.size() == 2);
+    CHECK(again.timeline[1].state->tiers[0].staff[0] == 5);
+}

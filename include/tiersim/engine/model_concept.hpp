@@ -5,12 +5,14 @@
 #include "tiersim/engine/lp_set.hpp"
 #include "tiersim/engine/sim_time.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <type_traits>
+#include <vector>
 
 namespace tiersim::engine {
 
@@ -61,6 +63,47 @@ struct RunControl {
     const std::atomic<bool>* halt = nullptr;
     /// Called after each window with its end (on rank 0 only under MPI), on the calling thread.
     std::function<void(Tick)> on_window;
+    /// Times at which the model changes (a reform timeline), ascending: a window never spans
+    /// one, and on_barrier(t) is called once for each t < end, on every rank, between windows,
+    /// after every event before t and before any at or after it. It may change the model's
+    /// state and schedule events at its own LPs no earlier than t.
+    std::vector<Tick> barriers;
+    std::function<void(Tick)> on_barrier;
+};
+
+/// The barriers a scheduler has not reached yet; both schedulers cut their windows by it.
+class BarrierCursor {
+public:
+    explicit BarrierCursor(const RunControl& control)
+        : control_(control) {}
+
+    /// Calls on_barrier for every barrier at or before `next` (the earliest pending event) and
+    /// returns where the window starts: `next`, or the last barrier passed if that is earlier
+    /// (what it scheduled is then pending, on whichever rank it was scheduled).
+    Tick pass(Tick next) {
+        const auto& b = control_.barriers;
+        Tick start = next;
+        while (i_ < b.size() && b[i_] <= next && b[i_] < control_.end) {
+            if (control_.on_barrier)
+                control_.on_barrier(b[i_]);
+            start = std::min(next, b[i_]);
+            ++i_;
+        }
+        return start;
+    }
+
+    /// The end of a window that starts at `start`: one lookahead on, the run's end, or the next
+    /// barrier, whichever comes first.
+    [[nodiscard]] Tick window_end(Tick start) const {
+        Tick end = std::min(control_.end, start + control_.lookahead);
+        if (i_ < control_.barriers.size())
+            end = std::min(end, control_.barriers[i_]);
+        return end;
+    }
+
+private:
+    const RunControl& control_;
+    std::size_t i_ = 0;
 };
 
 /// What a scheduler reports; under MPI the same on every rank.
@@ -71,15 +114,15 @@ struct RunStats {
     bool interrupted = false;
 };
 
-/// Whether a run stops before the window that would start at `next` (the earliest pending
-/// event): it has reached control.end, or a stop was asked for. Sets stats.reached and
-/// stats.interrupted accordingly.
 /// Whether the stop or the halt flag is set.
 inline bool stop_asked(const RunControl& control) {
     return (control.stop != nullptr && control.stop->load()) ||
            (control.halt != nullptr && control.halt->load());
 }
 
+/// Whether a run stops before the window that would start at `next` (the earliest pending
+/// event): it has reached control.end, or a stop was asked for. Sets stats.reached and
+/// stats.interrupted accordingly.
 inline bool run_is_over(Tick next, const RunControl& control, RunStats& stats) {
     if (next >= control.end) {
         stats.reached = control.end;

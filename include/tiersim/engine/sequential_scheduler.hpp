@@ -15,9 +15,9 @@ namespace tiersim::engine {
 /// engine is right exactly when the two give the same results (tests/fingerprint).
 ///
 /// It still cuts the run into the window engine's epochs [T, T + L) — T the earliest pending
-/// event, L the lookahead — but only to hand the model's output on at the same boundaries
-/// (a model may order its output within a window) and to check that no message lands in the
-/// epoch that sent it. One process only.
+/// event, L the lookahead, cut short at a barrier — but only to hand the model's output on at the
+/// same boundaries (a model may order its output within a window) and to check that no message
+/// lands in the epoch that sent it. One process only.
 template <Model M>
 class SequentialScheduler {
 public:
@@ -32,11 +32,12 @@ public:
         lps_.share_one_queue();
         EventQueue& queue = lps_.shared_queue();
         RunStats stats;
+        BarrierCursor barriers(control_);
         for (;;) {
             const Tick next = queue.next_time();
             if (run_is_over(next, control_, stats))
                 return stats;
-            const Tick epoch_end = std::min(control_.end, next + control_.lookahead);
+            const Tick epoch_end = barriers.window_end(barriers.pass(next));
             while (!queue.empty() && queue.top().time < epoch_end) {
                 const std::uint32_t lp = queue.top().lp;
                 lps_.handle_top(lp, [&](const Event& e) { model_.handle(lp, e); });

@@ -17,11 +17,11 @@
 namespace tiersim::engine {
 
 /// The conservative window engine (DESIGN §3). Every window [T, T + L) starts at the earliest
-/// pending event T, L being the lookahead; in it, every LP of this rank handles its events
-/// before T + L, LPs in parallel on oneTBB. No message sent in the window can land in it, so
-/// the LPs need not wait for each other inside it. After the window the messages are delivered
-/// in the order of source LPs and then of sending, which fixes every LP's state whatever the
-/// thread count.
+/// pending event T, L being the lookahead (and ends early at a barrier, RunControl); in it, every
+/// LP of this rank handles its events before T + L, LPs in parallel on oneTBB. No message sent in
+/// the window can land in it, so the LPs need not wait for each other inside it. After the window
+/// the messages are delivered in the order of source LPs and then of sending, which fixes every
+/// LP's state whatever the thread count.
 ///
 /// With an MPI world of several ranks, each rank advances its block of LPs (LpPartition) and
 /// the ranks run the same windows. After a window one allgather carries each rank's next event
@@ -108,11 +108,12 @@ private:
 
     RunStats run_local() {
         RunStats stats;
+        BarrierCursor barriers(control_);
         for (;;) {
             const Tick next = next_local();
             if (run_is_over(next, control_, stats))
                 return stats;
-            const Tick window_end = std::min(control_.end, next + control_.lookahead);
+            const Tick window_end = barriers.window_end(barriers.pass(next));
             advance_owned(window_end);
             for (std::size_t i = partition_.begin; i < partition_.end; ++i) {
                 for (const Message& m : lps_.outbox(i))
@@ -142,6 +143,7 @@ private:
         std::vector<std::int64_t> all = world_->allgather(mine);
 
         RunStats stats;
+        BarrierCursor barriers(control_);
         std::uint64_t unflushed = 0;  // windows since the last flush
         std::vector<std::vector<Message>> send(k);
         std::vector<std::size_t> recv_counts(k);
@@ -166,7 +168,8 @@ private:
                 stats.reached = stats.interrupted ? next : control_.end;
                 return stats;
             }
-            const Tick window_end = std::min(control_.end, next + control_.lookahead);
+            // Every rank passes the same barriers at the same `next`.
+            const Tick window_end = barriers.window_end(barriers.pass(next));
             advance_owned(window_end);
             ++stats.windows;
             ++unflushed;

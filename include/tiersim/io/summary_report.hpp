@@ -2,6 +2,7 @@
 #pragma once
 
 #include "tiersim/io/run_writer.hpp"
+#include "tiersim/model/scenario_spec.hpp"
 #include "tiersim/model/summary.hpp"
 
 #include <string>
@@ -24,6 +25,10 @@ std::string summary_text(const model::Summary& summary,
 /// The censoring warning for Summary::short_horizon, one line without a newline (naming each
 /// type, its limit and the horizon); "" when no type has a short horizon.
 std::string short_horizon_warning(const model::Summary& summary);
+
+/// The reform timeline's steps, one line each ("day 365  approval bureau  tiers.district.design
+/// = \"approval_bureau\""), with a heading; "" without a timeline.
+std::string timeline_text(const model::ScenarioSpec& spec);
 
 /// The summary as one JSON object (one line, no trailing newline): scenario, output, seed,
 /// days, end_h, threads, ranks, wall_seconds, events, events_per_second, interrupted,

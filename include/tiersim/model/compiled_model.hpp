@@ -9,6 +9,8 @@
 #include "tiersim/model/station_plan.hpp"
 
 #include <cstdint>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace tiersim::model {
@@ -23,12 +25,30 @@ struct ArrivalStream {
     Channel channel = Channel::hotline;
     CrossMode cross = CrossMode::none;
     double base_per_hour = 0.0;  ///< mean arrivals per hour before the daily and weekly profiles
+    /// The type's arrivals per hour at the street before the variant's share, and where that
+    /// share is in a reform step's table (CompiledStep::variant_share).
+    double street_per_hour = 0.0;
+    std::uint32_t share_index = 0;
+};
+
+/// One step of the reform timeline, compiled: from `at` on a run reads these. Step 0 is the
+/// scenario itself.
+struct CompiledStep {
+    engine::Tick at = 0;
+    const ScenarioSpec* spec = nullptr;  ///< null at step 0: the model's own spec()
+    std::string label;
+    std::vector<Levers> levers;  ///< by province index
+    /// The stations whose servers change at this step: (station, servers from now on).
+    std::vector<std::pair<std::uint32_t, std::int32_t>> staff;
+    /// Each arrival variant's share of its type, by ArrivalStream::share_index.
+    std::vector<double> variant_share;
 };
 
 /// The scenario compiled once, between the spec and any run: the organisation, every
 /// province's levers, the migration weights of 跨省通办, the calendars, the station plan, the
 /// arrival streams of every logical process (LP) and the lookahead, derived and validated
-/// here and nowhere else. Immutable: `run`, `check` and `sweep` share it, and any number of
+/// here and nowhere else, and each step of the reform timeline (the levers, staff and arrival
+/// shares that change). Immutable: `run`, `check` and `sweep` share it, and any number of
 /// simulations may run on one at once.
 class CompiledModel {
 public:
@@ -39,6 +59,13 @@ public:
     [[nodiscard]] const ScenarioSpec& spec() const { return spec_; }
 
     [[nodiscard]] const Organisation& org() const { return org_; }
+
+    /// The scenario and then each step of its reform timeline, by time (at least one).
+    [[nodiscard]] const std::vector<CompiledStep>& reform_steps() const { return steps_; }
+
+    [[nodiscard]] const ScenarioSpec& spec_of(const CompiledStep& step) const {
+        return step.spec == nullptr ? spec_ : *step.spec;
+    }
 
     /// Levers by province index.
     [[nodiscard]] const std::vector<Levers>& levers() const { return levers_; }
@@ -113,11 +140,13 @@ public:
 private:
     void compile_lookahead();
     void compile_arrivals();
+    void compile_steps();
 
     ScenarioSpec spec_;
     Organisation org_;
     std::vector<Calendar> calendars_;
     std::vector<Levers> levers_;
+    std::vector<CompiledStep> steps_;
     GridDataClock grid_clock_;
     double expected_freshness_h_ = 0.0;
     double shared_data_current_ = 1.0;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -319,6 +320,23 @@ struct CrossProvinceSpec {
     std::vector<Migration> migration;
 };
 
+struct ScenarioSpec;
+
+/// One value that a reform timeline sets: a dotted scenario key and its TOML value text.
+struct ReformChange {
+    std::string key;
+    std::string value;
+};
+
+/// One step of a reform timeline ([[timeline]]): from `day` on, the run follows `state`, the
+/// scenario with every change up to this step applied. A ramp is a step every `step_days`.
+struct ReformStep {
+    double day = 0.0;
+    std::string label;                  ///< the entry's label; a ramp's steps add "(k/n)"
+    std::vector<ReformChange> changes;  ///< what this step sets, in the order they apply
+    std::shared_ptr<const ScenarioSpec> state;
+};
+
 struct ScenarioSpec {
     std::string name;           ///< embedded name or file stem
     std::string resolved_toml;  ///< the fully resolved scenario, for /provenance
@@ -361,6 +379,9 @@ struct ScenarioSpec {
     std::vector<std::pair<std::string, Levers>> province_levers;
     /// Staff of single provinces and units, in place of their tier's (station_plan.cpp).
     std::vector<StaffOverride> staff_overrides;
+
+    /// The reform timeline's steps inside the run, by day (each with its own state).
+    std::vector<ReformStep> timeline;
 
     /// Where each key was set, by dotted path, so that later checks can point at it.
     std::map<std::string, SourceLocation> locations;

@@ -11,20 +11,37 @@
 namespace tiersim::model::flow {
 
 /// Next arrival after `from` by inverting the cumulative hazard of the hourly
-/// piecewise-constant rate rate × daily(hour) × weekly(day).
+/// piecewise-constant rate rate × daily(hour) × weekly(day), the rate being the stream's share
+/// at each step of the reform timeline (steps begin at midnight, so on an hour).
 inline void TicketFlow::schedule_next_arrival(LpState& lp, std::uint32_t gi, Tick from) {
     Generator& g = lp.generators[gi];
     const ArrivalStream& a = model.arrivals()[lp.index][gi];
-    const TicketTypeSpec& type = spec.ticket_types[static_cast<std::size_t>(a.type)];
-    RandomStream rng(spec.seed, a.id | generator_stream_bit, g.draws);
+    const TicketTypeSpec& type = spec().ticket_types[static_cast<std::size_t>(a.type)];
+    RandomStream rng(spec().seed, a.id | generator_stream_bit, g.draws);
     double hazard = rng.exponential(1.0);
     g.draws = rng.draws();
     double t_h = to_hours(from);
     const double end_h = to_hours(end);
+    const auto& steps = model.reform_steps();
+    std::size_t step = step_index;
+    auto step_rate = [&] {
+        return step == 0 ? a.base_per_hour
+                         : a.street_per_hour * steps[step].variant_share[a.share_index];
+    };
+    auto next_step_h = [&] {
+        return step + 1 < steps.size() ? to_hours(steps[step + 1].at) : end_h;
+    };
+    double per_hour = step_rate();
+    double step_end_h = next_step_h();
     while (t_h < end_h) {
+        while (t_h >= step_end_h) {
+            ++step;
+            per_hour = step_rate();
+            step_end_h = next_step_h();
+        }
         const double hour_index = std::floor(t_h);
         const auto hour_of_week = static_cast<long>(hour_index) % 168;
-        const double rate = a.base_per_hour *
+        const double rate = per_hour *
                             type.daily_profile[static_cast<std::size_t>(hour_of_week % 24)] *
                             type.weekly_profile[static_cast<std::size_t>(hour_of_week / 24)];
         const double segment = hour_index + 1.0 - t_h;
@@ -62,7 +79,7 @@ inline void TicketFlow::generate(LpState& lp, std::int32_t lp_index, const Event
     if (t.cross != CrossMode::none) {
         // The home: another province by the migration matrix, then a street there by
         // population.
-        RandomStream rng(spec.seed, t.id, t.draws);
+        RandomStream rng(spec().seed, t.id, t.draws);
         const auto n = static_cast<std::size_t>(org.province_count());
         const auto from = static_cast<std::size_t>(org.province_index(a.street));
         double u = rng.uniform();
@@ -85,7 +102,7 @@ inline void TicketFlow::generate(LpState& lp, std::int32_t lp_index, const Event
         t.draws = rng.draws();
     }
     if (const double unreasonable = type_of(t).unreasonable; unreasonable > 0.0) {
-        RandomStream rng(spec.seed, t.id, t.draws);
+        RandomStream rng(spec().seed, t.id, t.draws);
         if (rng.bernoulli(unreasonable))
             t.set(flag_unreasonable);
         t.draws = rng.draws();
@@ -111,10 +128,10 @@ inline void TicketFlow::generate(LpState& lp, std::int32_t lp_index, const Event
 /// the arrival count there (`arrive`), the journey back when the item closes (`close_or_wait`).
 /// Its limits count from the day the applicant set out: the journey is the applicant's time.
 inline void TicketFlow::travel_home(LpState& lp, std::int32_t lp_index, Ticket t, Tick now) {
-    t.intake = org.ancestor(t.home, spec.channels[static_cast<std::size_t>(t.channel)].tier);
+    t.intake = org.ancestor(t.home, spec().channels[static_cast<std::size_t>(t.channel)].tier);
     t.unit = t.intake;
     t.visits = 0;
-    const Tick there = now + from_hours(spec.cross.trip_home_h);
+    const Tick there = now + from_hours(spec().cross.trip_home_h);
     start_patience(t, there);  // the applicant waits on the office once there, not on the way
     const std::uint32_t slot = lp.allocate(t);
     schedule_chase(lp, slot, now);

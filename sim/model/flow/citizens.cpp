@@ -9,9 +9,9 @@
 namespace tiersim::model::flow {
 
 inline void TicketFlow::start_patience(Ticket& t, Tick now) const {
-    if (t.channel == Channel::grid || std::isinf(spec.citizens.patience_h))
+    if (t.channel == Channel::grid || std::isinf(spec().citizens.patience_h))
         return;
-    t.chase_at = now + from_hours(spec.citizens.patience_h);
+    t.chase_at = now + from_hours(spec().citizens.patience_h);
 }
 
 inline void TicketFlow::schedule_chase(LpState& lp, std::uint32_t slot, Tick not_before) {
@@ -54,12 +54,12 @@ inline void TicketFlow::on_chase(LpState& lp, std::int32_t lp_index, const Event
         return;  // the caller has hung up already; skipped when a server would take them
     t.chase_at = -1;
     trace(lp, t, e.time, t.unit, -1, EventKind::chased);
-    RandomStream rng(spec.seed, t.id, t.draws);
+    RandomStream rng(spec().seed, t.id, t.draws);
     const double u = rng.uniform();
     t.draws = rng.draws();
-    if (u < spec.citizens.repeat_call) {
+    if (u < spec().citizens.repeat_call) {
         repeat_call(lp, lp_index, e.slot, e.time);
-    } else if (u < spec.citizens.repeat_call + spec.citizens.abandon) {
+    } else if (u < spec().citizens.repeat_call + spec().citizens.abandon) {
         t.set(flag_abandoned);
         t.clear(flag_on_hold);  // a caller on hold gives up now, before they would hang up
         t.abandoned_at = e.time;
@@ -85,7 +85,7 @@ inline void TicketFlow::repeat_call(LpState& lp,
     t.home = first.origin;
     t.channel = Channel::hotline;
     t.intake =
-        org.ancestor(t.origin, spec.channels[static_cast<std::size_t>(Channel::hotline)].tier);
+        org.ancestor(t.origin, spec().channels[static_cast<std::size_t>(Channel::hotline)].tier);
     t.phase = Phase::intake;
     if (first.has(flag_unreasonable))
         t.set(flag_unreasonable);  // the same demand, called in again

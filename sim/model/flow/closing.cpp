@@ -33,7 +33,7 @@ inline void TicketFlow::finish_at_unit(LpState& lp,
         return;
     }
     if (type.followup.mean_h > 0.0 && t.phase != Phase::followup) {
-        RandomStream rng(spec.seed, t.id, t.draws);
+        RandomStream rng(spec().seed, t.id, t.draws);
         const Tick delay = std::max<Tick>(0, from_hours(sample_hours(type.followup, rng)));
         t.draws = rng.draws();
         t.phase = Phase::followup;
@@ -43,7 +43,7 @@ inline void TicketFlow::finish_at_unit(LpState& lp,
     const bool can_escalate = parent != no_unit && !via_link(t.cross) &&
                               !t.has(flag_leader_assigned) && type.escalate[tier] > 0.0;
     if (can_escalate) {
-        RandomStream rng(spec.seed, t.id, t.draws);
+        RandomStream rng(spec().seed, t.id, t.draws);
         const bool escalate = rng.bernoulli(type.escalate[tier]);
         t.draws = rng.draws();
         if (escalate) {
@@ -53,7 +53,7 @@ inline void TicketFlow::finish_at_unit(LpState& lp,
             t.phase = Phase::transfer;
             t.step = 0;
             trace(lp, t, now, parent, -1, EventKind::escalated);
-            send(lp, lp_index, slot, parent, now + from_hours(spec.tiers[tier].transfer_h));
+            send(lp, lp_index, slot, parent, now + from_hours(spec().tiers[tier].transfer_h));
             return;
         }
     }
@@ -116,7 +116,7 @@ inline void TicketFlow::close_ticket(
     Ticket& t = lp.tickets[slot];
     const TicketTypeSpec& type = type_of(t);
     const Levers& lv = lever(t.unit);
-    RandomStream rng(spec.seed, t.id, t.draws);
+    RandomStream rng(spec().seed, t.id, t.draws);
     // pow(x, 0) is exactly 1: skip the call for the common ticket without returns.
     const double p_solved =
         type.solve_probability *
@@ -147,19 +147,20 @@ inline void TicketFlow::close_ticket(
     if (collects_result(t, at_intake, rng)) {
         ++t.visits;  // back at the window for the result
         const auto window = static_cast<std::size_t>(Channel::window);
-        bump(lp, c_visits, now, static_cast<std::size_t>(spec.channels[window].tier));
+        bump(lp, c_visits, now, static_cast<std::size_t>(spec().channels[window].tier));
     }
     int satisfied = -1;
     const Tick deadline = deadline_of(t);
     if (t.channel != Channel::grid) {
         // Working days are those of the authority tier's calendar.
-        double p = solved ? spec.citizens.satisfied_if_solved : spec.citizens.satisfied_if_unsolved;
+        double p =
+            solved ? spec().citizens.satisfied_if_solved : spec().citizens.satisfied_if_unsolved;
         if (now > deadline)
-            p *= spec.citizens.late_factor;
+            p *= spec().citizens.late_factor;
         if (t.visits > 1)
-            p *= std::pow(spec.citizens.visit_factor, t.visits - 1);
+            p *= std::pow(spec().citizens.visit_factor, t.visits - 1);
         if (t.returns != 0)
-            p *= std::pow(spec.citizens.return_factor, static_cast<double>(t.returns));
+            p *= std::pow(spec().citizens.return_factor, static_cast<double>(t.returns));
         satisfied = rng.bernoulli(p) ? 1 : 0;
     }
     t.draws = rng.draws();

@@ -22,7 +22,7 @@ inline void TicketFlow::link_done(LpState& lp,
          lp_index,
          slot,
          authority,
-         now + from_hours(spec.link_h + org.path_latency_h(home_province, authority, spec)));
+         now + from_hours(spec().link_h + org.path_latency_h(home_province, authority, spec())));
 }
 
 /// 多地联办: the local part, handled by the applicant's own authority in parallel.
@@ -80,10 +80,10 @@ inline void TicketFlow::close_or_wait(LpState& lp,
     Ticket& t = lp.tickets[slot];
     Tick at = now;
     if (t.cross == CrossMode::proxy)
-        at += from_hours(spec.cross.courier_h);
+        at += from_hours(spec().cross.courier_h);
     at = std::max(at, t.materials_ready);
     if (t.cross == CrossMode::trip_home)
-        at += from_hours(spec.cross.trip_home_h);  // and back, once the item is done
+        at += from_hours(spec().cross.trip_home_h);  // and back, once the item is done
     if (at > now) {
         t.phase = Phase::closing;
         schedule(lp, slot, at);

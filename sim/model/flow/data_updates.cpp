@@ -16,7 +16,7 @@ inline Tick TicketFlow::data_ready_at(Ticket& t, Tier tier, Tick now) const {
         case Tier::district: {
             if (!clock.reviews())
                 return now;
-            RandomStream rng(spec.seed, t.id, t.draws);
+            RandomStream rng(spec().seed, t.id, t.draws);
             const double working_days = clock.draw_review_wd(rng);
             t.draws = rng.draws();
             return clock.review_end(now, working_days);
@@ -46,7 +46,7 @@ inline void TicketFlow::pass_data_update(LpState& lp,
         }
     }
     if (tier == Tier::district && type.reject_probability > 0.0) {
-        RandomStream rng(spec.seed, t.id, t.draws);
+        RandomStream rng(spec().seed, t.id, t.draws);
         const bool rejected = rng.bernoulli(type.reject_probability);
         t.draws = rng.draws();
         if (rejected) {
@@ -64,7 +64,7 @@ inline void TicketFlow::pass_data_update(LpState& lp,
     }
     ++t.hops;
     t.phase = Phase::transfer;
-    send(lp, lp_index, slot, parent, now + from_hours(spec.tiers[tier_index].transfer_h));
+    send(lp, lp_index, slot, parent, now + from_hours(spec().tiers[tier_index].transfer_h));
 }
 
 }  // namespace tiersim::model::flow

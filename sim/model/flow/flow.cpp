@@ -14,7 +14,8 @@ inline TicketFlow::TicketFlow(const CompiledModel& compiled,
                               const engine::MpiWorld* mpi,
                               const RunHooks& run_hooks)
     : model(compiled),
-      spec(compiled.spec()),
+      step_now(&compiled.reform_steps().front()),
+      spec_now(&compiled.spec()),
       org(compiled.org()),
       index(compiled.stations()),
       trace_events(trace),
@@ -25,7 +26,10 @@ inline TicketFlow::TicketFlow(const CompiledModel& compiled,
       end(compiled.end()),
       bucket(compiled.bucket()),
       bucket_count(compiled.bucket_count()),
-      priorities(uses_priorities(compiled.spec())),
+      priorities(std::any_of(
+          compiled.reform_steps().begin(),
+          compiled.reform_steps().end(),
+          [&](const CompiledStep& step) { return uses_priorities(compiled.spec_of(step)); })),
       part(engine::partition_lps(compiled.lp_weight(), ranks, mpi == nullptr ? 0 : mpi->rank())),
       queues(compiled.lp_count()) {
     const auto& plan = model.station_plan();
@@ -105,16 +109,17 @@ inline void TicketFlow::report_overload(std::size_t open, Tick now) {
             longest = i;
     }
     const UnitId unit = index.unit_of(longest);
-    overload_text =
-        "on day " + format_fixed(to_hours(now) / 24.0, 1) + ", " + std::to_string(open) +
-        " tickets were open, more than the " + std::to_string(hooks.max_open_tickets) +
-        " that --max-memory allows; the longest queue is " + index.queue_name(longest, spec, org) +
-        (unit == no_unit ? std::string() : " at " + org.unit(unit).name) + ", " +
-        std::to_string(stations[longest].waiting()) + " waiting" +
-        (stations[longest].waiting() * 10 >= open
-             ? ": it cannot keep up (`tiersim check` names the queues with ρ >= 1)"
-             : "; most open tickets wait in no queue but on delays (the *_h keys: "
-               "transfers, handoffs, supplying materials)");
+    overload_text = "on day " + format_fixed(to_hours(now) / 24.0, 1) + ", " +
+                    std::to_string(open) + " tickets were open, more than the " +
+                    std::to_string(hooks.max_open_tickets) +
+                    " that --max-memory allows; the longest queue is " +
+                    index.queue_name(longest, spec(), org) +
+                    (unit == no_unit ? std::string() : " at " + org.unit(unit).name) + ", " +
+                    std::to_string(stations[longest].waiting()) + " waiting" +
+                    (stations[longest].waiting() * 10 >= open
+                         ? ": it cannot keep up (`tiersim check` names the queues with ρ >= 1)"
+                         : "; most open tickets wait in no queue but on delays (the *_h keys: "
+                           "transfers, handoffs, supplying materials)");
     overloaded.store(true);
 }
 

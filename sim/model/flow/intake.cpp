@@ -16,7 +16,7 @@ inline void TicketFlow::intake_done(LpState& lp,
         finish_at_unit(lp, lp_index, slot, now);
         return;
     }
-    RandomStream rng(spec.seed, t.id, t.draws);
+    RandomStream rng(spec().seed, t.id, t.draws);
     const bool close =
         type.departments.empty() || (!via_link(t.cross) && rng.bernoulli(type.close_at_intake));
     t.draws = rng.draws();
@@ -27,7 +27,7 @@ inline void TicketFlow::intake_done(LpState& lp,
             // Answered, but the applicant is not back before the journey home is over.
             t.set(flag_answered_at_intake);
             t.phase = Phase::closing;
-            schedule(lp, slot, now + from_hours(spec.cross.trip_home_h));
+            schedule(lp, slot, now + from_hours(spec().cross.trip_home_h));
             return;
         }
         close_ticket(lp, lp_index, slot, now, true);
@@ -47,9 +47,9 @@ inline void TicketFlow::dispatch(LpState& lp, std::int32_t lp_index, std::uint32
     if (via_link(t.cross)) {
         const UnitId province = org.unit(t.intake).province;
         t.hops = static_cast<std::int16_t>(t.hops + tier_distance(t.intake, province));
-        double latency = org.path_latency_h(t.intake, province, spec);
+        double latency = org.path_latency_h(t.intake, province, spec());
         if (t.cross == CrossMode::proxy)
-            latency += spec.cross.courier_h;  // 异地代收: materials go by courier
+            latency += spec().cross.courier_h;  // 异地代收: materials go by courier
         t.phase = Phase::link;
         send(lp, lp_index, slot, province, now + from_hours(latency));
         return;
@@ -81,7 +81,7 @@ inline double TicketFlow::dispatch_latency_h(const Ticket& t, UnitId authority) 
     if (authority == t.intake)
         return 0.0;
     const double own = type_of(t).dispatch_h;
-    return own >= 0.0 ? own : org.path_latency_h(t.intake, authority, spec);
+    return own >= 0.0 ? own : org.path_latency_h(t.intake, authority, spec());
 }
 
 }  // namespace tiersim::model::flow

@@ -22,15 +22,15 @@ inline void TicketFlow::at_handler(LpState& lp,
     const std::size_t tier = tier_at(t.unit);
     if (via_link(t.cross) && !t.has(flag_cross_checked)) {
         t.set(flag_cross_checked);
-        RandomStream rng(spec.seed, t.id, t.draws);
-        const bool mismatch = rng.bernoulli((1.0 - lv.standardization) * spec.cross.mismatch);
+        RandomStream rng(spec().seed, t.id, t.draws);
+        const bool mismatch = rng.bernoulli((1.0 - lv.standardization) * spec().cross.mismatch);
         t.draws = rng.draws();
         if (mismatch) {
             // Back to the applicant and over the link again (by courier for 代收代办).
             ++t.reworks;
-            double delay = 2.0 * spec.link_h + spec.citizens.supply_h;
+            double delay = 2.0 * spec().link_h + spec().citizens.supply_h;
             if (t.cross == CrossMode::proxy)
-                delay += 2.0 * spec.cross.courier_h;
+                delay += 2.0 * spec().cross.courier_h;
             if (t.channel == Channel::window) {
                 ++t.visits;
                 bump(lp, c_visits, now, tier);
@@ -44,7 +44,7 @@ inline void TicketFlow::at_handler(LpState& lp,
     }
     if (type.materials > 0 && !t.has(flag_materials_done)) {
         t.set(flag_materials_done);
-        RandomStream rng(spec.seed, t.id, t.draws);
+        RandomStream rng(spec().seed, t.id, t.draws);
         // A shared record is of use only if the province's copy is current: grid data updates
         // still on their way make it stale (domain.md §6.2 D1; expected from the parameters).
         // It is of use to the requesting department only if its holder shares it: without
@@ -105,7 +105,7 @@ inline void TicketFlow::negative_list_done(LpState& lp,
     add_cost_ticks(lp, t, now, tier, CostKind::leader, t.work);
     trace(lp, t, now, t.unit, -1, EventKind::leader);
     int requested = t.requesting;
-    RandomStream rng(spec.seed, t.id, t.draws);
+    RandomStream rng(spec().seed, t.id, t.draws);
     for (int m = 0; m < t.withheld; ++m)
         requested += rng.bernoulli(lv.negative_list_lifted) ? 0 : 1;
     t.draws = rng.draws();
@@ -113,7 +113,8 @@ inline void TicketFlow::negative_list_done(LpState& lp,
     t.requesting = static_cast<std::int16_t>(requested);
     const UnitId handler = authority_of(t);  // where at_handler sent it from
     t.hops = static_cast<std::int16_t>(t.hops + tier_distance(t.unit, handler));
-    send(lp, lp_index, slot, handler, now + from_hours(org.path_latency_h(t.unit, handler, spec)));
+    send(
+        lp, lp_index, slot, handler, now + from_hours(org.path_latency_h(t.unit, handler, spec())));
 }
 
 /// A ticket in Phase::negative_list arrives: at the leader (to queue for the decision), or back
@@ -145,9 +146,9 @@ inline bool TicketFlow::request_materials(LpState& lp,
     Ticket& t = lp.tickets[slot];
     const Levers& lv = lever(t.unit);
     const std::size_t tier = tier_at(t.unit);
-    RandomStream rng(spec.seed, t.id, t.draws);
+    RandomStream rng(spec().seed, t.id, t.draws);
     // 补正: e-licences also spare re-submissions (P × (1 − s), domain.md §6.2).
-    const double incomplete = spec.citizens.incomplete * (1.0 - lv.data_sharing[tier]);
+    const double incomplete = spec().citizens.incomplete * (1.0 - lv.data_sharing[tier]);
     int rounds = 1;
     while (rounds < 100 && rng.bernoulli(incomplete))
         ++rounds;
@@ -163,7 +164,7 @@ inline bool TicketFlow::request_materials(LpState& lp,
     }
     trace(lp, t, now, t.unit, requested, EventKind::materials_requested);
     const double per_round =
-        t.channel == Channel::online ? spec.citizens.supply_online_h : spec.citizens.supply_h;
+        t.channel == Channel::online ? spec().citizens.supply_online_h : spec().citizens.supply_h;
     const Tick ready = now + from_hours(rounds * per_round);
     if (!lv.accept_incomplete) {
         t.phase = Phase::materials;

@@ -68,7 +68,7 @@ inline double TicketFlow::work_hours(const Ticket& t, RandomStream& rng) const {
             return rng.exponential(lv.leader_decision_h / lv.leader_engagement);
         }
         case Phase::link:
-            return rng.exponential(spec.cross.link_service_h);
+            return rng.exponential(spec().cross.link_service_h);
         default: {
             double h = sample_hours(type.service, rng);
             if (type.materials > 0) {

@@ -24,13 +24,13 @@ inline void TicketFlow::do_return(
     t.phase = Phase::transfer;
     if (via_link(t.cross)) {
         // The home province's dispatch reviews it where it is.
-        schedule(lp, slot, now + from_hours(spec.return_review_h));
+        schedule(lp, slot, now + from_hours(spec().return_review_h));
         return;
     }
     const UnitId authority = authority_of(t);
     t.hops = static_cast<std::int16_t>(t.hops + tier_distance(t.unit, t.intake) +
                                        tier_distance(t.intake, authority));
-    const double latency = org.path_latency_h(t.unit, t.intake, spec) + spec.return_review_h +
+    const double latency = org.path_latency_h(t.unit, t.intake, spec()) + spec().return_review_h +
                            dispatch_latency_h(t, authority);
     send(lp, lp_index, slot, authority, now + from_hours(latency));
 }
@@ -52,7 +52,7 @@ inline void TicketFlow::leader_done(LpState& lp,
          lp_index,
          slot,
          authority,
-         now + from_hours(org.path_latency_h(t.unit, authority, spec)));
+         now + from_hours(org.path_latency_h(t.unit, authority, spec())));
 }
 
 /// Up the escalation path to the leader queue (its city's, or its province unit's), in `phase`.
@@ -66,7 +66,7 @@ inline void TicketFlow::to_leader(
          lp_index,
          slot,
          leader_unit,
-         now + from_hours(org.path_latency_h(t.unit, leader_unit, spec)));
+         now + from_hours(org.path_latency_h(t.unit, leader_unit, spec())));
 }
 
 }  // namespace tiersim::model::flow

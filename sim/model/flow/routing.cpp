@@ -32,14 +32,14 @@ inline double TicketFlow::travel_h(UnitId from, UnitId to) const {
     while (!is_ancestor(a, to)) {
         const UnitId parent = org.unit(a).parent;
         if (parent == no_unit) {
-            h += spec.link_h;
+            h += spec().link_h;
             a = org.unit(to).province;
             break;
         }
-        h += spec.tiers[tier_at(a)].transfer_h;
+        h += spec().tiers[tier_at(a)].transfer_h;
         a = parent;
     }
-    return h + org.path_latency_h(a, to, spec);
+    return h + org.path_latency_h(a, to, spec());
 }
 
 /// The unit with authority for a ticket: in its home's chain (another province's for

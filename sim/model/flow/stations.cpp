@@ -11,13 +11,17 @@ inline bool TicketFlow::in_bureau(UnitId unit, int department) const {
     if (lv.design[tier_at(unit)] != Design::approval_bureau)
         return false;
     const auto d = static_cast<std::size_t>(department);
-    return d >= spec.department_approval.size() || spec.department_approval[d];
+    return d >= spec().department_approval.size() || spec().department_approval[d];
 }
 
 inline void TicketFlow::enqueue(LpState& lp, std::uint32_t slot, int step, Tick now) {
     const std::size_t si = station_of(lp.tickets[slot], step);
     Station& s = stations[si];
-    TIERSIM_CHECK(s.servers > 0, "a ticket reached a station without servers");
+    TIERSIM_CHECK(
+        s.servers > 0,
+        "a ticket reached a station without servers: " + index.queue_name(si, spec(), org) +
+            " phase " + std::to_string(int(lp.tickets[slot].phase)) + " step " +
+            std::to_string(step));
     if (lp.tickets[slot].phase == Phase::intake && !hold_call(lp, s, slot, now))
         return;  // hung up before the closed queue opens
     if (s.busy < s.servers) {
@@ -36,10 +40,10 @@ inline void TicketFlow::enqueue(LpState& lp, std::uint32_t slot, int step, Tick 
 /// server's queue opens (recorded at once, at the hang-up time).
 inline bool TicketFlow::hold_call(LpState& lp, const Station& s, std::uint32_t slot, Tick now) {
     Ticket& t = lp.tickets[slot];
-    const double patience_min = spec.channels[static_cast<std::size_t>(t.channel)].patience_min;
+    const double patience_min = spec().channels[static_cast<std::size_t>(t.channel)].patience_min;
     if (!(patience_min > 0.0))
         return true;
-    RandomStream rng(spec.seed, t.id, t.draws);
+    RandomStream rng(spec().seed, t.id, t.draws);
     t.abandoned_at = now + from_hours(rng.exponential(patience_min / 60.0));
     t.draws = rng.draws();
     t.set(flag_on_hold);
@@ -82,7 +86,7 @@ inline void TicketFlow::start_service(
     ++lp.busy_by_calendar[static_cast<std::size_t>(s.calendar)].v[tier];
     if (summoned)
         ++lp.on_call_by_calendar[static_cast<std::size_t>(s.calendar)].v[tier];
-    RandomStream rng(spec.seed, t.id, t.draws);
+    RandomStream rng(spec().seed, t.id, t.draws);
     const Tick work = std::max<Tick>(0, from_hours(work_hours(t, rng)));
     t.draws = rng.draws();
     t.work = work;
@@ -148,7 +152,13 @@ inline void TicketFlow::finish_service(LpState& lp, Station& s, Tick now, bool s
     --lp.busy_by_calendar[static_cast<std::size_t>(s.calendar)].v[tier];
     if (summoned)
         --lp.on_call_by_calendar[static_cast<std::size_t>(s.calendar)].v[tier];
-    while (!s.empty()) {
+    serve_waiting(lp, s, now);
+}
+
+/// One server is free after a service, and the queue is work-conserving, so this starts one
+/// service at most then; staff added by a reform step may start several.
+inline void TicketFlow::serve_waiting(LpState& lp, Station& s, Tick now) {
+    while (s.busy < s.servers && !s.empty()) {
         --lp.waiting_now.v[static_cast<std::size_t>(s.tier)];
         const std::uint64_t entry = s.pop();
         const auto slot = static_cast<std::uint32_t>(entry & 0xffffffffU);
@@ -161,7 +171,6 @@ inline void TicketFlow::finish_service(LpState& lp, Station& s, Tick now, bool s
             continue;
         }
         start_service(lp, s, slot, static_cast<int>(entry >> 32), now);
-        break;
     }
 }
 

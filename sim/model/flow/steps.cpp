@@ -33,7 +33,7 @@ inline void TicketFlow::enter_steps(LpState& lp,
 /// The return probability of one step (or of a joint review's meeting).
 inline double TicketFlow::return_probability(const Ticket& t, int step, bool in_meeting) const {
     const TicketTypeSpec& type = type_of(t);
-    if (t.returns >= spec.max_returns || t.has(flag_leader_assigned) || t.has(flag_shadow) ||
+    if (t.returns >= spec().max_returns || t.has(flag_leader_assigned) || t.has(flag_shadow) ||
         type.route == Route::upward)
         return 0.0;
     const Levers& lv = lever(t.unit);
@@ -57,7 +57,7 @@ inline void TicketFlow::step_done(
     trace(lp, t, now, t.unit, dept, EventKind::step_done);
     const double q = return_probability(t, step, false);
     if (q > 0.0) {
-        RandomStream rng(spec.seed, t.id, t.draws);
+        RandomStream rng(spec().seed, t.id, t.draws);
         const bool returned = rng.bernoulli(q);
         t.draws = rng.draws();
         if (returned) {
@@ -110,7 +110,7 @@ inline void TicketFlow::after_steps(
     if (meeting) {
         const double q = return_probability(t, 0, true);
         if (q > 0.0) {
-            RandomStream rng(spec.seed, t.id, t.draws);
+            RandomStream rng(spec().seed, t.id, t.draws);
             const bool returned = rng.bernoulli(q);
             t.draws = rng.draws();
             if (returned) {

@@ -282,6 +282,11 @@ public:
 
     void end_window(Tick window_end);
 
+    /// The times of the reform timeline's steps, and the move to the steps at `t` (between
+    /// windows, on every rank; reforms.cpp).
+    [[nodiscard]] std::vector<Tick> barriers() const;
+    void at_barrier(Tick t);
+
     [[nodiscard]] std::size_t buffered() const {
         return buffer.tickets.size() + buffer.events.size();
     }
@@ -301,10 +306,15 @@ public:
 
 private:
     // ---- small helpers -----------------------------------------------------------------
-    [[nodiscard]] const Levers& lever(UnitId unit) const { return model.levers_of(unit); }
+    /// The scenario and levers of the reform step the run is in (reforms.cpp).
+    [[nodiscard]] const ScenarioSpec& spec() const { return *spec_now; }
+
+    [[nodiscard]] const Levers& lever(UnitId unit) const {
+        return step_now->levers[static_cast<std::size_t>(org.province_index(unit))];
+    }
 
     [[nodiscard]] const TicketTypeSpec& type_of(const Ticket& t) const {
-        return spec.ticket_types[static_cast<std::size_t>(t.type)];
+        return spec().ticket_types[static_cast<std::size_t>(t.type)];
     }
 
     [[nodiscard]] std::size_t tier_at(UnitId unit) const {
@@ -356,6 +366,12 @@ private:
     void credit_work(
         LpState& lp, const Station& s, Tick start, Tick done, Tick work, bool on_call) const;
     void finish_service(LpState& lp, Station& s, Tick now, bool on_call);
+    /// Free servers take the heads of the queue (a finished service, or staff added).
+    void serve_waiting(LpState& lp, Station& s, Tick now);
+    // reforms.cpp — the reform timeline's staff changes
+    [[nodiscard]] std::size_t lp_of_station(std::uint32_t station) const;
+    void change_staff(std::uint32_t station, std::int32_t servers, Tick now);
+    void reroute_waiting(LpState& lp, Station& s, Tick now);
     // routing.cpp — moving tickets between units and LPs
     void schedule(LpState& lp, std::uint32_t slot, Tick at);
     void send(LpState& lp, std::int32_t lp_index, std::uint32_t slot, UnitId to, Tick at);
@@ -433,7 +449,9 @@ private:
     void collect_open(std::vector<TicketRecord>& tickets, Tick reached);
 
     const CompiledModel& model;
-    const ScenarioSpec& spec;
+    std::size_t step_index = 0;  // into model.reform_steps()
+    const CompiledStep* step_now;
+    const ScenarioSpec* spec_now;
     const Organisation& org;
     const StationIndex& index;
     const bool trace_events;

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+// The reform timeline ([[timeline]]): at each step's time, between windows, the run moves to
+// the step's scenario and levers (every later decision reads them) and its stations take
+// their new servers. Arrivals need nothing here: their streams integrate every step's rates
+// in advance (arrivals.cpp).
+#include "ticket_flow.hpp"
+
+namespace tiersim::model::flow {
+
+inline std::vector<Tick> TicketFlow::barriers() const {
+    std::vector<Tick> out;
+    for (std::size_t i = 1; i < model.reform_steps().size(); ++i)
+        out.push_back(model.reform_steps()[i].at);
+    return out;
+}
+
+inline void TicketFlow::at_barrier(Tick t) {
+    const auto& steps = model.reform_steps();
+    while (step_index + 1 < steps.size() && steps[step_index + 1].at <= t) {
+        ++step_index;
+        step_now = &steps[step_index];
+        spec_now = &model.spec_of(*step_now);
+        // Every count first: a queue that closes sends its tickets to one that opens.
+        for (const auto& [station, servers] : step_now->staff)
+            change_staff(station, servers, t);
+        for (const auto& [station, servers] : step_now->staff) {
+            const std::size_t lp_index = lp_of_station(station);
+            if (lp_index < part.begin || lp_index >= part.end)
+                continue;
+            Station& s = stations[station];
+            if (servers == 0)
+                reroute_waiting(lp_states[lp_index], s, t);
+            else
+                serve_waiting(lp_states[lp_index], s, t);
+        }
+    }
+}
+
+inline std::size_t TicketFlow::lp_of_station(std::uint32_t station) const {
+    return static_cast<std::size_t>(org.unit(index.owner(station, org)).lp);
+}
+
+/// A station takes its new servers (a rank keeps every station's count, and the series of its
+/// own). Added servers then start on the queue at once; where fewer remain, those in service
+/// finish and the queue waits for the rest. A queue left with none (its staff merged into an
+/// approval bureau, say) sends what waits there to where the new levers route it.
+inline void TicketFlow::change_staff(std::uint32_t station, std::int32_t servers, Tick now) {
+    Station& s = stations[station];
+    const std::size_t lp_index = lp_of_station(station);
+    if (lp_index >= part.begin && lp_index < part.end) {
+        LpState& lp = lp_states[lp_index];
+        snapshot_until(lp, now);  // the snapshots due before the change see the old staff
+        lp.staff_by_calendar[static_cast<std::size_t>(s.calendar)]
+            .v[static_cast<std::size_t>(s.tier)] += servers - s.servers;
+    }
+    s.servers = servers;
+}
+
+inline void TicketFlow::reroute_waiting(LpState& lp, Station& s, Tick now) {
+    std::vector<std::uint64_t> waiting;
+    while (!s.empty()) {
+        --lp.waiting_now.v[static_cast<std::size_t>(s.tier)];
+        waiting.push_back(s.pop());
+    }
+    for (const std::uint64_t entry : waiting) {
+        const auto slot = static_cast<std::uint32_t>(entry & 0xffffffffU);
+        if (lp.tickets[slot].has(flag_abandoned)) {
+            drop_abandoned(lp, slot);
+            continue;
+        }
+        enqueue(lp, slot, static_cast<int>(entry >> 32), now);
+    }
+}
+
+}  // namespace tiersim::model::flow
