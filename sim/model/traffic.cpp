@@ -833,10 +833,13 @@ TrafficReport analyse_traffic(const CompiledModel& model) {
                             dispatched[a] * chain->rehandles[ls],
                             step_mean(unit));
                     }
+                    // A re-handle keeps the ticket's deadline and starts after the first
+                    // pass's field work and callback, at or past the point of pressure, so its
+                    // field work is taken up again at once: all of it (closing.cpp).
                     if (expedited[p] > 0.0) {
                         add(step_station(unit, steps - 1),
-                            dispatched[a] * (chain->at(l, steps - 1) + chain->rehandles[ls]) *
-                                expedited[p],
+                            dispatched[a] *
+                                (chain->at(l, steps - 1) * expedited[p] + chain->rehandles[ls]),
                             step_mean(unit));
                     }
                     if (chain->leader[ls] > 0.0) {
