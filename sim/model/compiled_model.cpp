@@ -76,10 +76,14 @@ void CompiledModel::compile_steps() {
         step.levers = levers_by_province(*r.state, org_);
         std::vector<StationPlan> plan = plan_stations(*r.state, org_, step.levers, index_);
         for (std::size_t i = 0; i < plan.size(); ++i) {
-            TIERSIM_CHECK(plan[i].calendar == before[i].calendar,
-                          "a reform step changed a queue's calendar");
+            if (plan[i].servers == 0)
+                plan[i].calendar = before[i].calendar;  // a closed queue keeps its own
+            // No calendar key is changeable: only a queue that opens can take another one.
+            TIERSIM_CHECK(plan[i].calendar == before[i].calendar || before[i].servers == 0,
+                          "a reform step changed the calendar of an open queue");
             if (plan[i].servers != before[i].servers)
-                step.staff.emplace_back(static_cast<std::uint32_t>(i), plan[i].servers);
+                step.staff.push_back(
+                    {static_cast<std::uint32_t>(i), plan[i].servers, plan[i].calendar});
         }
         before = std::move(plan);
         step.variant_share = shares(*r.state, step.levers);

@@ -38,8 +38,16 @@ struct CompiledStep {
     const ScenarioSpec* spec = nullptr;  ///< null at step 0: the model's own spec()
     std::string label;
     std::vector<Levers> levers;  ///< by province index
-    /// The stations whose servers change at this step: (station, servers from now on).
-    std::vector<std::pair<std::uint32_t, std::int32_t>> staff;
+
+    /// A station whose servers change at this step. A queue that opens takes its calendar
+    /// (a split window's is its pooled window's); one that closes keeps its own.
+    struct StaffChange {
+        std::uint32_t station = 0;
+        std::int32_t servers = 0;
+        std::int32_t calendar = 0;
+    };
+
+    std::vector<StaffChange> staff;
     /// Each arrival variant's share of its type, by ArrivalStream::share_index.
     std::vector<double> variant_share;
 };

@@ -11,6 +11,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <sstream>
 
@@ -28,6 +29,12 @@ std::string number_value(double v, bool integer) {
     if (s.find_first_of(".eEn") == std::string::npos)
         s += ".0";
     return s;
+}
+
+std::string six_digits(double v) {
+    std::array<char, 32> buf{};
+    std::snprintf(buf.data(), buf.size(), "%.6g", v);
+    return buf.data();
 }
 
 std::string toml_text(const toml::node& n) {
@@ -249,10 +256,12 @@ std::vector<PlannedStep> TimelineReader::plan(double run_days) {
                 const std::int64_t at = std::min(ramp, k * step);
                 PlannedChange ck = c;
                 if (k < n) {
+                    // Six significant digits: a ramp is a discretisation anyway, and the
+                    // output's /timeline stays readable.
                     const double x = *before + (to - *before) * static_cast<double>(at) /
                                                    static_cast<double>(ramp);
                     ck.exact = false;
-                    ck.value = number_value(x, is_integer);
+                    ck.value = number_value(is_integer ? x : std::stod(six_digits(x)), is_integer);
                 }
                 changes.push_back(
                     {day + at,

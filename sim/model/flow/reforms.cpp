@@ -21,9 +21,9 @@ inline void TicketFlow::at_barrier(Tick t) {
         step_now = &steps[step_index];
         spec_now = &model.spec_of(*step_now);
         // Every count first: a queue that closes sends its tickets to one that opens.
-        for (const auto& [station, servers] : step_now->staff)
-            change_staff(station, servers, t);
-        for (const auto& [station, servers] : step_now->staff) {
+        for (const CompiledStep::StaffChange& c : step_now->staff)
+            change_staff(c, t);
+        for (const auto& [station, servers, calendar] : step_now->staff) {
             const std::size_t lp_index = lp_of_station(station);
             if (lp_index < part.begin || lp_index >= part.end)
                 continue;
@@ -44,16 +44,20 @@ inline std::size_t TicketFlow::lp_of_station(std::uint32_t station) const {
 /// own). Added servers then start on the queue at once; where fewer remain, those in service
 /// finish and the queue waits for the rest. A queue left with none (its staff merged into an
 /// approval bureau, say) sends what waits there to where the new levers route it.
-inline void TicketFlow::change_staff(std::uint32_t station, std::int32_t servers, Tick now) {
-    Station& s = stations[station];
-    const std::size_t lp_index = lp_of_station(station);
+inline void TicketFlow::change_staff(const CompiledStep::StaffChange& c, Tick now) {
+    Station& s = stations[c.station];
+    TIERSIM_CHECK(s.calendar == c.calendar || s.busy == 0,
+                  "a queue with tickets in service changes its calendar");
+    const std::size_t lp_index = lp_of_station(c.station);
     if (lp_index >= part.begin && lp_index < part.end) {
         LpState& lp = lp_states[lp_index];
         snapshot_until(lp, now);  // the snapshots due before the change see the old staff
-        lp.staff_by_calendar[static_cast<std::size_t>(s.calendar)]
-            .v[static_cast<std::size_t>(s.tier)] += servers - s.servers;
+        const auto tier = static_cast<std::size_t>(s.tier);
+        lp.staff_by_calendar[static_cast<std::size_t>(s.calendar)].v[tier] -= s.servers;
+        lp.staff_by_calendar[static_cast<std::size_t>(c.calendar)].v[tier] += c.servers;
     }
-    s.servers = servers;
+    s.servers = c.servers;
+    s.calendar = c.calendar;
 }
 
 inline void TicketFlow::reroute_waiting(LpState& lp, Station& s, Tick now) {

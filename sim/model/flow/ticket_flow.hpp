@@ -370,7 +370,7 @@ private:
     void serve_waiting(LpState& lp, Station& s, Tick now);
     // reforms.cpp — the reform timeline's staff changes
     [[nodiscard]] std::size_t lp_of_station(std::uint32_t station) const;
-    void change_staff(std::uint32_t station, std::int32_t servers, Tick now);
+    void change_staff(const CompiledStep::StaffChange& c, Tick now);
     void reroute_waiting(LpState& lp, Station& s, Tick now);
     // routing.cpp — moving tickets between units and LPs
     void schedule(LpState& lp, std::uint32_t slot, Tick at);
