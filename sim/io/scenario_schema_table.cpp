@@ -136,6 +136,14 @@ constexpr Key table[] = {
      .default_kind = Default::value,
      .default_value = "1",
      .doc = "random seed; the same seed gives bit-identical output"},
+    {.path = "simulation.start_month",
+     .type = Type::integer,
+     .min = 1,
+     .max = 12,
+     .default_kind = Default::value,
+     .default_value = "1",
+     .doc = "the calendar month of day 0 (1 = January), for the ticket types' "
+            "`monthly_profile`; months have their lengths of a year of 365 days"},
     {.path = "simulation.bucket_hours",
      .type = Type::number,
      .unit = "hours",
@@ -413,7 +421,10 @@ constexpr Key table[] = {
      .unit = "per 10,000 residents per day",
      .range = &rate,
      .default_kind = Default::required,
-     .doc = "mean arrival rate over a week"},
+     .doc = "mean arrival rate over a week (and over the year, with a `monthly_profile`). A "
+            "[[timeline]] step may change it (a surge before a policy deadline, an epidemic "
+            "month, hotlines merged into 12345), but not start a type whose rate is 0",
+     .flags = live},
     {.path = "ticket_types.NAME.daily_profile",
      .type = Type::array,
      .range = &weight,
@@ -428,6 +439,14 @@ constexpr Key table[] = {
      .default_doc = "all 1",
      .doc = "relative arrival weight per day of the week, scaled to mean 1",
      .shape = "7 numbers >= 0, not all 0 (Monday first)"},
+    {.path = "ticket_types.NAME.monthly_profile",
+     .type = Type::array,
+     .range = &weight,
+     .default_kind = Default::derived,
+     .default_doc = "all 1",
+     .doc = "relative arrival weight per calendar month, January first, scaled to mean 1 "
+            "(seasons; `simulation.start_month` is the month of day 0)",
+     .shape = "12 numbers >= 0, not all 0"},
     {.path = "ticket_types.NAME.intake",
      .type = Type::distribution,
      .default_kind = Default::value,
@@ -1077,6 +1096,38 @@ constexpr Key table[] = {
      .doc = "chance that a round of supplied materials is incomplete (补正: another round). It "
             "must be < 1, or the rounds would never end",
      .flags = live},
+
+    {.path = "citizens.trust_elasticity",
+     .type = Type::number,
+     .range = &non_negative,
+     .default_kind = Default::value,
+     .default_value = "0",
+     .doc = "demand that follows perceived responsiveness (domain.md §6.2, V3): every hotline "
+            "type's rate in a province is multiplied by 1 + ε × (r − `trust_baseline`), r the "
+            "share of its hotline tickets solved over `trust_period_days`, seen "
+            "`trust_lag_days` late (never below 0). 0 = fixed demand"},
+    {.path = "citizens.trust_baseline",
+     .type = Type::number,
+     .range = &probability,
+     .default_kind = Default::value,
+     .default_value = "0.53",
+     .doc = "the resolution at which hotline demand is the scenario's own rates (Beijing's "
+            "53.1% of 2019, domain.md §5 [B1])"},
+    {.path = "citizens.trust_lag_days",
+     .type = Type::number,
+     .unit = "days",
+     .range = &non_negative_days,
+     .default_kind = Default::value,
+     .default_value = "30",
+     .doc = "how late citizens see the resolution that moves their demand [A]"},
+    {.path = "citizens.trust_period_days",
+     .type = Type::integer,
+     .unit = "days",
+     .min = 1,
+     .max = 3650,
+     .default_kind = Default::value,
+     .default_value = "7",
+     .doc = "the period over which the resolution is seen, and how often demand follows it"},
 
     // ---- [cross_province] ----
     {.path = "cross_province", .doc = "跨省通办 between provinces", .flags = detail},

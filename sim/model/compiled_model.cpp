@@ -6,6 +6,7 @@
 #include "tiersim/model/province_levers.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <sstream>
 
@@ -48,6 +49,22 @@ CompiledModel::CompiledModel(ScenarioSpec spec, Organisation org)
     plan_ = plan_stations(spec_, org_, levers_, index_);
     compile_steps();
     compile_arrivals();
+    // Months of a 365-day year, from the month of day 0.
+    constexpr std::array<int, 12> month_days = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const auto days = static_cast<std::size_t>(std::ceil(spec_.days)) + 1;
+    auto month = static_cast<std::size_t>(spec_.start_month - 1);
+    int left = month_days[month];
+    for (std::size_t d = 0; d < days; ++d) {
+        if (left == 0) {
+            month = (month + 1) % 12;
+            left = month_days[month];
+        }
+        month_of_day_.push_back(static_cast<std::uint8_t>(month));
+        --left;
+    }
+    lp_province_.assign(static_cast<std::size_t>(org_.lp_count()), 0);
+    for (UnitId u = 0; u < static_cast<UnitId>(org_.size()); ++u)
+        lp_province_[static_cast<std::size_t>(org_.unit(u).lp)] = org_.province_index(u);
 }
 
 /// Step 0 is the scenario; each timeline step has its levers, the servers that differ from
@@ -59,13 +76,29 @@ void CompiledModel::compile_steps() {
         std::vector<double> out(levers.size() * types * arrival_variant_count);
         for (std::size_t p = 0; p < levers.size(); ++p) {
             for (std::size_t t = 0; t < types; ++t) {
+                const double own = spec_.ticket_types[t].rate;
+                const double rate =
+                    &spec == &spec_ || !(own > 0.0) ? 1.0 : spec.ticket_types[t].rate / own;
                 const auto variants = arrival_variants(spec.ticket_types[t], levers[p]);
                 for (std::size_t v = 0; v < arrival_variant_count; ++v)
-                    out[(p * types + t) * arrival_variant_count + v] = variants[v].share;
+                    out[(p * types + t) * arrival_variant_count + v] = variants[v].share * rate;
             }
         }
         return out;
     };
+    // A type's streams exist from the start: one that does not arrive then cannot start.
+    for (const ReformStep& r : spec_.timeline) {
+        for (std::size_t t = 0; t < types; ++t) {
+            if (spec_.ticket_types[t].rate > 0.0 || !(r.state->ticket_types[t].rate > 0.0))
+                continue;
+            const std::string key = "ticket_types." + spec_.ticket_types[t].name + ".rate";
+            throw ScenarioError(Diagnostic{
+                r.state->where(key),
+                key,
+                key + ": a type whose rate is 0 at the start cannot start arriving during a run; "
+                      "give it a small rate in the scenario and raise it on the timeline"});
+        }
+    }
     steps_.push_back({0, nullptr, "", levers_, {}, shares(spec_, levers_)});
     std::vector<StationPlan> before = plan_;
     for (const ReformStep& r : spec_.timeline) {

@@ -71,7 +71,8 @@ TEST_CASE("schema --json prints every key as an object", "[cli]") {
     const auto rate = key("ticket_types.NAME.rate");
     CHECK(rate.at("required").get<bool>());
     CHECK(rate.at("default").is_null());
-    CHECK_FALSE(rate.at("changeable").get<bool>());
+    CHECK(rate.at("changeable").get<bool>());  // a demand surge on the timeline
+    CHECK_FALSE(key("ticket_types.NAME.resolve_wd").at("changeable").get<bool>());
 
     CHECK(key("tiers.TIER.transfer_h").at("default") ==
           nlohmann::json({{"street", 1}, {"district", 2}, {"city", 4}, {"province", 4}}));

@@ -48,7 +48,8 @@ struct CompiledStep {
     };
 
     std::vector<StaffChange> staff;
-    /// Each arrival variant's share of its type, by ArrivalStream::share_index.
+    /// Each arrival variant's share of its type times the type's rate over the scenario's, by
+    /// ArrivalStream::share_index.
     std::vector<double> variant_share;
 };
 
@@ -127,6 +128,14 @@ public:
     /// All streams that could exist (streets × types × variants): the stride of ticket ids.
     [[nodiscard]] std::uint64_t stream_count() const { return stream_count_; }
 
+    /// The calendar month (0 = January) of each day of the run, from simulation.start_month.
+    [[nodiscard]] std::size_t month_of_day(std::size_t day) const {
+        return month_of_day_[std::min(day, month_of_day_.size() - 1)];
+    }
+
+    /// The province index of each LP (an LP's units are all in one province).
+    [[nodiscard]] const std::vector<std::int32_t>& lp_province() const { return lp_province_; }
+
     /// Each LP's share of the work for the MPI partition: 1 + its arrivals per hour.
     [[nodiscard]] const std::vector<double>& lp_weight() const { return lp_weight_; }
 
@@ -166,6 +175,8 @@ private:
     std::vector<std::vector<ArrivalStream>> arrivals_;
     std::uint64_t stream_count_ = 0;
     std::vector<double> lp_weight_;
+    std::vector<std::uint8_t> month_of_day_;
+    std::vector<std::int32_t> lp_province_;
     engine::Tick lookahead_ = 0;
     engine::Tick end_ = 0;
     engine::Tick bucket_ = 0;

@@ -126,6 +126,7 @@ struct TicketTypeSpec {
     double rate = 1.0;  ///< arrivals per 10,000 residents per day (mean over a week)
     std::array<double, 24> daily_profile{};     ///< relative weight per hour of day (mean 1)
     std::array<double, 7> weekly_profile{};     ///< relative weight per weekday (mean 1)
+    std::array<double, 12> monthly_profile{};   ///< relative weight per month (mean 1)
     DistSpec intake;                            ///< intake service time
     double close_at_intake = 0.0;               ///< probability of closing at intake
     Tier authority = Tier::street;              ///< lowest tier allowed to decide
@@ -200,6 +201,11 @@ struct CitizensSpec {
     double supply_h = 48.0;        ///< applicant's delay to supply requested materials, per round
     double supply_online_h = 8.0;  ///< the same for a ticket that arrived online (upload)
     double incomplete = 0.2;       ///< P(a round of supplied materials is incomplete: 补正)
+    /// Demand that follows perceived responsiveness: hotline rates × (1 + ε (r − baseline)).
+    double trust_elasticity = 0.0;
+    double trust_baseline = 0.53;
+    double trust_lag_days = 30.0;
+    int trust_period_days = 7;
 };
 
 /// [grid]: the clock of the grid data chain (D1 网格员 → 区级审核 → 市级更新 → 省级应用, domain.md
@@ -349,6 +355,7 @@ struct ScenarioSpec {
     double warmup_days = 7.0;
     std::uint64_t seed = 1;
     double bucket_hours = 24.0;
+    int start_month = 1;  ///< the calendar month of day 0, 1–12
 
     DivisionsSpec divisions;
     std::vector<CalendarSpec> calendars;   ///< index always_calendar is the built-in "always"

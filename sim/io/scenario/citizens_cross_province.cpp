@@ -30,6 +30,10 @@ void Builder::read_citizens(const toml::table& root) {
     read_number(t, path, "supply_h", c.supply_h);
     read_number(t, path, "supply_online_h", c.supply_online_h);
     read_number(t, path, "incomplete", c.incomplete);
+    read_number(t, path, "trust_elasticity", c.trust_elasticity);
+    read_number(t, path, "trust_baseline", c.trust_baseline);
+    read_number(t, path, "trust_lag_days", c.trust_lag_days);
+    read_int(t, path, "trust_period_days", c.trust_period_days);
 }
 
 void Builder::read_cross_province(const toml::table& root) {

@@ -127,8 +127,10 @@ void Builder::read_ticket_type(const toml::table& t,
     }
     tt.daily_profile.fill(1.0);
     tt.weekly_profile.fill(1.0);
+    tt.monthly_profile.fill(1.0);
     read_profile(t, path, "daily_profile", tt.daily_profile);
     read_profile(t, path, "weekly_profile", tt.weekly_profile);
+    read_profile(t, path, "monthly_profile", tt.monthly_profile);
     read_dist(t, path, "intake", tt.intake);
     const bool close_ok = read_number(t, path, "close_at_intake", tt.close_at_intake) ||
                           t.get("close_at_intake") == nullptr;

@@ -31,6 +31,9 @@ inline void TicketFlow::schedule_next_arrival(LpState& lp, std::uint32_t gi, Tic
     auto next_step_h = [&] {
         return step + 1 < steps.size() ? to_hours(steps[step + 1].at) : end_h;
     };
+    // Demand feedback holds until the next update, which draws the arrival again
+    // (follow_demand).
+    const double feedback = demand_factor[stream_factor(a)];
     double per_hour = step_rate();
     double step_end_h = next_step_h();
     while (t_h < end_h) {
@@ -41,9 +44,12 @@ inline void TicketFlow::schedule_next_arrival(LpState& lp, std::uint32_t gi, Tic
         }
         const double hour_index = std::floor(t_h);
         const auto hour_of_week = static_cast<long>(hour_index) % 168;
+        const auto day = static_cast<std::size_t>(hour_index / 24.0);
+        // × 1 where there are no seasons and no demand feedback: exact, the same rate.
         const double rate = per_hour *
                             type.daily_profile[static_cast<std::size_t>(hour_of_week % 24)] *
-                            type.weekly_profile[static_cast<std::size_t>(hour_of_week / 24)];
+                            type.weekly_profile[static_cast<std::size_t>(hour_of_week / 24)] *
+                            type.monthly_profile[model.month_of_day(day)] * feedback;
         const double segment = hour_index + 1.0 - t_h;
         if (rate > 0.0 && hazard <= rate * segment) {
             t_h += hazard / rate;
@@ -52,7 +58,7 @@ inline void TicketFlow::schedule_next_arrival(LpState& lp, std::uint32_t gi, Tic
                 return;
             queues.schedule(
                 lp.index,
-                Event{at, a.id, static_cast<std::uint32_t>(g.count), kind_generate, 0, gi});
+                Event{at, a.id, static_cast<std::uint32_t>(g.count), kind_generate, g.epoch, gi});
             return;
         }
         hazard -= rate * segment;
@@ -62,6 +68,8 @@ inline void TicketFlow::schedule_next_arrival(LpState& lp, std::uint32_t gi, Tic
 
 inline void TicketFlow::generate(LpState& lp, std::int32_t lp_index, const Event& e) {
     Generator& g = lp.generators[e.slot];
+    if (e.aux != g.epoch)
+        return;  // drawn before demand feedback moved the rate: drawn again since
     const ArrivalStream& a = model.arrivals()[lp.index][e.slot];
     Ticket t;
     t.id = g.count * generator_count + a.id;

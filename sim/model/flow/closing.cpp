@@ -191,6 +191,7 @@ inline void TicketFlow::finish_record(
     r.solved = solved ? 1 : 0;
     r.satisfied = static_cast<std::int8_t>(satisfied);
     r.resolved_in_time = now <= deadline ? 1 : 0;
+    count_hotline(lp, t, now, solved);
     lp.closed.push_back(r);
     lp.release(slot);
 }

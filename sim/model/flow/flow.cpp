@@ -42,6 +42,8 @@ inline TicketFlow::TicketFlow(const CompiledModel& compiled,
         stations[i].tier =
             u == no_unit ? province_tier : static_cast<std::int8_t>(org.unit(u).tier);
     }
+    demand_factor.assign(
+        static_cast<std::size_t>(org.province_count()) * spec().ticket_types.size(), 1.0);
     set_up_lps();
 }
 
@@ -60,6 +62,8 @@ inline void TicketFlow::set_up_lps() {
         lp.busy_by_calendar.resize(model.calendars().size());
         lp.on_call_by_calendar.resize(model.calendars().size());
         lp.staff_by_calendar.resize(model.calendars().size());
+        if (spec().citizens.trust_elasticity > 0.0)
+            lp.hotline_days.resize(static_cast<std::size_t>(std::ceil(spec().days)) + 1);
         lp.generators.resize(model.arrivals()[i].size());
         for (std::size_t g = 0; g < lp.generators.size(); ++g)
             schedule_next_arrival(lp, static_cast<std::uint32_t>(g), 0);

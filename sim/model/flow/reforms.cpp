@@ -5,12 +5,22 @@
 // in advance (arrivals.cpp).
 #include "ticket_flow.hpp"
 
+#include <algorithm>
+
 namespace tiersim::model::flow {
 
+/// The steps' times and, with demand feedback, every trust period's end, in order.
 inline std::vector<Tick> TicketFlow::barriers() const {
     std::vector<Tick> out;
     for (std::size_t i = 1; i < model.reform_steps().size(); ++i)
         out.push_back(model.reform_steps()[i].at);
+    if (spec().citizens.trust_elasticity > 0.0) {
+        const Tick period = spec().citizens.trust_period_days * engine::ticks_per_day;
+        for (Tick t = period; t < end; t += period)
+            out.push_back(t);
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
 }
 
@@ -34,6 +44,8 @@ inline void TicketFlow::at_barrier(Tick t) {
                 serve_waiting(lp_states[lp_index], s, t);
         }
     }
+    if (follows_demand(t))
+        follow_demand(t);
 }
 
 inline std::size_t TicketFlow::lp_of_station(std::uint32_t station) const {

@@ -44,6 +44,7 @@
 #include "tiersim/engine/mpi_world.hpp"
 #include "tiersim/engine/partition.hpp"
 #include "tiersim/engine/random_stream.hpp"
+#include "tiersim/model/arrival_variants.hpp"
 #include "tiersim/model/compiled_model.hpp"
 #include "tiersim/model/records.hpp"
 #include "tiersim/model/simulation.hpp"
@@ -175,6 +176,7 @@ inline std::uint64_t entry_of(std::uint32_t slot, int step) {
 struct Generator {
     std::uint64_t count = 0;  // tickets created so far
     std::uint64_t draws = 0;
+    std::uint16_t epoch = 0;  // bumped when its next arrival is drawn again (Event::aux)
 };
 
 /// A ticket on its way to another LP.
@@ -226,6 +228,8 @@ struct LpState {
     std::unordered_map<std::uint64_t, std::array<std::int64_t, cost_kind_count>> join_early;
 
     // Series: per bucket; snapshots per tier.
+    // Demand feedback: hotline tickets closed and solved here, by day (trust on only).
+    std::vector<std::array<std::int64_t, 2>> hotline_days;
     std::vector<BucketCounts> counts;
     std::vector<TierCounters> queue_len, busy, open_staff;
     TierCounters waiting_now{};
@@ -368,6 +372,15 @@ private:
     void finish_service(LpState& lp, Station& s, Tick now, bool on_call);
     /// Free servers take the heads of the queue (a finished service, or staff added).
     void serve_waiting(LpState& lp, Station& s, Tick now);
+
+    // demand.cpp — demand that follows perceived responsiveness (citizens.trust_*)
+    [[nodiscard]] std::size_t stream_factor(const ArrivalStream& a) const {
+        return a.share_index / arrival_variant_count;  // (province × types + type)
+    }
+
+    [[nodiscard]] bool follows_demand(Tick t) const;
+    void follow_demand(Tick t);
+    void count_hotline(LpState& lp, const Ticket& t, Tick now, bool solved);
     // reforms.cpp — the reform timeline's staff changes
     [[nodiscard]] std::size_t lp_of_station(std::uint32_t station) const;
     void change_staff(const CompiledStep::StaffChange& c, Tick now);
@@ -452,6 +465,7 @@ private:
     std::size_t step_index = 0;  // into model.reform_steps()
     const CompiledStep* step_now;
     const ScenarioSpec* spec_now;
+    std::vector<double> demand_factor;  // by (province × types + type): demand feedback
     const Organisation& org;
     const StationIndex& index;
     const bool trace_events;
