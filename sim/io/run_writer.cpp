@@ -333,6 +333,14 @@ void write_timeline(Hdf5File& file, const model::ScenarioSpec& spec) {
     X(repeat_calls, std::int64_t, r.repeat_calls)               \
     X(abandoned, std::int64_t, r.abandoned)                     \
     X(data_applied, std::int64_t, r.data_applied)               \
+    X(solved, std::int64_t, r.solved)                           \
+    X(surveyed, std::int64_t, r.surveyed)                       \
+    X(satisfied, std::int64_t, r.satisfied)                     \
+    X(in_time, std::int64_t, r.in_time)                         \
+    X(hotline_closed, std::int64_t, r.hotline_closed)           \
+    X(hotline_solved, std::int64_t, r.hotline_solved)           \
+    X(hotline_surveyed, std::int64_t, r.hotline_surveyed)       \
+    X(hotline_satisfied, std::int64_t, r.hotline_satisfied)     \
     X(coord_cost_h, double, r.coord_cost_h)                     \
     X(coord_handoff_h, double, TIERSIM_COORD(handoff))          \
     X(coord_meeting_h, double, TIERSIM_COORD(meeting))          \

@@ -552,7 +552,10 @@ constexpr Key table[] = {
      .range = &probability,
      .default_kind = Default::value,
      .default_value = "0.9",
-     .doc = "chance that the citizen reports the problem solved at the callback"},
+     .doc = "chance that the citizen reports the problem solved at the callback. A "
+            "[[timeline]] may change it: units learn to solve what they are asked (Beijing's "
+            "first pass after the reform, domain.md §6.2)",
+     .flags = live},
     {.path = "ticket_types.NAME.unreasonable",
      .type = Type::number,
      .range = &probability,

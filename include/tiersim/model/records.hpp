@@ -119,6 +119,18 @@ struct SeriesRow {
     std::int64_t repeat_calls = 0;         ///< repeat calls created (at the hotline's tier)
     std::int64_t abandoned = 0;
     std::int64_t data_applied = 0;  ///< upward data updates applied (province tier)
+    /// Of the closings: those asked at the callback, of them solved and satisfied, and those
+    /// within the limit (the 三率 over time, as the summary counts them: solved / surveyed,
+    /// satisfied / surveyed; in_time / closed).
+    std::int64_t solved = 0;
+    std::int64_t surveyed = 0;
+    std::int64_t satisfied = 0;
+    std::int64_t in_time = 0;
+    /// The same for hotline tickets (12345's own rates, V1 and V2), at the hotline's tier only.
+    std::int64_t hotline_closed = 0;
+    std::int64_t hotline_solved = 0;
+    std::int64_t hotline_surveyed = 0;
+    std::int64_t hotline_satisfied = 0;
     /// Staff-hours worked in the bucket at this tier's queues, and staff-hours their opening
     /// hours offered: worked_h / open_staff_h is the utilisation over open hours.
     double worked_h = 0.0;

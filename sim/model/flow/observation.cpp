@@ -59,6 +59,30 @@ inline void TicketFlow::trace(
                                     kind});
 }
 
+/// A closing's 三率 counters, by the closing tier and, for a hotline ticket, at the hotline's.
+inline void TicketFlow::count_rates(LpState& lp,
+                                    const Ticket& t,
+                                    Tick now,
+                                    std::size_t tier,
+                                    bool solved,
+                                    int satisfied,
+                                    bool in_time) const {
+    // As the summary counts them: solved and satisfied among the tickets asked at the callback.
+    const bool surveyed = satisfied >= 0;
+    bump_by(lp, c_in_time, now, tier, in_time ? 1 : 0);
+    bump_by(lp, c_surveyed, now, tier, surveyed ? 1 : 0);
+    bump_by(lp, c_solved, now, tier, surveyed && solved ? 1 : 0);
+    bump_by(lp, c_satisfied, now, tier, satisfied > 0 ? 1 : 0);
+    if (t.channel != Channel::hotline)
+        return;
+    const auto hotline =
+        static_cast<std::size_t>(spec().channels[static_cast<std::size_t>(Channel::hotline)].tier);
+    bump(lp, c_hotline_closed, now, hotline);
+    bump_by(lp, c_hotline_surveyed, now, hotline, surveyed ? 1 : 0);
+    bump_by(lp, c_hotline_solved, now, hotline, surveyed && solved ? 1 : 0);
+    bump_by(lp, c_hotline_satisfied, now, hotline, satisfied > 0 ? 1 : 0);
+}
+
 /// Records queue lengths and working servers (and open ones) at every bucket end <= t.
 inline void TicketFlow::snapshot_until(LpState& lp, Tick t) const {
     while (lp.next_bucket < bucket_count) {
@@ -174,6 +198,14 @@ inline std::vector<SeriesRow> TicketFlow::series_rows(Tick reached) const {
             p.repeat_calls = f[c_repeat_calls];
             p.abandoned = f[c_abandoned];
             p.data_applied = f[c_data_applied];
+            p.solved = f[c_solved];
+            p.surveyed = f[c_surveyed];
+            p.satisfied = f[c_satisfied];
+            p.in_time = f[c_in_time];
+            p.hotline_closed = f[c_hotline_closed];
+            p.hotline_solved = f[c_hotline_solved];
+            p.hotline_surveyed = f[c_hotline_surveyed];
+            p.hotline_satisfied = f[c_hotline_satisfied];
             p.queue_len = f[f_queue];
             p.busy_staff = f[f_busy];
             p.open_staff = f[f_open];

@@ -200,6 +200,17 @@ enum Counter : std::uint8_t {
     c_repeat_calls,
     c_abandoned,
     c_data_applied,
+    // The 三率 over time: closings by the closing tier that were solved, surveyed at the
+    // callback and satisfied there, and within the limit; and the hotline's own (V1, V2), at
+    // the hotline's tier.
+    c_solved,
+    c_surveyed,
+    c_satisfied,
+    c_in_time,
+    c_hotline_closed,
+    c_hotline_solved,
+    c_hotline_surveyed,
+    c_hotline_satisfied,
     counter_count
 };
 
@@ -450,6 +461,13 @@ private:
     [[nodiscard]] TicketRecord record_of(const Ticket& t, Tick deadline) const;
     void trace(LpState& lp, const Ticket& t, Tick at, UnitId unit, int dept, EventKind kind);
     void snapshot_until(LpState& lp, Tick t) const;
+    void count_rates(LpState& lp,
+                     const Ticket& t,
+                     Tick now,
+                     std::size_t tier,
+                     bool solved,
+                     int satisfied,
+                     bool in_time) const;
     void add_cost(LpState& lp, Ticket& t, Tick now, std::size_t tier, CostKind kind, double h);
     void add_cost_ticks(LpState& lp, Ticket& t, Tick now, std::size_t tier, CostKind kind, Tick c);
     static void sort_records(std::vector<TicketRecord>& tickets, std::vector<EventRecord>& events);
