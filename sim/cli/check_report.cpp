@@ -2,6 +2,7 @@
 #include "check_report.hpp"
 
 #include "tiersim/io/run_budget.hpp"
+#include "tiersim/io/run_pipeline.hpp"
 #include "tiersim/text_format.hpp"
 
 #include <nlohmann/json.hpp>
@@ -166,7 +167,48 @@ std::string check_text(const model::TrafficReport& report, const model::RunEstim
     return out.str();
 }
 
-std::string check_json(const model::TrafficReport& report, const model::RunEstimate& estimate) {
+std::vector<StepCheck> check_steps(const model::CompiledModel& model) {
+    std::vector<StepCheck> out;
+    for (const model::ReformStep& step : model.spec().timeline) {
+        const model::CompiledModel state = io::compile_scenario(*step.state);
+        const model::TrafficReport report = model::analyse_traffic(state);
+        StepCheck c;
+        c.day = step.day;
+        c.label = step.label;
+        c.unstable = report.unstable;
+        for (const auto& q : report.queues) {
+            if (q.worst_utilisation > c.max_utilisation || c.busiest.empty()) {
+                c.max_utilisation = q.worst_utilisation;
+                c.busiest = std::string(model::tier_names[static_cast<std::size_t>(q.tier)]) + " " +
+                            q.queue + " at " + q.worst_unit;
+            }
+        }
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+std::string steps_text(const std::vector<StepCheck>& steps) {
+    if (steps.empty())
+        return {};
+    std::ostringstream out;
+    out << "reform timeline: the queues of each step (the state from its day on)\n";
+    for (const StepCheck& c : steps) {
+        out << "  day " << format_fixed(c.day, 0) << "  "
+            << (c.label.empty() ? std::string() : c.label + ": ");
+        if (c.unstable.empty()) {
+            out << "stable, max " << percent(c.max_utilisation) << "% (" << c.busiest << ")\n";
+            continue;
+        }
+        out << c.unstable.size() << " unstable: " << c.unstable.front()
+            << (c.unstable.size() > 1 ? " ..." : "") << '\n';
+    }
+    return out.str();
+}
+
+std::string check_json(const model::TrafficReport& report,
+                       const model::RunEstimate& estimate,
+                       const std::vector<StepCheck>& steps) {
     auto number = [](double value) -> nlohmann::json {
         if (std::isfinite(value))
             return value;
@@ -232,7 +274,19 @@ std::string check_json(const model::TrafficReport& report, const model::RunEstim
                                   {"memory_bytes", estimate.memory_bytes},
                                   {"memory_high_bytes", estimate.memory_high_bytes},
                                   {"series_bytes", estimate.series_bytes}}}};
-    return doc.dump();
+    if (steps.empty())
+        return doc.dump();
+    nlohmann::json with_steps = doc;
+    nlohmann::json rows = nlohmann::json::array();
+    for (const StepCheck& c : steps) {
+        rows.push_back({{"day", c.day},
+                        {"label", c.label},
+                        {"max_utilisation", number(c.max_utilisation)},
+                        {"busiest", c.busiest},
+                        {"unstable", c.unstable}});
+    }
+    with_steps["timeline_steps"] = rows;
+    return with_steps.dump();
 }
 
 }  // namespace tiersim::cli

@@ -179,16 +179,21 @@ int command_check(const CommonOptions& common, const engine::MpiWorld& world) {
     const model::TrafficReport report = model::analyse_traffic(model);
     const model::RunEstimate estimate = model::estimate_run(model, report);
     io::check_budget(model, estimate, common.budget);
-    const int code = report.unstable.empty() ? exit_ok : exit_unstable;
+    // A scenario whose queues are stable only at the start is no more stable than one that is
+    // not: each step of its timeline is analysed too.
+    const std::vector<cli::StepCheck> steps = cli::check_steps(model);
+    const bool steps_stable = std::all_of(
+        steps.begin(), steps.end(), [](const cli::StepCheck& c) { return c.unstable.empty(); });
+    const int code = report.unstable.empty() && steps_stable ? exit_ok : exit_unstable;
     if (!world.is_root())
         return code;
     if (common.json) {
-        std::cout << cli::check_json(report, estimate) << '\n';
+        std::cout << cli::check_json(report, estimate, steps) << '\n';
     } else {
         std::cout << "scenario " << model.spec().name << ": " << model.org().size() << " units, "
                   << model.org().lp_count() << " logical processes, lookahead "
                   << model.lookahead_h() << " h\n"
-                  << cli::check_text(report, estimate);
+                  << cli::check_text(report, estimate) << cli::steps_text(steps);
     }
     return code;
 }

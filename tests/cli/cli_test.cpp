@@ -361,6 +361,33 @@ TEST_CASE("check names the overloaded queue and exits 4", "[cli]") {
     REQUIRE(nlohmann::json::parse(ok.out).at("stable").get<bool>());
 }
 
+TEST_CASE("check analyses every step of a reform timeline and exits 4 for an unstable one",
+          "[cli][timeline]") {
+    // M/M/4 at ρ = 0.8, then a clerk leaves on day 10 (ρ = 3.2 / 3 > 1) and two come on day 20.
+    const std::string timeline =
+        "timeline=[{day = 10, label = \"a clerk leaves\", set = {tiers = {street = "
+        "{intake_staff = 3}}}}, {day = 20, set = {tiers = {street = {intake_staff = 5}}}}]";
+    const auto r = run_tiersim({"check", "validation/mmc", "--set", timeline});
+    REQUIRE(r.exit_code == 4);
+    CHECK_THAT(r.out, Catch::Contains("all queues stable (max utilisation 80.0%)"));
+    CHECK_THAT(r.out,
+               Catch::Contains("reform timeline: the queues of each step (the state from its "
+                               "day on)\n  day 10  a clerk leaves: 1 unstable: P1-C1-D1-S1"));
+    CHECK_THAT(r.out,
+               Catch::Contains("  day 20  stable, max 64.0% (street intake:window at "
+                               "P1-C1-D1-S1)"));
+    const auto j = run_tiersim({"check", "validation/mmc", "--set", timeline, "--json"});
+    REQUIRE(j.exit_code == 4);
+    const auto steps = nlohmann::json::parse(j.out).at("timeline_steps");
+    REQUIRE(steps.size() == 2);
+    CHECK(steps[0].at("day") == 10);
+    CHECK(steps[0].at("max_utilisation").get<double>() == Approx(3.2 / 3.0));
+    CHECK(steps[1].at("unstable").empty());
+    // Without a timeline the JSON has no such key.
+    const auto plain = run_tiersim({"check", "validation/mmc", "--json"});
+    CHECK_FALSE(nlohmann::json::parse(plain.out).contains("timeline_steps"));
+}
+
 TEST_CASE("check prints the peak hour beside the weekly utilisation", "[cli]") {
     // ρ = 0.8 on average; the afternoon's arrivals are 1.5 times the morning's (scaled to mean
     // 1: 0.8 and 1.2), so the peak hour is the first afternoon hour at 1.2 × 0.8 = 96%.

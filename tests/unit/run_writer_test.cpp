@@ -157,6 +157,9 @@ std::vector<SeriesRow> make_series() {
             r.repeat_calls = t == 0 ? b : 0;
             r.abandoned = b;
             r.data_applied = t == 3 ? 5 * b : 0;
+            r.surveyed = 4 * b + t;
+            r.solved = 3 * b;
+            r.hotline_satisfied = t == 2 ? b : 0;
             r.coord_cost_h = 0.5 * b;
             r.coord_by_kind_h = {0.5 * b, 0.25 * t, 0.0, 1.0, 0.125 * b * t};
             rows.push_back(r);
@@ -383,6 +386,10 @@ TEST_CASE("run writer writes every dataset and they round-trip", "[io][run_write
     CHECK(column_size(out, "/series/t_h") == series.size());
     CHECK(read_column<std::int64_t>(out, "/series/arrivals")[5] == series[5].arrivals);
     CHECK(read_column<std::int8_t>(out, "/series/tier")[6] == series[6].tier);
+    CHECK(read_column<std::int64_t>(out, "/series/surveyed")[7] == series[7].surveyed);
+    CHECK(read_column<std::int64_t>(out, "/series/solved")[7] == series[7].solved);
+    CHECK(read_column<std::int64_t>(out, "/series/hotline_satisfied")[6] ==
+          series[6].hotline_satisfied);
     CHECK(list_datasets(out, "/series") == std::vector<std::string>{"abandoned",
                                                                     "arrivals",
                                                                     "busy_staff",
@@ -395,6 +402,11 @@ TEST_CASE("run writer writes every dataset and they round-trip", "[io][run_write
                                                                     "coord_return_h",
                                                                     "data_applied",
                                                                     "escalations",
+                                                                    "hotline_closed",
+                                                                    "hotline_satisfied",
+                                                                    "hotline_solved",
+                                                                    "hotline_surveyed",
+                                                                    "in_time",
                                                                     "leader",
                                                                     "materials_requested",
                                                                     "open_staff",
@@ -402,6 +414,9 @@ TEST_CASE("run writer writes every dataset and they round-trip", "[io][run_write
                                                                     "queue_len",
                                                                     "repeat_calls",
                                                                     "returns",
+                                                                    "satisfied",
+                                                                    "solved",
+                                                                    "surveyed",
                                                                     "t_h",
                                                                     "tier",
                                                                     "visits",
