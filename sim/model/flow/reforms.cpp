@@ -2,7 +2,7 @@
 // The reform timeline ([[timeline]]): at each step's time, between windows, the run moves to
 // the step's scenario and levers (every later decision reads them) and its stations take
 // their new servers. Arrivals need nothing here: their streams integrate every step's rates
-// in advance (arrivals.cpp).
+// in advance (arrivals.cpp). The same barriers carry the demand feedback's updates (demand.cpp).
 #include "ticket_flow.hpp"
 
 #include <algorithm>
@@ -33,12 +33,12 @@ inline void TicketFlow::at_barrier(Tick t) {
         // Every count first: a queue that closes sends its tickets to one that opens.
         for (const CompiledStep::StaffChange& c : step_now->staff)
             change_staff(c, t);
-        for (const auto& [station, servers, calendar] : step_now->staff) {
-            const std::size_t lp_index = lp_of_station(station);
+        for (const CompiledStep::StaffChange& c : step_now->staff) {
+            const std::size_t lp_index = lp_of_station(c.station);
             if (lp_index < part.begin || lp_index >= part.end)
                 continue;
-            Station& s = stations[station];
-            if (servers == 0)
+            Station& s = stations[c.station];
+            if (c.servers == 0)
                 reroute_waiting(lp_states[lp_index], s, t);
             else
                 serve_waiting(lp_states[lp_index], s, t);
