@@ -193,15 +193,32 @@ std::string steps_text(const std::vector<StepCheck>& steps) {
         return {};
     std::ostringstream out;
     out << "reform timeline: the queues of each step (the state from its day on)\n";
-    for (const StepCheck& c : steps) {
-        out << "  day " << format_fixed(c.day, 0) << "  "
-            << (c.label.empty() ? std::string() : c.label + ": ");
-        if (c.unstable.empty()) {
-            out << "stable, max " << percent(c.max_utilisation) << "% (" << c.busiest << ")\n";
+    // Stable steps in a row whose busiest queue is the same (a ramp, say) share one line.
+    for (std::size_t i = 0; i < steps.size();) {
+        const StepCheck& c = steps[i];
+        if (!c.unstable.empty()) {
+            out << "  day " << format_fixed(c.day, 0) << "  "
+                << (c.label.empty() ? std::string() : c.label + ": ") << c.unstable.size()
+                << " unstable: " << c.unstable.front() << (c.unstable.size() > 1 ? " ..." : "")
+                << '\n';
+            ++i;
             continue;
         }
-        out << c.unstable.size() << " unstable: " << c.unstable.front()
-            << (c.unstable.size() > 1 ? " ..." : "") << '\n';
+        std::size_t j = i + 1;
+        double most = c.max_utilisation;
+        while (j < steps.size() && steps[j].unstable.empty() && steps[j].busiest == c.busiest) {
+            most = std::max(most, steps[j].max_utilisation);
+            ++j;
+        }
+        if (j == i + 1) {
+            out << "  day " << format_fixed(c.day, 0) << "  "
+                << (c.label.empty() ? std::string() : c.label + ": ");
+        } else {
+            out << "  days " << format_fixed(c.day, 0) << "-" << format_fixed(steps[j - 1].day, 0)
+                << " (" << j - i << " steps, from " << (c.label.empty() ? "?" : c.label) << "): ";
+        }
+        out << "stable, max " << percent(most) << "% (" << c.busiest << ")\n";
+        i = j;
     }
     return out.str();
 }

@@ -45,6 +45,8 @@ std::string toml_text(const toml::node& n) {
     return os.str();
 }
 
+constexpr std::size_t max_steps = 5000;
+
 /// Collects the reports of one timeline, each at the node it is about.
 class TimelineReader {
 public:
@@ -287,6 +289,15 @@ std::vector<PlannedStep> TimelineReader::plan(double run_days) {
                 steps.back().label += steps.back().label.empty() ? c.label : "; " + c.label;
         }
         steps.back().changes.push_back(std::move(c.change));
+    }
+    // Each step is a whole scenario state, loaded and compiled: a bound keeps a slip of the
+    // pen (ramp_days = 100000 in daily steps) from taking the machine's memory.
+    if (steps.size() > max_steps) {
+        error(*node,
+              "timeline",
+              "timeline: " + std::to_string(steps.size()) + " steps within the run; at most " +
+                  std::to_string(max_steps) + " (give the ramps a larger step_days)");
+        throw ScenarioError(std::move(diags_));
     }
     return steps;
 }
