@@ -191,8 +191,6 @@ inline void TicketFlow::finish_record(
     r.solved = solved ? 1 : 0;
     r.satisfied = static_cast<std::int8_t>(satisfied);
     r.resolved_in_time = now <= deadline ? 1 : 0;
-    if (satisfied >= 0)  // the rates count the tickets asked at the callback (summary.hpp)
-        count_hotline(lp, t, now, solved);
     count_rates(lp, t, now, tier, solved, satisfied, now <= deadline);
     lp.closed.push_back(r);
     lp.release(slot);

@@ -12,7 +12,7 @@
 
 namespace tiersim::model::flow {
 
-inline void TicketFlow::count_hotline(LpState& lp, const Ticket& t, Tick now, bool solved) {
+inline void TicketFlow::count_hotline(LpState& lp, const Ticket& t, Tick now, bool solved) const {
     if (lp.hotline_days.empty() || t.channel != Channel::hotline)
         return;
     const auto day =

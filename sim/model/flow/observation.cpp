@@ -81,6 +81,8 @@ inline void TicketFlow::count_rates(LpState& lp,
     bump_by(lp, c_hotline_surveyed, now, hotline, surveyed ? 1 : 0);
     bump_by(lp, c_hotline_solved, now, hotline, surveyed && solved ? 1 : 0);
     bump_by(lp, c_hotline_satisfied, now, hotline, satisfied > 0 ? 1 : 0);
+    if (surveyed)
+        count_hotline(lp, t, now, solved);  // what demand feedback sees (demand.cpp)
 }
 
 /// Records queue lengths and working servers (and open ones) at every bucket end <= t.

@@ -391,7 +391,7 @@ private:
 
     [[nodiscard]] bool follows_demand(Tick t) const;
     void follow_demand(Tick t);
-    void count_hotline(LpState& lp, const Ticket& t, Tick now, bool solved);
+    void count_hotline(LpState& lp, const Ticket& t, Tick now, bool solved) const;
     // reforms.cpp — the reform timeline's staff changes
     [[nodiscard]] std::size_t lp_of_station(std::uint32_t station) const;
     void change_staff(const CompiledStep::StaffChange& c, Tick now);
