@@ -168,7 +168,8 @@ int command_run(const CommonOptions& common,
         std::cout << io::summary_json(*result.summary, result.info, spec.name, output) << '\n';
     } else {
         std::cout << io::summary_text(*result.summary, result.info, spec.name)
-                  << io::timeline_text(spec) << "output: " << output << '\n';
+                  << io::timeline_text(spec) << io::adaptation_text(result.outcome.adaptation)
+                  << "output: " << output << '\n';
     }
     return interrupted ? stopped_code : exit_ok;
 }

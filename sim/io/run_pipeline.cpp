@@ -61,7 +61,7 @@ RunResult simulate_into(const model::CompiledModel& model,
     info.events = result.outcome.events;
     info.interrupted = result.outcome.interrupted;
     if (writer != nullptr && (!info.interrupted || request.finish_when_interrupted))
-        result.summary = writer->finish(result.outcome.series, info);
+        result.summary = writer->finish(result.outcome, info);
     return result;
 }
 

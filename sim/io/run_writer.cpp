@@ -4,6 +4,7 @@
 #include "tiersim/error.hpp"
 #include "tiersim/io/hdf5_file.hpp"
 #include "tiersim/model/group_stats_fields.hpp"
+#include "tiersim/model/simulation.hpp"
 #include "tiersim/model/summary_accumulator.hpp"
 #include "tiersim/version.hpp"
 
@@ -11,6 +12,7 @@
 #include <tbb/task_arena.h>
 #include <tbb/task_group.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <exception>
@@ -313,6 +315,71 @@ void write_timeline(Hdf5File& file, const model::ScenarioSpec& spec) {
     file.write_string_column("/timeline/value", value);
 }
 
+/// The per-unit table, one row per unit and period (adaptation.period_days).
+void write_unit_series(Hdf5File& file, const std::vector<model::UnitPeriodRow>& rows) {
+    file.create_group("/unit_series");
+#define TIERSIM_UNIT_COLUMN(name)                                 \
+    {                                                             \
+        std::vector<decltype(model::UnitPeriodRow::name)> column; \
+        column.reserve(rows.size());                              \
+        for (const model::UnitPeriodRow& r : rows)                \
+            column.push_back(r.name);                             \
+        file.write_column("/unit_series/" #name, column);         \
+    }
+    TIERSIM_UNIT_COLUMN(t_h)
+    TIERSIM_UNIT_COLUMN(unit)
+    TIERSIM_UNIT_COLUMN(closed)
+    TIERSIM_UNIT_COLUMN(responded_in_time)
+    TIERSIM_UNIT_COLUMN(surveyed)
+    TIERSIM_UNIT_COLUMN(solved)
+    TIERSIM_UNIT_COLUMN(satisfied)
+    TIERSIM_UNIT_COLUMN(in_time)
+    TIERSIM_UNIT_COLUMN(overdue)
+    TIERSIM_UNIT_COLUMN(backlog)
+    TIERSIM_UNIT_COLUMN(staff)
+    TIERSIM_UNIT_COLUMN(score)
+    TIERSIM_UNIT_COLUMN(rank)
+#undef TIERSIM_UNIT_COLUMN
+}
+
+/// What the adaptation rules did (a run without rules has no /adaptation).
+void write_adaptation(Hdf5File& file,
+                      bool adapts,
+                      const std::vector<std::string>& instruction_names,
+                      const std::vector<model::AdaptationRecord>& records) {
+    if (!adapts && records.empty())
+        return;
+    std::vector<double> t_h, value, cost_h;
+    std::vector<std::int8_t> action;
+    std::vector<std::int32_t> unit, type;
+    std::vector<std::int16_t> department;
+    std::vector<std::string> action_name, instruction;
+    for (const model::AdaptationRecord& r : records) {
+        t_h.push_back(r.t_h);
+        action.push_back(static_cast<std::int8_t>(r.action));
+        action_name.emplace_back(
+            model::adaptation_action_names[static_cast<std::size_t>(r.action)]);
+        unit.push_back(r.unit);
+        department.push_back(r.department);
+        type.push_back(r.type);
+        value.push_back(r.value);
+        cost_h.push_back(r.cost_h);
+        instruction.push_back(r.instruction < 0
+                                  ? std::string()
+                                  : instruction_names[static_cast<std::size_t>(r.instruction)]);
+    }
+    file.create_group("/adaptation");
+    file.write_column("/adaptation/t_h", t_h);
+    file.write_column("/adaptation/action", action);
+    file.write_string_column("/adaptation/action_name", action_name);
+    file.write_column("/adaptation/unit", unit);
+    file.write_column("/adaptation/department", department);
+    file.write_column("/adaptation/type", type);
+    file.write_column("/adaptation/value", value);
+    file.write_column("/adaptation/cost_h", cost_h);
+    file.write_string_column("/adaptation/instruction", instruction);
+}
+
 // Every column of /series: name (= SeriesRow field, coord_by_kind_h as for /tickets), file
 // type, and the value taken from the row `r`.
 #define TIERSIM_SERIES_COLUMNS(X)                               \
@@ -470,6 +537,8 @@ struct RunWriter::Impl {
     std::string scenario_toml;
     double warmup_h = 0.0;
     std::vector<double> resolve_wd;  ///< by ticket type, for /summary/by_type/limit_h
+    bool adapts = false;             ///< an adaptation rule acts at some step: /adaptation
+    std::vector<std::string> instruction_names;
 
     Hdf5File file;
     TicketColumns tickets;
@@ -487,7 +556,14 @@ struct RunWriter::Impl {
     RecordBatch pending;  // submitted records not yet handed to the writer thread
 
     Impl(const model::ScenarioSpec& spec, const model::Organisation& org)
-        : accumulator(spec, org) {}
+        : accumulator(spec, org) {
+        adapts = spec.adaptation.any() ||
+                 std::any_of(spec.timeline.begin(), spec.timeline.end(), [](const auto& step) {
+                     return step.state->adaptation.any();
+                 });
+        for (const auto& in : spec.adaptation.instructions)
+            instruction_names.push_back(in.name);
+    }
 
     void recycle(RecordBatch&& batch) {
         batch.tickets.clear();
@@ -712,7 +788,7 @@ void RunWriter::submit(RecordBatch&& batch) {
     }
 }
 
-model::Summary RunWriter::finish(const std::vector<SeriesRow>& series, const RunInfo& info) {
+model::Summary RunWriter::finish(const model::RunOutcome& outcome, const RunInfo& info) {
     Impl& w = *impl_;
     TIERSIM_CHECK(!w.finished, "finish() called twice");
     w.flush_pending();
@@ -720,7 +796,9 @@ model::Summary RunWriter::finish(const std::vector<SeriesRow>& series, const Run
     w.rethrow_if_failed();
     model::Summary summary = w.accumulator.finish(info.end_h);
     try {
-        write_series(w.file, series);
+        write_series(w.file, outcome.series);
+        write_unit_series(w.file, outcome.unit_periods);
+        write_adaptation(w.file, w.adapts, w.instruction_names, outcome.adaptation);
         write_summary(w.file, summary, w.warmup_h, w.resolve_wd);
 
         const std::string p = "/provenance";  // begun when the file was created

@@ -13,25 +13,11 @@ namespace tiersim::io::schema {
 
 namespace {
 
-constexpr std::array<std::string_view, 19> section_names = {"top",
-                                                            "simulation",
-                                                            "divisions",
-                                                            "calendars",
-                                                            "departments",
-                                                            "tiers",
-                                                            "channels",
-                                                            "ticket_types",
-                                                            "distribution",
-                                                            "strategy",
-                                                            "technology",
-                                                            "organization",
-                                                            "institution",
-                                                            "citizens",
-                                                            "cross_province",
-                                                            "grid",
-                                                            "units",
-                                                            "timeline",
-                                                            "provinces"};
+constexpr std::array<std::string_view, 20> section_names = {
+    "top",        "simulation",   "divisions",    "calendars",    "departments",
+    "tiers",      "channels",     "ticket_types", "distribution", "strategy",
+    "technology", "organization", "institution",  "citizens",     "cross_province",
+    "grid",       "units",        "adaptation",   "timeline",     "provinces"};
 
 /// The sections of the seed paper's levers: their rows mark the keys that are not levers.
 bool lever_section(std::string_view section) {
@@ -188,6 +174,16 @@ std::string provinces_block() {
     return out;
 }
 
+/// A key's name in its section's rows: its last segment, or where the section nests tables of
+/// its own (adaptation.ranking.tier, adaptation.project_teams.tier) its path below the section.
+std::string row_name(const Key& key, std::string_view section) {
+    const std::string_view path = key.path;
+    const std::string_view below = path.substr(std::min(path.size(), section.size() + 1));
+    if (section == "adaptation" && below.find('.') != std::string_view::npos)
+        return std::string(below);
+    return last_segment(path);
+}
+
 std::string section_block(std::string_view section) {
     if (section == "provinces")
         return provinces_block();
@@ -197,7 +193,7 @@ std::string section_block(std::string_view section) {
     for (const Key& key : keys()) {
         if (section_of(key) != section || key.has(detail))
             continue;
-        out += "| `" + last_segment(key.path) + "` | " + shape_text(key) + " | " +
+        out += "| `" + row_name(key, section) + "` | " + shape_text(key) + " | " +
                default_text(key) + " | " + row_doc(key) + " |\n";
     }
     return out;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <vector>
@@ -152,6 +153,40 @@ std::string timeline_text(const model::ScenarioSpec& spec) {
         out += "  day " + pad_left(format_fixed(step.day, 0), 5) + "  " +
                (step.label.empty() ? std::string() : step.label + ": ") + changes + "\n";
     }
+    return out;
+}
+
+std::string adaptation_text(const std::vector<model::AdaptationRecord>& records) {
+    if (records.empty())
+        return {};
+    std::array<std::int64_t, model::adaptation_action_count> n{};
+    std::array<double, model::adaptation_action_count> value{};
+    double cost_h = 0.0;
+    for (const model::AdaptationRecord& r : records) {
+        ++n[static_cast<std::size_t>(r.action)];
+        value[static_cast<std::size_t>(r.action)] += r.value;
+        cost_h += r.cost_h;
+    }
+    using A = model::AdaptationAction;
+    auto count = [&](A a) {
+        return grouped(n[static_cast<std::size_t>(a)]);
+    };
+    auto servers = [&](A a) {
+        return grouped(static_cast<std::int64_t>(value[static_cast<std::size_t>(a)]));
+    };
+    std::string out = "adaptation (/adaptation and /unit_series in the output):\n";
+    if (n[0] + n[1] + n[2] > 0)
+        out += "  ranking: " + count(A::ranked_bottom) + " units at the bottom, attention " +
+               count(A::attention_start) + " times (" + servers(A::attention_start) +
+               " reserve servers sent)\n";
+    if (n[3] + n[4] + n[5] + n[6] > 0)
+        out += "  project teams: " + count(A::team_requested) + " called, " +
+               count(A::team_arrived) + " came (" + servers(A::team_arrived) + " servers), " +
+               count(A::team_released) + " went back, " + count(A::team_unavailable) +
+               " found no staff; " + format_fixed(cost_h, 0) + " staff-hours of moves\n";
+    if (n[7] + n[8] > 0)
+        out += "  leader instructions: " + count(A::instruction_start) + " issued, " +
+               count(A::instruction_end) + " ended\n";
     return out;
 }
 

@@ -56,7 +56,7 @@ RunOutcome Simulation::run(const RunHooks& hooks) {
     outcome.end_h = engine::to_hours(stats.reached);
     outcome.interrupted = stats.interrupted;
     outcome.overload = flow.overload();
-    outcome.series = flow.finish(stats.reached);
+    flow.finish(stats.reached, outcome);
     return outcome;
 }
 

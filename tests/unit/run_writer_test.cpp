@@ -205,7 +205,9 @@ model::Summary write_run(const fs::path& out,
         }
         writer.submit(std::move(batch));
     }
-    return writer.finish(make_series(), test_info());
+    model::RunOutcome outcome;
+    outcome.series = make_series();
+    return writer.finish(outcome, test_info());
 }
 
 const std::vector<std::string> ticket_columns = {"channel",
@@ -294,9 +296,14 @@ TEST_CASE("run writer writes every dataset and they round-trip", "[io][run_write
     REQUIRE(fs::exists(out));
     CHECK_FALSE(fs::exists(dir.path / "run.h5.partial"));
 
-    CHECK(list_groups(out, "/") ==
-          std::vector<std::string>{
-              "events", "provenance", "series", "summary", "ticket_types", "tickets", "units"});
+    CHECK(list_groups(out, "/") == std::vector<std::string>{"events",
+                                                            "provenance",
+                                                            "series",
+                                                            "summary",
+                                                            "ticket_types",
+                                                            "tickets",
+                                                            "unit_series",
+                                                            "units"});
     auto expected_columns = ticket_columns;
     std::sort(expected_columns.begin(), expected_columns.end());
     CHECK(list_datasets(out, "/tickets") == expected_columns);
@@ -616,15 +623,17 @@ TEST_CASE("run writer without a trace writes no /tickets or /events", "[io][run_
         write_run(out, TraceLevel::none, spec, org, make_tickets(5000), make_events(100), 700);
     CHECK(summary.created == 5000);
     CHECK(list_groups(out, "/") ==
-          std::vector<std::string>{"provenance", "series", "summary", "ticket_types", "units"});
+          std::vector<std::string>{
+              "provenance", "series", "summary", "ticket_types", "unit_series", "units"});
     CHECK(read_int_attribute(out, "/summary", "created") == 5000);
     CHECK(read_string_attribute(out, "/provenance", "trace") == "none");
 
     const fs::path tickets_only = dir.path / "tickets.h5";
     write_run(tickets_only, TraceLevel::tickets, spec, org, make_tickets(10), make_events(10), 3);
-    CHECK(list_groups(tickets_only, "/") ==
-          std::vector<std::string>{
-              "provenance", "series", "summary", "ticket_types", "tickets", "units"});
+    CHECK(
+        list_groups(tickets_only, "/") ==
+        std::vector<std::string>{
+            "provenance", "series", "summary", "ticket_types", "tickets", "unit_series", "units"});
     CHECK(column_size(tickets_only, "/tickets/id") == 10);
 }
 

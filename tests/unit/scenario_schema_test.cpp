@@ -263,25 +263,12 @@ TEST_CASE("every key of the schema is well formed", "[io][schema]") {
 }
 
 TEST_CASE("the schema's tables list their keys in the reference's order", "[io][schema]") {
-    CHECK(names(schema::known_keys("")) == std::vector<std::string>{"base",
-                                                                    "description",
-                                                                    "simulation",
-                                                                    "divisions",
-                                                                    "calendars",
-                                                                    "departments",
-                                                                    "tiers",
-                                                                    "channels",
-                                                                    "ticket_types",
-                                                                    "strategy",
-                                                                    "technology",
-                                                                    "organization",
-                                                                    "institution",
-                                                                    "citizens",
-                                                                    "cross_province",
-                                                                    "grid",
-                                                                    "units",
-                                                                    "timeline",
-                                                                    "provinces"});
+    CHECK(names(schema::known_keys("")) ==
+          std::vector<std::string>{"base",         "description", "simulation",     "divisions",
+                                   "calendars",    "departments", "tiers",          "channels",
+                                   "ticket_types", "strategy",    "technology",     "organization",
+                                   "institution",  "citizens",    "cross_province", "grid",
+                                   "units",        "adaptation",  "timeline",       "provinces"});
     CHECK(names(schema::known_keys("tiers")) ==
           std::vector<std::string>{"street", "district", "city", "province"});
     CHECK(names(schema::known_keys("tiers.city")) ==

@@ -37,10 +37,11 @@ inline model::ScenarioSpec load_with_seed(const std::string& scenario,
     return io::load_scenario(scenario, overrides);
 }
 
-/// Runs one replication of a compiled model, feeding its records to `consumer`.
-inline void run_replication(const model::CompiledModel& compiled,
-                            bool trace_events,
-                            RecordConsumer& consumer) {
+/// Runs one replication of a compiled model, feeding its records to `consumer`; returns what
+/// the run reports (its series, per-unit table and adaptation records).
+inline model::RunOutcome run_replication(const model::CompiledModel& compiled,
+                                         bool trace_events,
+                                         RecordConsumer& consumer) {
     model::Simulation sim(compiled, trace_events);
     model::RunHooks hooks;
     hooks.on_records = [&](std::vector<model::TicketRecord>& tickets,
@@ -48,14 +49,14 @@ inline void run_replication(const model::CompiledModel& compiled,
         consumer.tickets(tickets);
         consumer.events(events);
     };
-    (void)sim.run(hooks);
+    return sim.run(hooks);
 }
 
 /// The same for a loaded scenario, compiled by the run pipeline.
-inline void run_replication(const model::ScenarioSpec& spec,
-                            bool trace_events,
-                            RecordConsumer& consumer) {
-    run_replication(io::compile_scenario(spec), trace_events, consumer);
+inline model::RunOutcome run_replication(const model::ScenarioSpec& spec,
+                                         bool trace_events,
+                                         RecordConsumer& consumer) {
+    return run_replication(io::compile_scenario(spec), trace_events, consumer);
 }
 
 /// Per-ticket means over the tickets created in [from_h, to_h): wait = responded − created

@@ -5,6 +5,7 @@
 #include "tiersim/model/organisation.hpp"
 #include "tiersim/model/records.hpp"
 #include "tiersim/model/scenario_spec.hpp"
+#include "tiersim/model/simulation.hpp"
 #include "tiersim/model/summary.hpp"
 
 #include <cstdint>
@@ -62,7 +63,7 @@ public:
     void submit(RecordBatch&& batch);
     /// Drains the queue, writes /series, /summary and /provenance, closes and renames the file.
     /// @return the summary. @throws IoError
-    model::Summary finish(const std::vector<SeriesRow>& series, const RunInfo& info);
+    model::Summary finish(const model::RunOutcome& outcome, const RunInfo& info);
 
 private:
     struct Impl;

@@ -62,6 +62,7 @@ inline constexpr std::array<std::string_view, 5> distribution_values = {
     "exponential", "deterministic", "lognormal", "gamma", "uniform"};
 inline constexpr std::array<std::string_view, 2> source_values = {"synthetic", "csv"};
 inline constexpr std::array<std::string_view, 2> share_values = {"even", "streets"};
+inline constexpr std::array<std::string_view, 2> team_source_values = {"pool", "departments"};
 inline constexpr std::array<std::string_view, 7> weekday_values = {
     "mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 
@@ -75,6 +76,7 @@ inline constexpr Choices distributions{"a distribution", distribution_values};
 inline constexpr Choices sources{"a source", source_values};
 inline constexpr Choices population_shares{"a sharing rule", share_values};
 inline constexpr Choices weekdays{"a weekday name", weekday_values};
+inline constexpr Choices team_sources{"a source", team_source_values};
 
 /// The numbers a number key accepts.
 struct NumberRange {

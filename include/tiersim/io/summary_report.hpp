@@ -2,10 +2,12 @@
 #pragma once
 
 #include "tiersim/io/run_writer.hpp"
+#include "tiersim/model/records.hpp"
 #include "tiersim/model/scenario_spec.hpp"
 #include "tiersim/model/summary.hpp"
 
 #include <string>
+#include <vector>
 
 /// Human and machine renderings of a run's summary (what `tiersim run` prints).
 namespace tiersim::io {
@@ -29,6 +31,8 @@ std::string short_horizon_warning(const model::Summary& summary);
 /// The reform timeline's steps, one line each ("day 365  approval bureau  tiers.district.design
 /// = \"approval_bureau\""), with a heading; "" without a timeline.
 std::string timeline_text(const model::ScenarioSpec& spec);
+/// What the adaptation rules did, a line per rule that acted; empty without any.
+std::string adaptation_text(const std::vector<model::AdaptationRecord>& records);
 
 /// The summary as one JSON object (one line, no trailing newline): scenario, output, seed,
 /// days, end_h, threads, ranks, wall_seconds, events, events_per_second, interrupted,

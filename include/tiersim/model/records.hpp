@@ -99,6 +99,60 @@ struct EventRecord {
     EventKind kind = EventKind::created;
 };
 
+/// One row of /unit_series: one unit over one period of adaptation.period_days (the last
+/// one may be shorter), the basis of the ranking (三率 by the closing unit, domain.md §1.4).
+struct UnitPeriodRow {
+    double t_h = 0.0;  ///< end of the period
+    std::int32_t unit = 0;
+    std::int64_t closed = 0;             ///< tickets the unit closed in the period
+    std::int64_t responded_in_time = 0;  ///< of them responded within respond_h (响应率)
+    std::int64_t surveyed = 0;           ///< of them asked at the callback
+    std::int64_t solved = 0;             ///< of those, reported solved (解决率)
+    std::int64_t satisfied = 0;          ///< of those, satisfied (满意率)
+    std::int64_t in_time = 0;            ///< of the closed, within the limit
+    std::int64_t overdue = 0;            ///< open tickets at the unit past their limit, at t_h
+    std::int64_t backlog = 0;            ///< tickets waiting or in service at its queues, at t_h
+    std::int64_t staff = 0;              ///< servers of its queues at t_h (rules' included)
+    double score = std::numeric_limits<double>::quiet_NaN();  ///< ranking score, NaN unranked
+    std::int32_t rank = -1;  ///< 1 = best among its province's ranked units; -1 unranked
+};
+
+/// What an adaptation rule did (/adaptation), in the order of time, then of decision.
+enum class AdaptationAction : std::int8_t {
+    ranked_bottom = 0,     ///< ranking: the unit is in the bottom share (value: its score)
+    attention_start = 1,   ///< leader attention begins at the unit (value: servers added)
+    attention_end = 2,     ///< ... and ends (value: servers withdrawn)
+    team_requested = 3,    ///< project team: a queue's backlog stayed high (value: per server)
+    team_arrived = 4,      ///< the team's servers join the queue (value: servers)
+    team_released = 5,     ///< they go back (value: servers)
+    team_unavailable = 6,  ///< no pool staff or donor was free (value: 0)
+    /// 批示: the type's tickets queue higher (value: the overdue tickets that issued it, 0 by date)
+    instruction_start = 7,
+    instruction_end = 8,  ///< (value: the levels it lifted)
+};
+inline constexpr int adaptation_action_count = 9;
+inline constexpr std::array<const char*, adaptation_action_count> adaptation_action_names = {
+    "ranked_bottom",
+    "attention_start",
+    "attention_end",
+    "team_requested",
+    "team_arrived",
+    "team_released",
+    "team_unavailable",
+    "instruction_start",
+    "instruction_end"};
+
+struct AdaptationRecord {
+    double t_h = 0.0;
+    AdaptationAction action = AdaptationAction::ranked_bottom;
+    std::int32_t unit = -1;         ///< the unit acted on, -1 for an instruction
+    std::int16_t department = -1;   ///< the queue's department, -1 for none
+    std::int32_t type = -1;         ///< an instruction's ticket type, else -1
+    double value = 0.0;             ///< see AdaptationAction
+    double cost_h = 0.0;            ///< staff-hours it cost (project teams' moves)
+    std::int32_t instruction = -1;  ///< index into adaptation.instructions, else -1
+};
+
 /// One row of /series: one bucket of one tier. Counts are of things that happened at this
 /// tier's units in the bucket; queue_len and busy_staff are taken at the bucket's end.
 struct SeriesRow {

@@ -225,6 +225,69 @@ struct GridSpec {
     double stale_after_days = 0.0;
 };
 
+/// [adaptation]: units that react to what the run shows them (domain.md §1.4, §6.3 S4; the seed
+/// paper's 考核评估体系, 项目小组 and 批示). Each rule acts between windows, at whole days, on
+/// counts summed over every LP and rank, so its decisions do not depend on the run's split.
+/// Every default leaves the rule off.
+struct AdaptationSpec {
+    /// Days per period of the per-unit table (/unit_series) and of the ranking.
+    int period_days = 30;
+
+    /// Evaluation and ranking (三率考核, 四类排名): at each period's end the units of `tier` in
+    /// each province are scored by the weighted 三率 of the tickets they closed; the bottom
+    /// share gets leader attention `lag_days` later, for `attention_days`.
+    struct Ranking {
+        Tier tier = Tier::street;
+        double bottom_share = 0.0;  ///< 0 = no ranking
+        double weight_response = 0.10;
+        double weight_resolution = 0.45;
+        double weight_satisfaction = 0.45;
+        int min_surveyed = 20;  ///< a unit with fewer callbacks in the period is not ranked
+        int lag_days = 30;
+        int attention_days = 30;
+        int attention_staff = 1;     ///< reserve servers sent to the unit's busiest queues
+        int attention_priority = 1;  ///< levels added to its area's tickets wherever they queue
+    } ranking;
+
+    /// Project teams (项目小组): a department queue of a unit of `tier` whose waiting tickets per
+    /// server stay above `threshold` for `sustain_days` gets `staff` more servers `lag_days`
+    /// later, from the unit's pool or from its quiet departments, until its backlog per server
+    /// falls below `release_threshold`.
+    struct ProjectTeams {
+        Tier tier = Tier::street;
+        double threshold = 0.0;  ///< 0 = no teams
+        int sustain_days = 7;
+        int lag_days = 3;
+        int staff = 1;
+        bool from_departments = false;  ///< source "departments" (else "pool")
+        int pool = 2;                   ///< servers in each unit's pool (source "pool")
+        double donor_threshold = 1.0;   ///< a donor's waiting per server must be below this
+        double release_threshold = 0.5;
+        double move_cost_h = 8.0;  ///< staff-hours lost per server moved (hand-over)
+    } project_teams;
+
+    /// Leader instructions (批示): a ticket class gets `priority` more levels for
+    /// `duration_days`, issued on `day` or whenever its overdue open tickets pass
+    /// `overdue_threshold` at a day's end (and it is not in force).
+    struct Instruction {
+        std::string name;
+        int type = 0;               ///< ticket type index
+        int day = -1;               ///< issued at this day's start; < 0 = not by date
+        int overdue_threshold = 0;  ///< issued when overdue tickets exceed this; 0 = not by count
+        int duration_days = 30;
+        int priority = 1;
+    };
+
+    std::vector<Instruction> instructions;
+
+    [[nodiscard]] bool ranks() const { return ranking.bottom_share > 0.0; }
+
+    [[nodiscard]] bool forms_teams() const { return project_teams.threshold > 0.0; }
+
+    /// Whether any rule acts (and so needs a barrier at every day's end).
+    [[nodiscard]] bool any() const { return ranks() || forms_teams() || !instructions.empty(); }
+};
+
 /// The policy levers (DESIGN §2.5) that a province may set for itself in [provinces.NAME]
 /// (the seed paper compares provinces with different packages); the top-level keys give the
 /// defaults of every province.
@@ -378,6 +441,7 @@ struct ScenarioSpec {
     CitizensSpec citizens;
     CrossProvinceSpec cross;
     GridSpec grid;
+    AdaptationSpec adaptation;
 
     /// The top-level levers: every province's unless it overrides them.
     Levers levers;

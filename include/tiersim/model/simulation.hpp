@@ -24,7 +24,9 @@ struct RunOutcome {
     /// RunHooks::max_open_tickets: what overflowed and the longest queue (on the rank that
     /// found it; the others stop with it and say nothing).
     std::string overload;
-    std::vector<SeriesRow> series;  ///< bucket-major, then tier
+    std::vector<SeriesRow> series;             ///< bucket-major, then tier
+    std::vector<UnitPeriodRow> unit_periods;   ///< period-major, then unit (rank 0)
+    std::vector<AdaptationRecord> adaptation;  ///< what the rules did, by time (rank 0)
 };
 
 /// Hooks that the caller supplies; all are called on the calling thread, between windows. With

@@ -171,8 +171,10 @@ private:
     void read_citizens(const toml::table& root);        // citizens_cross_province.cpp
     void read_cross_province(const toml::table& root);  // citizens_cross_province.cpp
     void read_grid(const toml::table& root);            // grid.cpp
-    void check_department_staff();                      // tiers_channels.cpp
-    int layer_of(const std::string& key) const;         // tiers_channels
+    void read_adaptation(const toml::table& root);      // adaptation.cpp
+    void read_instructions(const toml::table& adaptation);
+    void check_department_staff();               // tiers_channels.cpp
+    int layer_of(const std::string& key) const;  // tiers_channels
     bool set_twice(const std::string& a, const std::string& b) const;
     void supersede(const std::string& a, const std::string& b);
     bool later_than(const std::string& a, const std::string& b) const;

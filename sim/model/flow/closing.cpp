@@ -192,6 +192,7 @@ inline void TicketFlow::finish_record(
     r.satisfied = static_cast<std::int8_t>(satisfied);
     r.resolved_in_time = now <= deadline ? 1 : 0;
     count_rates(lp, t, now, tier, solved, satisfied, now <= deadline);
+    count_unit(r);
     lp.closed.push_back(r);
     lp.release(slot);
 }

@@ -44,6 +44,7 @@ inline TicketFlow::TicketFlow(const CompiledModel& compiled,
     }
     demand_factor.assign(
         static_cast<std::size_t>(org.province_count()) * spec().ticket_types.size(), 1.0);
+    set_up_adaptation();
     set_up_lps();
 }
 
@@ -233,7 +234,7 @@ inline void TicketFlow::collect_open(std::vector<TicketRecord>& tickets, Tick re
     });
 }
 
-inline std::vector<SeriesRow> TicketFlow::finish(Tick reached) {
+inline void TicketFlow::finish(Tick reached, RunOutcome& outcome) {
     for (std::size_t i = part.begin; i < part.end; ++i)
         snapshot_until(lp_states[i], reached);
     // Every window has been flushed: give the buffer's capacity back before the open tickets,
@@ -242,10 +243,17 @@ inline std::vector<SeriesRow> TicketFlow::finish(Tick reached) {
     buffer = RecordBuffer{};
     std::vector<TicketRecord> tickets;
     std::vector<EventRecord> events;
+    // The period under way when the run ends has its rows too (it may be shorter).
+    if (reached > adapt.period_start) {
+        std::vector<UnitPeriodRow> rows = close_period(reached);
+        keep_period(rows);
+    }
     collect_open(tickets, reached);
     if ((world == nullptr || world->is_root()) && hooks.on_records)
         hooks.on_records(tickets, events);
-    return series_rows(reached);
+    outcome.series = series_rows(reached);
+    outcome.unit_periods = std::move(adapt.unit_rows);
+    outcome.adaptation = std::move(adapt.records);
 }
 
 }  // namespace tiersim::model::flow

@@ -2,18 +2,25 @@
 // The reform timeline ([[timeline]]): at each step's time, between windows, the run moves to
 // the step's scenario and levers (every later decision reads them) and its stations take
 // their new servers. Arrivals need nothing here: their streams integrate every step's rates
-// in advance (arrivals.cpp). The same barriers carry the demand feedback's updates (demand.cpp).
+// in advance (arrivals.cpp). The same barriers carry the demand feedback's updates (demand.cpp),
+// the per-unit table's periods (unit_periods.cpp) and the adaptation rules (adaptation.cpp).
 #include "ticket_flow.hpp"
 
 #include <algorithm>
 
 namespace tiersim::model::flow {
 
-/// The steps' times and, with demand feedback, every trust period's end, in order.
+/// The steps' times, every period's end (/unit_series), every day's end where a rule acts
+/// and, with demand feedback, every trust period's end, in order.
 inline std::vector<Tick> TicketFlow::barriers() const {
     std::vector<Tick> out;
     for (std::size_t i = 1; i < model.reform_steps().size(); ++i)
         out.push_back(model.reform_steps()[i].at);
+    const Tick every =
+        adapt.any_step ? engine::ticks_per_day
+                       : static_cast<Tick>(spec().adaptation.period_days) * engine::ticks_per_day;
+    for (Tick t = every; t < end; t += every)
+        out.push_back(t);
     if (spec().citizens.trust_elasticity > 0.0) {
         const Tick period = spec().citizens.trust_period_days * engine::ticks_per_day;
         for (Tick t = period; t < end; t += period)
@@ -30,9 +37,14 @@ inline void TicketFlow::at_barrier(Tick t) {
         ++step_index;
         step_now = &steps[step_index];
         spec_now = &model.spec_of(*step_now);
-        // Every count first: a queue that closes sends its tickets to one that opens.
-        for (const CompiledStep::StaffChange& c : step_now->staff)
+        // Every count first: a queue that closes sends its tickets to one that opens. Servers
+        // that a rule moved stay moved, over the step's staff.
+        for (CompiledStep::StaffChange c : step_now->staff) {
+            const auto moved = adapt.extra_servers.find(c.station);
+            if (moved != adapt.extra_servers.end() && c.servers > 0)
+                c.servers = std::max(1, c.servers + moved->second);
             change_staff(c, t);
+        }
         for (const CompiledStep::StaffChange& c : step_now->staff) {
             const std::size_t lp_index = lp_of_station(c.station);
             if (lp_index < part.begin || lp_index >= part.end)
@@ -44,6 +56,14 @@ inline void TicketFlow::at_barrier(Tick t) {
                 serve_waiting(lp_states[lp_index], s, t);
         }
     }
+    const bool period_end = at_period_end(t);
+    std::vector<UnitPeriodRow> rows;
+    if (period_end)
+        rows = close_period(t);
+    if (t % engine::ticks_per_day == 0 && adapt.any_step)
+        adapt_at(t, period_end ? &rows : nullptr);
+    if (period_end)
+        keep_period(rows);
     if (follows_demand(t))
         follow_demand(t);
 }

@@ -68,8 +68,11 @@ inline int TicketFlow::priority_of(const Ticket& t, Tick now) const {
     const Levers& lv = lever(t.unit);
     const bool near_deadline =
         lv.deadline_priority_h > 0.0 && deadline_of(t) - now < from_hours(lv.deadline_priority_h);
-    return queue_priority(
-        type_of(t).priority, t.has(flag_leader_assigned), lv.leader_priority, near_deadline);
+    return queue_priority(type_of(t).priority,
+                          t.has(flag_leader_assigned),
+                          lv.leader_priority,
+                          near_deadline,
+                          adapt.raises ? rule_level(t) : 0);
 }
 
 inline void TicketFlow::start_service(

@@ -51,12 +51,15 @@
 #include "tiersim/model/ticket.hpp"
 #include "tiersim/model/ticket_priority.hpp"
 
+#include "adaptation.hpp"
+
 #include <array>
 #include <atomic>
 #include <bit>
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <span>
 #include <string>
 #include <type_traits>
 #include <unordered_map>
@@ -228,6 +231,7 @@ struct TierCounters {
 /// The state of one LP (its events and outbox are in the engine's LpSet).
 struct LpState {
     std::uint32_t index = 0;
+
     std::vector<Ticket> tickets;
     std::vector<std::uint32_t> free_slots;
     std::vector<Generator> generators;
@@ -314,8 +318,9 @@ public:
 
     [[nodiscard]] const std::string& overload() const { return overload_text; }
 
-    /// After the run: the last snapshots, every open ticket handed on (rank 0), the series.
-    std::vector<SeriesRow> finish(Tick reached);
+    /// After the run: the last snapshots, every open ticket handed on (rank 0); the series,
+    /// the per-unit table and what the adaptation rules did (the last two on rank 0).
+    void finish(Tick reached, RunOutcome& outcome);
 
     [[nodiscard]] const engine::LpPartition& partition() const { return part; }
 
@@ -396,6 +401,34 @@ private:
     [[nodiscard]] std::size_t lp_of_station(std::uint32_t station) const;
     void change_staff(const CompiledStep::StaffChange& c, Tick now);
     void reroute_waiting(LpState& lp, Station& s, Tick now);
+    // unit_periods.cpp — the per-unit table (/unit_series)
+    void count_unit(const TicketRecord& r);
+    [[nodiscard]] bool at_period_end(Tick t) const;
+    [[nodiscard]] std::vector<std::int64_t> station_load(
+        std::span<const std::uint32_t> of_stations) const;
+    std::vector<UnitPeriodRow> close_period(Tick t);
+    void keep_period(std::vector<UnitPeriodRow>& rows);
+    // adaptation.cpp — ranking and leader attention; teams_instructions.cpp — project teams
+    // and leader instructions
+    void set_up_adaptation();
+    [[nodiscard]] std::vector<std::uint32_t> rule_queues(UnitId unit) const;
+    [[nodiscard]] int rule_level(const Ticket& t) const;
+    void move_servers(std::uint32_t station, std::int32_t servers, Tick now);
+    void note(AdaptationRecord r);
+    void adapt_at(Tick t, std::vector<UnitPeriodRow>* rows);
+    void rank_units(Tick t, std::vector<UnitPeriodRow>& rows);
+    void plan_attention(UnitId u, Tick t);
+    void attend(Tick t);
+    [[nodiscard]] int station_department(std::uint32_t station) const;
+    void check_teams(Tick t);
+    void form_team(ProjectTeam& team,
+                   std::uint32_t station,
+                   std::span<const std::uint32_t> unit_queues,
+                   std::span<const std::int64_t> unit_waiting,
+                   Tick t);
+    void release_team(ProjectTeam& team, std::uint32_t station, Tick t);
+    void follow_instructions(Tick t);
+    [[nodiscard]] std::vector<std::int64_t> overdue_by_type(Tick t) const;
     // routing.cpp — moving tickets between units and LPs
     void schedule(LpState& lp, std::uint32_t slot, Tick at);
     void send(LpState& lp, std::int32_t lp_index, std::uint32_t slot, UnitId to, Tick at);
@@ -484,6 +517,7 @@ private:
     const CompiledStep* step_now;
     const ScenarioSpec* spec_now;
     std::vector<double> demand_factor;  // by (province × types + type): demand feedback
+    AdaptationState adapt;
     const Organisation& org;
     const StationIndex& index;
     const bool trace_events;
