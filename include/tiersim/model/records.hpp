@@ -88,6 +88,10 @@ struct TicketRecord {
     /// Resolution deadline: resolve_wd working days of the authority tier's calendar after
     /// created_h (the limit resolved_in_time is judged against); +inf when there is none.
     double deadline_h = std::numeric_limits<double>::infinity();
+    /// Not written: the time (engine ticks) of the event whose handling recorded it, which
+    /// orders the output (a caller who hung up in a queue is recorded when a server reaches
+    /// them, with closed_h their hang-up time).
+    std::int64_t recorded_at = 0;
 };
 
 /// One row of /events (only with --trace events).
@@ -97,6 +101,9 @@ struct EventRecord {
     std::int32_t unit = 0;
     std::int16_t department = -1;  ///< -1 for intake or none
     EventKind kind = EventKind::created;
+    /// Not written: as TicketRecord::recorded_at (a service that starts at the next opening is
+    /// traced, dated then, when a server takes the ticket).
+    std::int64_t recorded_at = 0;
 };
 
 /// One row of /unit_series: one unit over one period of adaptation.period_days (the last

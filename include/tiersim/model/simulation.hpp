@@ -33,8 +33,9 @@ struct RunOutcome {
 /// an MPI world of several ranks, on_records and on_progress are called on rank 0 only (it
 /// receives every rank's records); `stop` is read on every rank and any rank's stop stops all.
 struct RunHooks {
-    /// Receives each window's closed tickets (sorted by closing time, then id) and traced
-    /// events (sorted by time, then ticket); it may swap the vectors' contents out.
+    /// Receives each window's closed tickets and traced events, sorted by the time they were
+    /// recorded (TicketRecord::recorded_at), then by closing time and id, or by event time and
+    /// ticket: an order that no window boundary changes. It may swap the vectors' contents out.
     std::function<void(std::vector<TicketRecord>&, std::vector<EventRecord>&)> on_records;
     /// Progress: simulated hours reached.
     std::function<void(double)> on_progress;

@@ -39,6 +39,7 @@ inline void TicketFlow::record_given_up(LpState& lp, std::uint32_t slot, Outcome
     TicketRecord r = record_of(t, deadline_of(t));
     r.closed_h = to_hours(t.abandoned_at);
     r.outcome = outcome;
+    r.recorded_at = lp.now;
     lp.closed.push_back(r);
     lp.release(slot);
 }

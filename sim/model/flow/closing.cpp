@@ -193,6 +193,7 @@ inline void TicketFlow::finish_record(
     r.resolved_in_time = now <= deadline ? 1 : 0;
     count_rates(lp, t, now, tier, solved, satisfied, now <= deadline);
     count_unit(r);
+    r.recorded_at = lp.now;
     lp.closed.push_back(r);
     lp.release(slot);
 }

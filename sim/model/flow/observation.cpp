@@ -56,7 +56,8 @@ inline void TicketFlow::trace(
                                     to_hours(at),
                                     unit,
                                     static_cast<std::int16_t>(dept),
-                                    kind});
+                                    kind,
+                                    lp.now});
 }
 
 /// A closing's 三率 counters, by the closing tier and, for a hotline ticket, at the hotline's.
@@ -124,11 +125,17 @@ inline void TicketFlow::add_cost_ticks(
 /// Sorts one window's records into the canonical order of the output.
 inline void TicketFlow::sort_records(std::vector<TicketRecord>& tickets,
                                      std::vector<EventRecord>& events) {
+    // By the time they were recorded first: every record of a window was recorded inside it, so
+    // the order does not depend on where windows end (barriers, rank counts).
     std::sort(tickets.begin(), tickets.end(), [](const TicketRecord& a, const TicketRecord& b) {
+        if (a.recorded_at != b.recorded_at)
+            return a.recorded_at < b.recorded_at;
         return a.closed_h != b.closed_h ? a.closed_h < b.closed_h : a.id < b.id;
     });
     // Stable: one ticket's events at one instant keep the order it made them in.
     std::stable_sort(events.begin(), events.end(), [](const EventRecord& a, const EventRecord& b) {
+        if (a.recorded_at != b.recorded_at)
+            return a.recorded_at < b.recorded_at;
         return a.t_h != b.t_h ? a.t_h < b.t_h : a.ticket < b.ticket;
     });
 }

@@ -10,6 +10,7 @@ namespace tiersim::model::flow {
 inline void TicketFlow::handle(std::uint32_t lp_index, const Event& e) {
     LpState& lp = lp_states[lp_index];
     const auto lp_id = static_cast<std::int32_t>(lp_index);
+    lp.now = e.time;
     snapshot_until(lp, e.time);
     switch (e.kind) {
         case kind_generate:

@@ -32,6 +32,8 @@ inline std::vector<Tick> TicketFlow::barriers() const {
 }
 
 inline void TicketFlow::at_barrier(Tick t) {
+    for (std::size_t i = part.begin; i < part.end; ++i)
+        lp_states[i].now = t;  // what a queue served here records is recorded at t
     const auto& steps = model.reform_steps();
     while (step_index + 1 < steps.size() && steps[step_index + 1].at <= t) {
         ++step_index;

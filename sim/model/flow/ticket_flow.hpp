@@ -231,6 +231,7 @@ struct TierCounters {
 /// The state of one LP (its events and outbox are in the engine's LpSet).
 struct LpState {
     std::uint32_t index = 0;
+    Tick now = 0;  // the time of the event being handled (or the barrier): what records carry
 
     std::vector<Ticket> tickets;
     std::vector<std::uint32_t> free_slots;
