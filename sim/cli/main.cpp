@@ -169,6 +169,11 @@ int command_run(const CommonOptions& common,
     } else {
         std::cout << io::summary_text(*result.summary, result.info, spec.name)
                   << io::timeline_text(spec) << io::adaptation_text(result.outcome.adaptation)
+                  << io::cost_text(model::cost_totals(
+                         model::cost_rows(model::CostBasis::of(spec, model.org()),
+                                          result.outcome.series,
+                                          result.outcome.adaptation),
+                         spec.warmup_days * 24.0))
                   << "output: " << output << '\n';
     }
     return interrupted ? stopped_code : exit_ok;

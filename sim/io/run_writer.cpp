@@ -3,6 +3,7 @@
 
 #include "tiersim/error.hpp"
 #include "tiersim/io/hdf5_file.hpp"
+#include "tiersim/model/costs.hpp"
 #include "tiersim/model/group_stats_fields.hpp"
 #include "tiersim/model/simulation.hpp"
 #include "tiersim/model/summary_accumulator.hpp"
@@ -342,6 +343,37 @@ void write_unit_series(Hdf5File& file, const std::vector<model::UnitPeriodRow>& 
 #undef TIERSIM_UNIT_COLUMN
 }
 
+/// The buckets' costs (model/costs.hpp), with the totals after the warm-up as attributes.
+void write_costs(Hdf5File& file, const std::vector<model::CostRow>& rows, double warmup_h) {
+    file.create_group("/costs");
+#define TIERSIM_COST_COLUMN(name)                           \
+    {                                                       \
+        std::vector<decltype(model::CostRow::name)> column; \
+        column.reserve(rows.size());                        \
+        for (const model::CostRow& r : rows)                \
+            column.push_back(r.name);                       \
+        file.write_column("/costs/" #name, column);         \
+    }
+    TIERSIM_COST_COLUMN(t_h)
+    TIERSIM_COST_COLUMN(payroll_yuan)
+    TIERSIM_COST_COLUMN(coord_yuan)
+    TIERSIM_COST_COLUMN(moves_yuan)
+    TIERSIM_COST_COLUMN(reform_yuan)
+    TIERSIM_COST_COLUMN(total_yuan)
+    TIERSIM_COST_COLUMN(closed)
+    TIERSIM_COST_COLUMN(yuan_per_closed)
+#undef TIERSIM_COST_COLUMN
+    const model::CostTotals t = model::cost_totals(rows, warmup_h);
+    file.set_attribute("/costs", "from_h", t.from_h);
+    file.set_attribute("/costs", "payroll_yuan", t.payroll_yuan);
+    file.set_attribute("/costs", "coord_yuan", t.coord_yuan);
+    file.set_attribute("/costs", "moves_yuan", t.moves_yuan);
+    file.set_attribute("/costs", "reform_yuan", t.reform_yuan);
+    file.set_attribute("/costs", "total_yuan", t.total_yuan);
+    file.set_attribute("/costs", "closed", t.closed);
+    file.set_attribute("/costs", "yuan_per_closed", t.yuan_per_closed);
+}
+
 /// What the adaptation rules did (a run without rules has no /adaptation).
 void write_adaptation(Hdf5File& file,
                       bool adapts,
@@ -413,7 +445,9 @@ void write_adaptation(Hdf5File& file,
     X(coord_meeting_h, double, TIERSIM_COORD(meeting))          \
     X(coord_return_h, double, TIERSIM_COORD(returned))          \
     X(coord_leader_h, double, TIERSIM_COORD(leader))            \
-    X(coord_cross_h, double, TIERSIM_COORD(cross))
+    X(coord_cross_h, double, TIERSIM_COORD(cross))              \
+    X(payroll_yuan, double, r.payroll_yuan)                     \
+    X(coord_yuan, double, r.coord_yuan)
 
 /// /series: the rows are few (buckets × tiers), so each column is gathered and written whole.
 void write_series(Hdf5File& file, const std::vector<SeriesRow>& series) {
@@ -555,8 +589,11 @@ struct RunWriter::Impl {
     bool finished = false;
     RecordBatch pending;  // submitted records not yet handed to the writer thread
 
+    model::CostBasis costs;  // for /costs
+
     Impl(const model::ScenarioSpec& spec, const model::Organisation& org)
-        : accumulator(spec, org) {
+        : accumulator(spec, org),
+          costs(model::CostBasis::of(spec, org)) {
         adapts = spec.adaptation.any() ||
                  std::any_of(spec.timeline.begin(), spec.timeline.end(), [](const auto& step) {
                      return step.state->adaptation.any();
@@ -798,6 +835,8 @@ model::Summary RunWriter::finish(const model::RunOutcome& outcome, const RunInfo
     try {
         write_series(w.file, outcome.series);
         write_unit_series(w.file, outcome.unit_periods);
+        write_costs(
+            w.file, model::cost_rows(w.costs, outcome.series, outcome.adaptation), w.warmup_h);
         write_adaptation(w.file, w.adapts, w.instruction_names, outcome.adaptation);
         write_summary(w.file, summary, w.warmup_h, w.resolve_wd);
 

@@ -13,11 +13,11 @@ namespace tiersim::io::schema {
 
 namespace {
 
-constexpr std::array<std::string_view, 20> section_names = {
-    "top",        "simulation",   "divisions",    "calendars",    "departments",
-    "tiers",      "channels",     "ticket_types", "distribution", "strategy",
-    "technology", "organization", "institution",  "citizens",     "cross_province",
-    "grid",       "units",        "adaptation",   "timeline",     "provinces"};
+constexpr std::array<std::string_view, 21> section_names = {
+    "top",         "simulation",   "divisions",      "calendars", "departments", "tiers",
+    "channels",    "ticket_types", "distribution",   "strategy",  "technology",  "organization",
+    "institution", "citizens",     "cross_province", "grid",      "units",       "costs",
+    "adaptation",  "timeline",     "provinces"};
 
 /// The sections of the seed paper's levers: their rows mark the keys that are not levers.
 bool lever_section(std::string_view section) {

@@ -190,6 +190,24 @@ std::string adaptation_text(const std::vector<model::AdaptationRecord>& records)
     return out;
 }
 
+std::string cost_text(const model::CostTotals& t) {
+    if (!(t.total_yuan > 0.0))
+        return {};
+    auto yuan = [](double y) {
+        return y >= 1e6 ? format_fixed(y / 1e6, 2) + " M" : grouped(std::llround(y));
+    };
+    std::string out = "costs, yuan, after the warm-up (/costs in the output): payroll " +
+                      yuan(t.payroll_yuan) + ", coordination " + yuan(t.coord_yuan);
+    if (t.moves_yuan > 0.0)
+        out += ", staff moves " + yuan(t.moves_yuan);
+    if (t.reform_yuan > 0.0)
+        out += ", reforms " + yuan(t.reform_yuan);
+    out += "; total " + yuan(t.total_yuan);
+    if (t.closed > 0)
+        out += ", " + format_fixed(t.yuan_per_closed, 1) + " per closed ticket";
+    return out + "\n";
+}
+
 std::string summary_text(const model::Summary& summary,
                          const RunInfo& info,
                          const std::string& scenario_name) {

@@ -296,7 +296,8 @@ TEST_CASE("run writer writes every dataset and they round-trip", "[io][run_write
     REQUIRE(fs::exists(out));
     CHECK_FALSE(fs::exists(dir.path / "run.h5.partial"));
 
-    CHECK(list_groups(out, "/") == std::vector<std::string>{"events",
+    CHECK(list_groups(out, "/") == std::vector<std::string>{"costs",
+                                                            "events",
                                                             "provenance",
                                                             "series",
                                                             "summary",
@@ -407,6 +408,7 @@ TEST_CASE("run writer writes every dataset and they round-trip", "[io][run_write
                                                                     "coord_leader_h",
                                                                     "coord_meeting_h",
                                                                     "coord_return_h",
+                                                                    "coord_yuan",
                                                                     "data_applied",
                                                                     "escalations",
                                                                     "hotline_closed",
@@ -418,6 +420,7 @@ TEST_CASE("run writer writes every dataset and they round-trip", "[io][run_write
                                                                     "materials_requested",
                                                                     "open_staff",
                                                                     "open_staff_h",
+                                                                    "payroll_yuan",
                                                                     "queue_len",
                                                                     "repeat_calls",
                                                                     "returns",
@@ -624,16 +627,20 @@ TEST_CASE("run writer without a trace writes no /tickets or /events", "[io][run_
     CHECK(summary.created == 5000);
     CHECK(list_groups(out, "/") ==
           std::vector<std::string>{
-              "provenance", "series", "summary", "ticket_types", "unit_series", "units"});
+              "costs", "provenance", "series", "summary", "ticket_types", "unit_series", "units"});
     CHECK(read_int_attribute(out, "/summary", "created") == 5000);
     CHECK(read_string_attribute(out, "/provenance", "trace") == "none");
 
     const fs::path tickets_only = dir.path / "tickets.h5";
     write_run(tickets_only, TraceLevel::tickets, spec, org, make_tickets(10), make_events(10), 3);
-    CHECK(
-        list_groups(tickets_only, "/") ==
-        std::vector<std::string>{
-            "provenance", "series", "summary", "ticket_types", "tickets", "unit_series", "units"});
+    CHECK(list_groups(tickets_only, "/") == std::vector<std::string>{"costs",
+                                                                     "provenance",
+                                                                     "series",
+                                                                     "summary",
+                                                                     "ticket_types",
+                                                                     "tickets",
+                                                                     "unit_series",
+                                                                     "units"});
     CHECK(column_size(tickets_only, "/tickets/id") == 10);
 }
 

@@ -268,7 +268,8 @@ TEST_CASE("the schema's tables list their keys in the reference's order", "[io][
                                    "calendars",    "departments", "tiers",          "channels",
                                    "ticket_types", "strategy",    "technology",     "organization",
                                    "institution",  "citizens",    "cross_province", "grid",
-                                   "units",        "adaptation",  "timeline",       "provinces"});
+                                   "units",        "costs",       "adaptation",     "timeline",
+                                   "provinces"});
     CHECK(names(schema::known_keys("tiers")) ==
           std::vector<std::string>{"street", "district", "city", "province"});
     CHECK(names(schema::known_keys("tiers.city")) ==
@@ -278,6 +279,7 @@ TEST_CASE("the schema's tables list their keys in the reference's order", "[io][
                                    "staff",
                                    "staff_per_10k",
                                    "transfer_h",
+                                   "staff_hour_yuan",
                                    "design",
                                    "scale_staff",
                                    "leader_capacity"});

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "tiersim/io/run_writer.hpp"
+#include "tiersim/model/costs.hpp"
 #include "tiersim/model/records.hpp"
 #include "tiersim/model/scenario_spec.hpp"
 #include "tiersim/model/summary.hpp"
@@ -33,6 +34,8 @@ std::string short_horizon_warning(const model::Summary& summary);
 std::string timeline_text(const model::ScenarioSpec& spec);
 /// What the adaptation rules did, a line per rule that acted; empty without any.
 std::string adaptation_text(const std::vector<model::AdaptationRecord>& records);
+/// The run's costs after the warm-up in one line; empty when nothing was paid.
+std::string cost_text(const model::CostTotals& totals);
 
 /// The summary as one JSON object (one line, no trailing newline): scenario, output, seed,
 /// days, end_h, threads, ranks, wall_seconds, events, events_per_second, interrupted,

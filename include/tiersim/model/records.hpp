@@ -198,6 +198,8 @@ struct SeriesRow {
     double open_staff_h = 0.0;
     double coord_cost_h = 0.0;  ///< coordination staff-hours at this tier, all kinds
     std::array<double, cost_kind_count> coord_by_kind_h{};  ///< the same by CostKind
+    double payroll_yuan = 0.0;  ///< open_staff_h × the tier's staff_hour_yuan
+    double coord_yuan = 0.0;    ///< coord_cost_h × the tier's staff_hour_yuan
 };
 
 }  // namespace tiersim::model

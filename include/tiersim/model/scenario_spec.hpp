@@ -100,6 +100,7 @@ struct TierSpec {
     /// count, `staff`).
     std::vector<double> staff_per_10k;
     double intake_staff_per_10k = 0.0;  ///< > 0: in place of intake_staff, per 10,000 residents
+    double staff_hour_yuan = 50.0;      ///< payroll per staff-hour at this tier (costs)
 
     /// Whether department `d` has staff at this tier, by count or per residents.
     [[nodiscard]] bool staffs(std::size_t d) const {
@@ -288,6 +289,15 @@ struct AdaptationSpec {
     [[nodiscard]] bool any() const { return ranks() || forms_teams() || !instructions.empty(); }
 };
 
+/// [costs.NAME]: what a reform costs besides its staff: a one-off investment on its day (a
+/// platform, setting up a bureau) and a yearly running cost from then on.
+struct CostItem {
+    std::string name;
+    int day = 0;
+    double one_off_yuan = 0.0;
+    double yearly_yuan = 0.0;
+};
+
 /// The policy levers (DESIGN §2.5) that a province may set for itself in [provinces.NAME]
 /// (the seed paper compares provinces with different packages); the top-level keys give the
 /// defaults of every province.
@@ -442,6 +452,7 @@ struct ScenarioSpec {
     CrossProvinceSpec cross;
     GridSpec grid;
     AdaptationSpec adaptation;
+    std::vector<CostItem> cost_items;
 
     /// The top-level levers: every province's unless it overrides them.
     Levers levers;

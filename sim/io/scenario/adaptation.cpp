@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // [adaptation]: the per-unit table's period, the ranking, project teams and leader
-// instructions ([adaptation.instructions.NAME]).
+// instructions ([adaptation.instructions.NAME]); and [costs.NAME], the reforms' own costs.
 #include "io/scenario/builder.hpp"
 
 namespace tiersim::io::detail {
@@ -107,6 +107,28 @@ void Builder::read_instructions(const toml::table& adaptation) {
                       "on a date or when its type's overdue tickets pass a count)");
         }
         spec_.adaptation.instructions.push_back(std::move(in));
+    }
+}
+
+void Builder::read_costs(const toml::table& root) {
+    const toml::table* items = table(root, "", "costs");
+    if (items == nullptr)
+        return;
+    for (auto&& [k, v] : *items) {
+        const std::string path = join("costs", k.str());
+        check_name(k, v, "costs", "a cost");
+        const auto* t = v.as_table();
+        if (t == nullptr) {
+            expected(v, path, "a table (write [costs.NAME])");
+            continue;
+        }
+        check_keys(*t, path);
+        model::CostItem item;
+        item.name = k.str();
+        read_int(*t, path, "day", item.day);
+        read_number(*t, path, "one_off_yuan", item.one_off_yuan);
+        read_number(*t, path, "yearly_yuan", item.yearly_yuan);
+        spec_.cost_items.push_back(std::move(item));
     }
 }
 

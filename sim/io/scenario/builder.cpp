@@ -542,6 +542,7 @@ model::ScenarioSpec Builder::build() {
     read_citizens(root);
     read_cross_province(root);
     read_grid(root);
+    read_costs(root);
     read_adaptation(root);
     read_provinces(root);
     read_units(root);

@@ -173,6 +173,7 @@ private:
     void read_grid(const toml::table& root);            // grid.cpp
     void read_adaptation(const toml::table& root);      // adaptation.cpp
     void read_instructions(const toml::table& adaptation);
+    void read_costs(const toml::table& root);    // adaptation.cpp
     void check_department_staff();               // tiers_channels.cpp
     int layer_of(const std::string& key) const;  // tiers_channels
     bool set_twice(const std::string& a, const std::string& b) const;

@@ -75,6 +75,7 @@ void Builder::read_tiers(const toml::table& root) {
                 tier.intake_staff_per_10k = 0.0;
         }
         read_number(tt, path, "transfer_h", tier.transfer_h);
+        read_number(tt, path, "staff_hour_yuan", tier.staff_hour_yuan);
         // design and leader_capacity are levers: read_lever_keys reads them.
         read_bool(tt, path, "scale_staff", tier.scale_staff);
         if (const toml::table* staff = table(tt, path, "staff")) {

@@ -226,6 +226,9 @@ inline std::vector<SeriesRow> TicketFlow::series_rows(Tick reached) const {
                 total += f[f_cost + k];
             }
             p.coord_cost_h = to_hours(total);
+            const double rate = spec().tiers[tier].staff_hour_yuan;
+            p.payroll_yuan = p.open_staff_h * rate;
+            p.coord_yuan = p.coord_cost_h * rate;
             series.push_back(p);
         }
     }
