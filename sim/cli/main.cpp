@@ -26,6 +26,7 @@
 
 #include "bench_command.hpp"
 #include "check_report.hpp"
+#include "plan_command.hpp"
 #include "progress.hpp"
 #include "run_options.hpp"
 #include "schema_command.hpp"
@@ -387,6 +388,7 @@ int run_main(int argc, char** argv, const engine::MpiWorld& world) {
     list_cmd->add_flag("--json", list_json, "print a JSON array");
 
     cli::BenchCommand bench(app);
+    cli::PlanCommand plan(app);
     cli::SchemaCommand schema(app);
 
     try {
@@ -417,6 +419,11 @@ int run_main(int argc, char** argv, const engine::MpiWorld& world) {
                 world.broadcast(value);
             };
             return cli::command_sweep(sweep, ranks, stop_requested);
+        }
+        if (plan.chosen()) {
+            std::signal(SIGINT, on_signal);
+            std::signal(SIGTERM, on_signal);
+            return world.is_root() ? plan.run(stop_requested) : exit_ok;
         }
         if (bench.chosen())
             return world.is_root() ? bench.run() : exit_ok;  // PHOLD runs in one process
