@@ -330,7 +330,10 @@ TEST_CASE("a leader instruction in force from day 0 is the type's own priority",
     for (const char* o : {"adaptation.instructions.lift.type=\"low\"",
                           "adaptation.instructions.lift.day=0",
                           "adaptation.instructions.lift.duration_days=200",
-                          "adaptation.instructions.lift.priority=1"})
+                          "adaptation.instructions.lift.priority=1",
+                          // counted from day 0 on too, and never issued
+                          "adaptation.instructions.never.type=\"high\"",
+                          "adaptation.instructions.never.overdue_threshold=1000000"})
         instructed.emplace_back(o);
     TicketsById with_instruction;
     const RunOutcome outcome = run_replication(

@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 
 namespace tiersim::model::flow {
 
@@ -104,8 +103,8 @@ inline void TicketFlow::rank_units(Tick t, std::vector<UnitPeriodRow>& rows) {
     std::vector<std::vector<UnitId>> ranked(provinces);
     for (const UnitId u : adapt.ranked_units) {
         UnitPeriodRow& row = rows[static_cast<std::size_t>(u)];
-        if (row.surveyed < r.min_surveyed || row.closed == 0)
-            continue;
+        if (row.surveyed < r.min_surveyed || row.surveyed == 0 || row.closed == 0)
+            continue;  // nothing to score (a NaN would break the sort's order)
         const auto share = [](std::int64_t n, std::int64_t of) {
             return static_cast<double>(n) / static_cast<double>(of);
         };

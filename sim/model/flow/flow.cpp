@@ -44,8 +44,8 @@ inline TicketFlow::TicketFlow(const CompiledModel& compiled,
     }
     demand_factor.assign(
         static_cast<std::size_t>(org.province_count()) * spec().ticket_types.size(), 1.0);
-    set_up_adaptation();
     set_up_lps();
+    set_up_adaptation();  // after the LPs: an instruction of day 0 may count their tickets
 }
 
 /// This rank's LPs get their series and their arrival streams, each with its first arrival;
