@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from tiersim_analysis import read_provenance, read_table  # noqa: E402
 from tiersim_analysis.checks import InputError, check_file, main_guard  # noqa: E402
-from tiersim_analysis.stats import mean_ci  # noqa: E402
+from tiersim_analysis.stats import interval_text, mean_ci  # noqa: E402
 
 TIERS = ("street", "district", "city", "province")
 WEIGHTS = {"weight_response": 0.10, "weight_resolution": 0.45, "weight_satisfaction": 0.45}
@@ -76,12 +76,7 @@ def periods_of(path, tier):
 
 
 def fmt(interval, scale=1.0, digits=3):
-    if not np.isfinite(interval.mean):
-        return "-"
-    text = f"{interval.mean * scale:.{digits}f}"
-    if np.isfinite(interval.low):
-        text += f" ± {(interval.high - interval.mean) * scale:.{digits}f}"
-    return text
+    return interval_text(interval, scale, digits)
 
 
 def draw(out_dir, rows, tier):

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from tiersim_analysis import read_provenance, read_table  # noqa: E402
 from tiersim_analysis.checks import InputError, check_file, main_guard  # noqa: E402
-from tiersim_analysis.stats import mean_ci  # noqa: E402
+from tiersim_analysis.stats import interval_text, mean_ci  # noqa: E402
 
 RATE_COLUMNS = ("hotline_closed", "hotline_surveyed", "hotline_solved", "hotline_satisfied",
                 "closed", "in_time")
@@ -79,12 +79,7 @@ def timeline_of(path):
 
 
 def fmt(interval, scale=100.0, digits=1):
-    if not np.isfinite(interval.mean):
-        return "-"
-    text = f"{interval.mean * scale:.{digits}f}"
-    if np.isfinite(interval.low):
-        text += f" ± {(interval.high - interval.mean) * scale:.{digits}f}"
-    return text
+    return interval_text(interval, scale, digits)
 
 
 def draw(out_dir, rows, steps):

@@ -74,3 +74,13 @@ def welch_diff_ci(b, a, level=0.95):
     dof = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1))
     half = float(stats.t.ppf(0.5 + level / 2.0, dof)) * se
     return Interval(diff, diff - half, diff + half, se, n)
+
+
+def interval_text(interval, scale=1.0, digits=3):
+    """"m ± h" of an interval scaled by `scale`; "m" alone without bounds; "-" without a mean."""
+    if not np.isfinite(interval.mean):
+        return "-"
+    text = f"{interval.mean * scale:.{digits}f}"
+    if np.isfinite(interval.low):
+        text += f" ± {(interval.high - interval.mean) * scale:.{digits}f}"
+    return text

@@ -316,53 +316,50 @@ void write_timeline(Hdf5File& file, const model::ScenarioSpec& spec) {
     file.write_string_column("/timeline/value", value);
 }
 
+/// One member of every row as the column `path`.
+template <class Row, class T>
+void write_field(Hdf5File& file,
+                 const std::string& path,
+                 const std::vector<Row>& rows,
+                 T Row::*member) {
+    std::vector<T> column;
+    column.reserve(rows.size());
+    for (const Row& r : rows)
+        column.push_back(r.*member);
+    file.write_column(path, column);
+}
+
 /// The per-unit table, one row per unit and period (adaptation.period_days).
 void write_unit_series(Hdf5File& file, const std::vector<model::UnitPeriodRow>& rows) {
+    using R = model::UnitPeriodRow;
     file.create_group("/unit_series");
-#define TIERSIM_UNIT_COLUMN(name)                                 \
-    {                                                             \
-        std::vector<decltype(model::UnitPeriodRow::name)> column; \
-        column.reserve(rows.size());                              \
-        for (const model::UnitPeriodRow& r : rows)                \
-            column.push_back(r.name);                             \
-        file.write_column("/unit_series/" #name, column);         \
-    }
-    TIERSIM_UNIT_COLUMN(t_h)
-    TIERSIM_UNIT_COLUMN(unit)
-    TIERSIM_UNIT_COLUMN(closed)
-    TIERSIM_UNIT_COLUMN(responded_in_time)
-    TIERSIM_UNIT_COLUMN(surveyed)
-    TIERSIM_UNIT_COLUMN(solved)
-    TIERSIM_UNIT_COLUMN(satisfied)
-    TIERSIM_UNIT_COLUMN(in_time)
-    TIERSIM_UNIT_COLUMN(overdue)
-    TIERSIM_UNIT_COLUMN(backlog)
-    TIERSIM_UNIT_COLUMN(staff)
-    TIERSIM_UNIT_COLUMN(score)
-    TIERSIM_UNIT_COLUMN(rank)
-#undef TIERSIM_UNIT_COLUMN
+    write_field(file, "/unit_series/t_h", rows, &R::t_h);
+    write_field(file, "/unit_series/unit", rows, &R::unit);
+    write_field(file, "/unit_series/closed", rows, &R::closed);
+    write_field(file, "/unit_series/responded_in_time", rows, &R::responded_in_time);
+    write_field(file, "/unit_series/surveyed", rows, &R::surveyed);
+    write_field(file, "/unit_series/solved", rows, &R::solved);
+    write_field(file, "/unit_series/satisfied", rows, &R::satisfied);
+    write_field(file, "/unit_series/in_time", rows, &R::in_time);
+    write_field(file, "/unit_series/overdue", rows, &R::overdue);
+    write_field(file, "/unit_series/backlog", rows, &R::backlog);
+    write_field(file, "/unit_series/staff", rows, &R::staff);
+    write_field(file, "/unit_series/score", rows, &R::score);
+    write_field(file, "/unit_series/rank", rows, &R::rank);
 }
 
 /// The buckets' costs (model/costs.hpp), with the totals after the warm-up as attributes.
 void write_costs(Hdf5File& file, const std::vector<model::CostRow>& rows, double warmup_h) {
+    using R = model::CostRow;
     file.create_group("/costs");
-#define TIERSIM_COST_COLUMN(name)                           \
-    {                                                       \
-        std::vector<decltype(model::CostRow::name)> column; \
-        column.reserve(rows.size());                        \
-        for (const model::CostRow& r : rows)                \
-            column.push_back(r.name);                       \
-        file.write_column("/costs/" #name, column);         \
-    }
-    TIERSIM_COST_COLUMN(t_h)
-    TIERSIM_COST_COLUMN(payroll_yuan)
-    TIERSIM_COST_COLUMN(coord_yuan)
-    TIERSIM_COST_COLUMN(moves_yuan)
-    TIERSIM_COST_COLUMN(reform_yuan)
-    TIERSIM_COST_COLUMN(total_yuan)
-    TIERSIM_COST_COLUMN(closed)
-    TIERSIM_COST_COLUMN(yuan_per_closed)
-#undef TIERSIM_COST_COLUMN
+    write_field(file, "/costs/t_h", rows, &R::t_h);
+    write_field(file, "/costs/payroll_yuan", rows, &R::payroll_yuan);
+    write_field(file, "/costs/coord_yuan", rows, &R::coord_yuan);
+    write_field(file, "/costs/moves_yuan", rows, &R::moves_yuan);
+    write_field(file, "/costs/reform_yuan", rows, &R::reform_yuan);
+    write_field(file, "/costs/total_yuan", rows, &R::total_yuan);
+    write_field(file, "/costs/closed", rows, &R::closed);
+    write_field(file, "/costs/yuan_per_closed", rows, &R::yuan_per_closed);
     const model::CostTotals t = model::cost_totals(rows, warmup_h);
     file.set_attribute("/costs", "from_h", t.from_h);
     file.set_attribute("/costs", "payroll_yuan", t.payroll_yuan);

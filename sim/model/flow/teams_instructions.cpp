@@ -210,8 +210,7 @@ inline std::vector<std::int64_t> TicketFlow::overdue_by_type(Tick t) const {
     std::vector<std::int64_t> n(spec().ticket_types.size(), 0);
     for (std::size_t i = part.begin; i < part.end; ++i) {
         for (const Ticket& tk : lp_states[i].tickets) {
-            if (tk.id != free_id && !tk.has(flag_shadow) && !tk.has(flag_abandoned) &&
-                deadline_of(tk) < t)
+            if (overdue_at(tk, t))
                 ++n[static_cast<std::size_t>(tk.type)];
         }
     }

@@ -404,6 +404,7 @@ private:
     void reroute_waiting(LpState& lp, Station& s, Tick now);
     // unit_periods.cpp — the per-unit table (/unit_series)
     void count_unit(const TicketRecord& r);
+    [[nodiscard]] bool overdue_at(const Ticket& t, Tick at) const;
     [[nodiscard]] bool at_period_end(Tick t) const;
     [[nodiscard]] std::vector<std::int64_t> station_load(
         std::span<const std::uint32_t> of_stations) const;

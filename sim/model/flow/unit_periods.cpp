@@ -23,6 +23,11 @@ inline void TicketFlow::count_unit(const TicketRecord& r) {
     n[u_in_time] += r.resolved_in_time;
 }
 
+/// An open ticket (not given up) past its limit at `t`: what the table and instructions count.
+inline bool TicketFlow::overdue_at(const Ticket& t, Tick at) const {
+    return t.id != free_id && !t.has(flag_shadow) && !t.has(flag_abandoned) && deadline_of(t) < at;
+}
+
 inline bool TicketFlow::at_period_end(Tick t) const {
     return t % (static_cast<Tick>(spec().adaptation.period_days) * engine::ticks_per_day) == 0;
 }
@@ -56,9 +61,7 @@ inline std::vector<UnitPeriodRow> TicketFlow::close_period(Tick t) {
     }
     for (std::size_t i = part.begin; i < part.end; ++i) {
         for (const Ticket& tk : lp_states[i].tickets) {
-            if (tk.id == free_id || tk.has(flag_shadow) || tk.has(flag_abandoned))
-                continue;
-            if (deadline_of(tk) < t)
+            if (overdue_at(tk, t))
                 ++sum[static_cast<std::size_t>(tk.unit) * fields + unit_counter_count];
         }
     }
