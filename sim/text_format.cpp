@@ -53,4 +53,10 @@ std::string format_fixed(double value, int decimals) {
     return buffer;
 }
 
+std::string digest_text(std::uint64_t digest) {
+    char buffer[17];
+    std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(digest));
+    return buffer;
+}
+
 }  // namespace tiersim

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace tiersim {
@@ -17,5 +18,8 @@ std::string pad(const std::string& text, std::size_t width, bool right_align = f
 /// `value` with a fixed number of decimals; "inf" or "-inf" when infinite, "-" when undefined
 /// (NaN).
 std::string format_fixed(double value, int decimals);
+
+/// A 64-bit digest as 16 lower-case hexadecimal digits (a checkpoint's state digest).
+std::string digest_text(std::uint64_t digest);
 
 }  // namespace tiersim

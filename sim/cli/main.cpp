@@ -25,6 +25,7 @@
 #include "tiersim/version.hpp"
 
 #include "bench_command.hpp"
+#include "branching.hpp"
 #include "check_report.hpp"
 #include "plan_command.hpp"
 #include "progress.hpp"
@@ -81,6 +82,7 @@ struct RunOptions {
     std::string trace = "tickets";
     std::string scheduler = "windows";
     bool quiet = false;
+    cli::BranchOptions branch;  ///< --checkpoint, --checkpoint-day, --from
 };
 
 /// Set once the ranks of an MPI job wait on each other: a failure of one rank must then end all.
@@ -89,8 +91,12 @@ bool ranks_coupled = false;
 int command_run(const CommonOptions& common,
                 const RunOptions& options,
                 const engine::MpiWorld& world) {
-    const model::CompiledModel model = io::compile_scenario(
-        common.scenario, cli::with_days_and_seed(common.overrides, options.days, options.seed));
+    std::optional<io::Checkpoint> origin;  // with --from
+    const model::CompiledModel model =
+        cli::compile_run(common.scenario,
+                         cli::with_days_and_seed(common.overrides, options.days, options.seed),
+                         options.branch,
+                         origin);
     const model::ScenarioSpec& spec = model.spec();
     // The budget: exit 2 before anything is written when the run would not fit.
     const model::TrafficReport traffic = model::analyse_traffic(model);
@@ -118,7 +124,9 @@ int command_run(const CommonOptions& common,
     const std::string output =
         options.output.empty() ? cli::file_stem(spec.name) + ".h5" : options.output;
     io::check_output_path(output, spec);  // every rank alike: exit 2 before anything is written
-    std::optional<io::OutputLock> lock;   // held until the file is renamed into place
+    io::RunRequest request;
+    cli::plan_digest(options.branch, origin, spec, output, request);
+    std::optional<io::OutputLock> lock;  // held until the file is renamed into place
     std::optional<io::RunWriter> writer;
     bool open_failed = false;
     if (world.is_root()) {
@@ -139,7 +147,6 @@ int command_run(const CommonOptions& common,
     std::signal(SIGHUP, on_signal);  // a closed terminal stops the run as SIGTERM does
 
     cli::Progress progress(spec.days * 24.0, options.quiet || !world.is_root());
-    io::RunRequest request;
     request.trace_events = trace == io::TraceLevel::events;
     request.scheduler = scheduler;
     request.threads = threads;
@@ -160,6 +167,7 @@ int command_run(const CommonOptions& common,
     if (!world.is_root())
         return interrupted ? stopped_code : exit_ok;
     progress.finish(interrupted);
+    cli::write_run_checkpoint(options.branch, spec, result, options.quiet);
     if (const std::string warning = io::short_horizon_warning(*result.summary);
         !warning.empty() && !options.quiet) {
         std::cerr << "tiersim: warning: " << warning << '\n';
@@ -327,6 +335,17 @@ int run_main(int argc, char** argv, const engine::MpiWorld& world) {
                      "scheduler: the same output, one thread)")
         ->check(CLI::IsMember({"windows", "sequential"}));
     run_cmd->add_flag("-q,--quiet", run.quiet, "no progress on stderr");
+    run_cmd->add_option("--checkpoint",
+                        run.branch.checkpoint,
+                        "write a checkpoint of the state at --checkpoint-day to this file");
+    run_cmd->add_option("--checkpoint-day",
+                        run.branch.checkpoint_day,
+                        "the day (a whole day into the run) whose state --checkpoint keeps");
+    run_cmd->add_option("--from",
+                        run.branch.from,
+                        "run a branch from this checkpoint: the checkpoint's scenario up to its "
+                        "day, then what SCENARIO (or --set) changes; SCENARIO defaults to the "
+                        "checkpoint's own");
 
     cli::SweepOptions sweep;
     CLI::App* sweep_cmd = app.add_subcommand(

@@ -27,6 +27,8 @@ RunResult simulate_into(const model::CompiledModel& model,
     model::RunHooks hooks;
     hooks.stop = request.stop;
     hooks.max_open_tickets = request.max_open_tickets;
+    hooks.digest_at = request.digest_at;
+    hooks.expected_digest = request.expected_digest;
     if (writer != nullptr) {
         hooks.on_records = [&](std::vector<model::TicketRecord>& tickets,
                                std::vector<model::EventRecord>& events) {
@@ -60,6 +62,9 @@ RunResult simulate_into(const model::CompiledModel& model,
     info.wall_seconds = wall;
     info.events = result.outcome.events;
     info.interrupted = result.outcome.interrupted;
+    info.state_digest = result.outcome.state_digest;
+    info.digest_day = engine::to_hours(request.digest_at) / 24.0;
+    info.from_checkpoint = request.from_checkpoint;
     if (writer != nullptr && (!info.interrupted || request.finish_when_interrupted))
         result.summary = writer->finish(result.outcome, info);
     return result;

@@ -7,6 +7,7 @@
 #include "tiersim/model/group_stats_fields.hpp"
 #include "tiersim/model/simulation.hpp"
 #include "tiersim/model/summary_accumulator.hpp"
+#include "tiersim/text_format.hpp"
 #include "tiersim/version.hpp"
 
 #include <tbb/concurrent_queue.h>
@@ -847,6 +848,13 @@ model::Summary RunWriter::finish(const model::RunOutcome& outcome, const RunInfo
         w.file.set_attribute(p, "wall_seconds", info.wall_seconds);
         w.file.set_attribute(p, "events", static_cast<std::int64_t>(info.events));
         w.file.set_attribute(p, "interrupted", static_cast<std::int64_t>(info.interrupted ? 1 : 0));
+        // A checkpoint's day and the state there (tiersim run --checkpoint, --from).
+        if (info.state_digest) {
+            w.file.set_attribute(p, "checkpoint_day", info.digest_day);
+            w.file.set_attribute(p, "state_digest", digest_text(*info.state_digest));
+        }
+        if (!info.from_checkpoint.empty())
+            w.file.set_attribute(p, "from_checkpoint", info.from_checkpoint);
 
         w.file.close();
         std::filesystem::rename(w.partial, w.out);

@@ -61,6 +61,16 @@ std::string deep_nesting_message(const DeepNesting& d);
 /// @throws ScenarioError listing every problem found.
 model::ScenarioSpec build_scenario_spec(const MergedScenario& merged);
 
+/// A branch from a checkpoint (scenario/branch.cpp): `base`, the checkpoint's scenario, with
+/// what `branch` changes (compared in `branch_resolved`, its resolved text) as a [[timeline]]
+/// entry on `day`, and the branch's own entries from that day on. The nodes moved from
+/// `branch` keep where they were written. @throws ScenarioError for a key that differs but
+/// cannot change during a run, or a timeline entry before `day` that the checkpoint lacks
+MergedScenario compose_branch(MergedScenario&& branch,
+                              const std::string& branch_resolved,
+                              MergedScenario&& base,
+                              double day);
+
 /// One change of a reform timeline: the key's segments, the [[timeline]] entry it comes from,
 /// and its value (exact: the entry's own node; else an interpolated ramp value as TOML text).
 struct PlannedChange {

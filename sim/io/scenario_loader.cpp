@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -381,14 +382,14 @@ MergedScenario load_merged(const std::string& name_or_path,
 }
 
 /// The scenario of each timeline step: the changes up to it laid over a fresh load (whose
-/// nodes keep their source, so that a bad value is reported where the timeline wrote it).
-std::vector<model::ReformStep> build_steps(const std::string& name_or_path,
-                                           const std::vector<std::string>& overrides,
+/// nodes keep their source, so that a bad value is reported where the timeline wrote it;
+/// toml++ copies no source, hence a load per step).
+std::vector<model::ReformStep> build_steps(const std::function<MergedScenario()>& fresh,
                                            const std::vector<detail::PlannedStep>& planned) {
     std::vector<model::ReformStep> steps;
     std::vector<Diagnostic> diags;
     for (std::size_t k = 0; k < planned.size(); ++k) {
-        MergedScenario merged = load_merged(name_or_path, overrides);
+        MergedScenario merged = fresh();
         for (std::size_t j = 0; j <= k; ++j) {
             for (const detail::PlannedChange& c : planned[j].changes)
                 detail::apply_change(merged.table, c);
@@ -419,15 +420,13 @@ std::vector<model::ReformStep> build_steps(const std::string& name_or_path,
     return steps;
 }
 
-}  // namespace
-
-model::ScenarioSpec load_scenario(const std::string& name_or_path,
-                                  const std::vector<std::string>& overrides) {
-    const MergedScenario merged = load_merged(name_or_path, overrides);
+/// A scenario as `fresh` loads it, with its timeline's steps and its input files.
+model::ScenarioSpec spec_of(const std::function<MergedScenario()>& fresh) {
+    const MergedScenario merged = fresh();
     model::ScenarioSpec spec = detail::build_scenario_spec(merged);
     const auto planned = detail::plan_timeline(merged, spec.days);
     if (!planned.empty())
-        spec.timeline = build_steps(name_or_path, overrides, planned);
+        spec.timeline = build_steps(fresh, planned);
     std::error_code ec;
     for (const auto& [path, folder] : merged.folders) {
         if (!path.empty() && path.front() != '<' && fs::is_regular_file(path, ec))
@@ -439,6 +438,51 @@ model::ScenarioSpec load_scenario(const std::string& name_or_path,
         for (const auto& file : spec.divisions.population_files)
             spec.input_files.push_back(file);
     }
+    return spec;
+}
+
+/// A checkpoint's scenario text as a scenario: "<checkpoint FILE>" in diagnostics.
+MergedScenario merged_from_checkpoint(const BranchOrigin& from,
+                                      const std::vector<std::string>& overrides) {
+    Source source;
+    source.path = "<checkpoint " + from.path + ">";
+    source.identity = source.path;
+    source.text = from.scenario_toml;
+    source.folder = fs::absolute(from.path).lexically_normal().parent_path();
+    source.base_folder = source.folder;
+    MergedScenario merged;
+    merged.name = from.scenario_name;
+    merged.file = source.path;
+    std::vector<std::string> chain_ids;
+    std::vector<std::string> chain_paths;
+    merged.table = load_tree(source, chain_ids, chain_paths, merged);
+    merged.folders[std::string(command_line_file)] = fs::current_path();
+    merged.layers[std::string(command_line_file)] = -1;
+    apply_overrides(merged, overrides);
+    return merged;
+}
+
+}  // namespace
+
+model::ScenarioSpec load_scenario(const std::string& name_or_path,
+                                  const std::vector<std::string>& overrides) {
+    return spec_of([&] { return load_merged(name_or_path, overrides); });
+}
+
+model::ScenarioSpec load_branch(const std::string& name_or_path,
+                                const std::vector<std::string>& overrides,
+                                const BranchOrigin& from) {
+    auto branch = [&] {
+        return name_or_path.empty() ? merged_from_checkpoint(from, overrides)
+                                    : load_merged(name_or_path, overrides);
+    };
+    // The branch alone first: its own mistakes are reported as a run of it would report them.
+    const model::ScenarioSpec alone = spec_of(branch);
+    model::ScenarioSpec spec = spec_of([&] {
+        return detail::compose_branch(
+            branch(), alone.resolved_toml, merged_from_checkpoint(from, {}), from.day);
+    });
+    spec.input_files.push_back(fs::absolute(from.path).lexically_normal().string());
     return spec;
 }
 

@@ -14,37 +14,9 @@
 
 namespace {
 
+using tiersim::test::fingerprint;
 using tiersim::test::run_tiersim;
 using tiersim::test::TempDir;
-
-/// Every dataset's raw bytes and every attribute outside /provenance, by path.
-std::map<std::string, std::vector<unsigned char>> fingerprint(const std::filesystem::path& file) {
-    std::map<std::string, std::vector<unsigned char>> out;
-    std::vector<std::string> groups = {"/"};
-    while (!groups.empty()) {
-        const std::string group = groups.back();
-        groups.pop_back();
-        const std::string prefix = group == "/" ? "/" : group + "/";
-        for (const auto& name : tiersim::io::list_groups(file, group)) {
-            if (prefix + name != "/provenance")
-                groups.push_back(prefix + name);
-        }
-        for (const auto& name : tiersim::io::list_datasets(file, group)) {
-            out[prefix + name] = tiersim::io::read_raw_column(file, prefix + name);
-        }
-        for (const auto& name : tiersim::io::list_attributes(file, group)) {
-            std::string v;
-            try {
-                const double d = tiersim::io::read_double_attribute(file, group, name);
-                v.assign(reinterpret_cast<const char*>(&d), sizeof d);
-            } catch (const tiersim::IoError&) {
-                v = tiersim::io::read_string_attribute(file, group, name);
-            }
-            out[prefix + "@" + name] = std::vector<unsigned char>(v.begin(), v.end());
-        }
-    }
-    return out;
-}
 
 void require_identical_across_threads(const std::vector<std::string>& run_args) {
     const TempDir dir;

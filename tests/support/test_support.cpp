@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "support/test_support.hpp"
 
+#include "tiersim/error.hpp"
+#include "tiersim/io/hdf5_file.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -115,6 +118,34 @@ std::filesystem::path TempDir::write(const std::string& name, const std::string&
 
 std::filesystem::path source_path(const std::string& relative) {
     return std::filesystem::path(TIERSIM_SOURCE_DIR) / relative;
+}
+
+std::map<std::string, std::vector<unsigned char>> fingerprint(const std::filesystem::path& file) {
+    std::map<std::string, std::vector<unsigned char>> out;
+    std::vector<std::string> groups = {"/"};
+    while (!groups.empty()) {
+        const std::string group = groups.back();
+        groups.pop_back();
+        const std::string prefix = group == "/" ? "/" : group + "/";
+        for (const auto& name : tiersim::io::list_groups(file, group)) {
+            if (prefix + name != "/provenance")
+                groups.push_back(prefix + name);
+        }
+        for (const auto& name : tiersim::io::list_datasets(file, group)) {
+            out[prefix + name] = tiersim::io::read_raw_column(file, prefix + name);
+        }
+        for (const auto& name : tiersim::io::list_attributes(file, group)) {
+            std::string v;
+            try {
+                const double d = tiersim::io::read_double_attribute(file, group, name);
+                v.assign(reinterpret_cast<const char*>(&d), sizeof d);
+            } catch (const tiersim::IoError&) {
+                v = tiersim::io::read_string_attribute(file, group, name);
+            }
+            out[prefix + "@" + name] = std::vector<unsigned char>(v.begin(), v.end());
+        }
+    }
+    return out;
 }
 
 }  // namespace tiersim::test

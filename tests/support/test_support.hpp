@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,10 @@ public:
 private:
     std::filesystem::path path_;
 };
+
+/// Every dataset's raw bytes and every attribute outside /provenance of a run file, by path
+/// ("/tickets/id", "/summary@closed"): equal maps are the determinism contract's "the same".
+std::map<std::string, std::vector<unsigned char>> fingerprint(const std::filesystem::path& file);
 
 /// The project's source folder and a file in it.
 std::filesystem::path source_path(const std::string& relative);

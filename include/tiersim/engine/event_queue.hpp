@@ -4,6 +4,7 @@
 #include "tiersim/engine/sim_time.hpp"
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace tiersim::engine {
@@ -44,6 +45,10 @@ public:
     [[nodiscard]] Tick next_time() const { return heap_.empty() ? never : heap_.front().time; }
 
     void reserve(std::size_t n) { heap_.reserve(n); }
+
+    /// The pending events, in heap order (which depends on how they came in: read them as a
+    /// set).
+    [[nodiscard]] std::span<const Event> events() const { return heap_; }
 
     /// Hints the cache to load the earliest events (and their children in the heap).
     void prefetch() const {

@@ -70,6 +70,16 @@ public:
 
     [[nodiscard]] const std::vector<Message>& outbox(std::size_t lp) const { return outboxes_[lp]; }
 
+    /// Calls f(event) for every pending event, of every LP's queue or the shared one.
+    template <class F>
+    void for_each_pending(F&& f) const {
+        for (const Lane& lane : lanes_)
+            for (const Event& e : lane.queue.events())
+                f(e);
+        for (const Event& e : shared_.queue.events())
+            f(e);
+    }
+
     /// Pops the top of `lp`'s queue unless the handler's first schedule took its place.
     template <class Handler>
     void handle_top(std::size_t lp, Handler&& handler) {

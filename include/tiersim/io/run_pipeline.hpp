@@ -31,11 +31,14 @@ model::CompiledModel compile_scenario(model::ScenarioSpec spec);
 struct RunRequest {
     bool trace_events = false;  ///< the writer's trace level must agree
     engine::SchedulerKind scheduler = engine::SchedulerKind::windows;
-    int threads = 1;                          ///< recorded in /provenance
-    const engine::MpiWorld* world = nullptr;  ///< several ranks: collective
-    const std::atomic<bool>* stop = nullptr;  ///< set to stop at the next window
-    std::size_t max_open_tickets = 0;         ///< RunHooks::max_open_tickets
-    bool finish_when_interrupted = true;      ///< write the file up to the stop, or drop it
+    int threads = 1;                               ///< recorded in /provenance
+    const engine::MpiWorld* world = nullptr;       ///< several ranks: collective
+    const std::atomic<bool>* stop = nullptr;       ///< set to stop at the next window
+    std::size_t max_open_tickets = 0;              ///< RunHooks::max_open_tickets
+    bool finish_when_interrupted = true;           ///< write the file up to the stop, or drop it
+    engine::Tick digest_at = -1;                   ///< RunHooks::digest_at (a checkpoint's time)
+    std::optional<std::uint64_t> expected_digest;  ///< RunHooks::expected_digest (a branch)
+    std::string from_checkpoint;                   ///< a branch's checkpoint, for /provenance
     /// Simulated hours reached and tickets closed so far (rank 0, between windows).
     std::function<void(double, std::int64_t)> on_progress;
 };

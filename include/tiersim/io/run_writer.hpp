@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,10 @@ struct RunInfo {
     double wall_seconds = 0.0;
     std::uint64_t events = 0;
     bool interrupted = false;
+    /// The state digest at a checkpoint's day (written or branched from), once reached.
+    std::optional<std::uint64_t> state_digest;
+    double digest_day = 0.0;
+    std::string from_checkpoint;  ///< a branch (tiersim run --from): the checkpoint file
 };
 
 /// Writes one run's HDF5 file from a single writer thread, off the simulation threads.

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,10 +21,13 @@ struct RunOutcome {
     std::uint64_t windows = 0;  ///< conservative windows executed (sequential: its epochs)
     double end_h = 0.0;         ///< simulated time reached
     bool interrupted = false;
-    /// Non-empty when the run stopped because its open tickets passed
-    /// RunHooks::max_open_tickets: what overflowed and the longest queue (on the rank that
-    /// found it; the others stop with it and say nothing).
+    /// Non-empty when the run stopped by itself: its open tickets passed
+    /// RunHooks::max_open_tickets (what overflowed and the longest queue, on the rank that
+    /// found it; the others stop with it and say nothing), or its state at RunHooks::digest_at
+    /// was not RunHooks::expected_digest (on every rank).
     std::string overload;
+    /// The state digest at RunHooks::digest_at, once the run got there (every rank).
+    std::optional<std::uint64_t> state_digest;
     std::vector<SeriesRow> series;             ///< bucket-major, then tier
     std::vector<UnitPeriodRow> unit_periods;   ///< period-major, then unit (rank 0)
     std::vector<AdaptationRecord> adaptation;  ///< what the rules did, by time (rank 0)
@@ -43,6 +47,13 @@ struct RunHooks {
     const std::atomic<bool>* stop = nullptr;
     /// Open tickets (of one rank) beyond which the run stops as overloaded; 0: no bound.
     std::size_t max_open_tickets = 0;
+    /// A checkpoint's time (the start of a day; -1: none): the run takes a digest of its state
+    /// there, before any reform step, rule or event at that time, into
+    /// RunOutcome::state_digest (flow/checkpoint.cpp says what it covers).
+    engine::Tick digest_at = -1;
+    /// With digest_at: the digest that the state must have there (a branch from a
+    /// checkpoint); a run that has another stops there, RunOutcome::overload saying why.
+    std::optional<std::uint64_t> expected_digest;
 };
 
 /// The four-tier ticket flow (sim/model/flow/) on the engine (DESIGN §2.3–2.4, §3): one

@@ -254,6 +254,7 @@ inline void TicketFlow::finish(Tick reached, RunOutcome& outcome) {
     outcome.series = series_rows(reached);
     outcome.unit_periods = std::move(adapt.unit_rows);
     outcome.adaptation = std::move(adapt.records);
+    outcome.state_digest = digest;
 }
 
 }  // namespace tiersim::model::flow

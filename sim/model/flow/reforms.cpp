@@ -10,8 +10,8 @@
 
 namespace tiersim::model::flow {
 
-/// The steps' times, every period's end (/unit_series), every day's end where a rule acts
-/// and, with demand feedback, every trust period's end, in order.
+/// The steps' times, every period's end (/unit_series), every day's end where a rule acts,
+/// with demand feedback every trust period's end, and a checkpoint's time, in order.
 inline std::vector<Tick> TicketFlow::barriers() const {
     std::vector<Tick> out;
     for (std::size_t i = 1; i < model.reform_steps().size(); ++i)
@@ -26,12 +26,16 @@ inline std::vector<Tick> TicketFlow::barriers() const {
         for (Tick t = period; t < end; t += period)
             out.push_back(t);
     }
+    if (hooks.digest_at > 0 && hooks.digest_at < end)
+        out.push_back(hooks.digest_at);
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
 }
 
 inline void TicketFlow::at_barrier(Tick t) {
+    if (t == hooks.digest_at)
+        digest_at_checkpoint(t);  // the state as it is, before this barrier changes it
     for (std::size_t i = part.begin; i < part.end; ++i)
         lp_states[i].now = t;  // what a queue served here records is recorded at t
     const auto& steps = model.reform_steps();

@@ -59,6 +59,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -507,6 +508,10 @@ private:
     void add_cost_ticks(LpState& lp, Ticket& t, Tick now, std::size_t tier, CostKind kind, Tick c);
     static void sort_records(std::vector<TicketRecord>& tickets, std::vector<EventRecord>& events);
     std::vector<SeriesRow> series_rows(Tick reached) const;
+    // checkpoint.cpp — the state digest of a checkpoint (RunHooks::digest_at)
+    [[nodiscard]] std::uint64_t local_digest(Tick t) const;
+    [[nodiscard]] std::uint64_t state_digest(Tick t) const;
+    void digest_at_checkpoint(Tick t);
 
     // ---- set-up and output (flow.cpp) --------------------------------------------------
     void set_up_lps();
@@ -538,6 +543,7 @@ private:
     RecordBuffer buffer;
     std::atomic<bool> overloaded{false};
     std::string overload_text;
+    std::optional<std::uint64_t> digest;  // at RunHooks::digest_at, once reached
 };
 
 }  // namespace tiersim::model::flow
