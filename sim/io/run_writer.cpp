@@ -447,17 +447,28 @@ void write_adaptation(Hdf5File& file,
     X(payroll_yuan, double, r.payroll_yuan)                     \
     X(coord_yuan, double, r.coord_yuan)
 
-/// /series: the rows are few (buckets × tiers), so each column is gathered and written whole.
-void write_series(Hdf5File& file, const std::vector<SeriesRow>& series) {
-    file.create_group("/series");
-#define TIERSIM_WRITE_SERIES_COLUMN(name, T, value)  \
-    {                                                \
-        std::vector<T> column;                       \
-        column.reserve(series.size());               \
-        for (const SeriesRow& r : series) {          \
-            column.push_back(value);                 \
-        }                                            \
-        file.write_column("/series/" #name, column); \
+/// /series (and /series_by_province, with the province's name): the rows are few (buckets ×
+/// tiers, periods × provinces × tiers), so each column is gathered and written whole.
+void write_series(Hdf5File& file,
+                  const std::string& group,
+                  const std::vector<SeriesRow>& series,
+                  const std::vector<std::string>* province_names = nullptr) {
+    file.create_group(group);
+    if (province_names != nullptr) {
+        std::vector<std::string> column;
+        column.reserve(series.size());
+        for (const SeriesRow& r : series)
+            column.push_back((*province_names)[static_cast<std::size_t>(r.province)]);
+        file.write_string_column(group + "/province", column);
+    }
+#define TIERSIM_WRITE_SERIES_COLUMN(name, T, value)   \
+    {                                                 \
+        std::vector<T> column;                        \
+        column.reserve(series.size());                \
+        for (const SeriesRow& r : series) {           \
+            column.push_back(value);                  \
+        }                                             \
+        file.write_column(group + "/" #name, column); \
     }
     TIERSIM_SERIES_COLUMNS(TIERSIM_WRITE_SERIES_COLUMN)
 #undef TIERSIM_WRITE_SERIES_COLUMN
@@ -587,7 +598,8 @@ struct RunWriter::Impl {
     bool finished = false;
     RecordBatch pending;  // submitted records not yet handed to the writer thread
 
-    model::CostBasis costs;  // for /costs
+    model::CostBasis costs;                   // for /costs
+    std::vector<std::string> province_names;  // for /series_by_province
 
     Impl(const model::ScenarioSpec& spec, const model::Organisation& org)
         : accumulator(spec, org),
@@ -598,6 +610,8 @@ struct RunWriter::Impl {
                  });
         for (const auto& in : spec.adaptation.instructions)
             instruction_names.push_back(in.name);
+        for (int p = 0; p < org.province_count(); ++p)
+            province_names.push_back(org.unit(org.province_unit(p)).name);
     }
 
     void recycle(RecordBatch&& batch) {
@@ -831,7 +845,8 @@ model::Summary RunWriter::finish(const model::RunOutcome& outcome, const RunInfo
     w.rethrow_if_failed();
     model::Summary summary = w.accumulator.finish(info.end_h);
     try {
-        write_series(w.file, outcome.series);
+        write_series(w.file, "/series", outcome.series);
+        write_series(w.file, "/series_by_province", outcome.province_series, &w.province_names);
         write_unit_series(w.file, outcome.unit_periods);
         write_costs(
             w.file, model::cost_rows(w.costs, outcome.series, outcome.adaptation), w.warmup_h);

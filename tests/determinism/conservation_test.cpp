@@ -41,6 +41,54 @@ double sum(const std::vector<double>& v) {
     return std::accumulate(v.begin(), v.end(), 0.0);
 }
 
+/// /series_by_province adds up to /series: over the provinces and the buckets of each period
+/// its flows, and at the period's end its queues and staff.
+void check_province_series(const std::filesystem::path& out) {
+    using tiersim::io::read_column;
+    const auto t = read_column<double>(out, "/series/t_h");
+    const auto tier = read_column<std::int64_t>(out, "/series/tier");
+    const auto pt = read_column<double>(out, "/series_by_province/t_h");
+    const auto ptier = read_column<std::int64_t>(out, "/series_by_province/tier");
+    REQUIRE(!pt.empty());
+    const auto province = tiersim::io::read_string_column(out, "/series_by_province/province");
+    REQUIRE(province.size() == pt.size());
+    CHECK(std::none_of(province.begin(), province.end(), [](const auto& p) { return p.empty(); }));
+    const std::set<double> ends(pt.begin(), pt.end());
+    CHECK(*ends.rbegin() == t.back());
+    auto total = [](const std::vector<double>& v, auto&& keep) {
+        double s = 0.0;
+        for (std::size_t i = 0; i < v.size(); ++i)
+            s += keep(i) ? v[i] : 0.0;
+        return s;
+    };
+    for (const std::string column : {"arrivals",
+                                     "closed",
+                                     "solved",
+                                     "worked_h",
+                                     "open_staff_h",
+                                     "coord_cost_h",
+                                     "queue_len",
+                                     "open_staff"}) {
+        const bool snapshot = column == "queue_len" || column == "open_staff";
+        const auto all = read_column<double>(out, "/series/" + column);
+        const auto by_province = read_column<double>(out, "/series_by_province/" + column);
+        double from = 0.0;
+        for (const double until : ends) {
+            for (std::int64_t k = 0; k < 4; ++k) {
+                INFO(column << " to " << until << " h, tier " << k);
+                const double a = total(all, [&](std::size_t i) {
+                    return tier[i] == k &&
+                           (snapshot ? t[i] == until : t[i] > from && t[i] <= until);
+                });
+                const double b = total(
+                    by_province, [&](std::size_t i) { return ptier[i] == k && pt[i] == until; });
+                CHECK(std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(a)));
+            }
+            from = until;
+        }
+    }
+}
+
 }  // namespace
 
 TEST_CASE("every embedded scenario conserves tickets and coordination cost", "[determinism]") {
@@ -115,6 +163,7 @@ TEST_CASE("every embedded scenario conserves tickets and coordination cost", "[d
             CHECK(busy[i] <= open_staff[i]);
             CHECK(worked[i] <= capacity[i] * (1.0 + 1e-12) + 1e-9);
         }
+        check_province_series(out);
     }
 }
 

@@ -165,6 +165,7 @@ struct AdaptationRecord {
 struct SeriesRow {
     double t_h = 0.0;  ///< end of the bucket
     std::int8_t tier = 0;
+    std::int16_t province = -1;  ///< /series_by_province: the province's index; else -1
     std::int64_t arrivals = 0;   ///< tickets arriving at this tier's units (intake or transfer)
     std::int64_t closed = 0;     ///< tickets closed by this tier in the bucket
     std::int64_t queue_len = 0;  ///< tickets waiting at this tier's stations at the bucket's end

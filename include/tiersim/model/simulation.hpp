@@ -29,6 +29,8 @@ struct RunOutcome {
     /// The state digest at RunHooks::digest_at, once the run got there (every rank).
     std::optional<std::uint64_t> state_digest;
     std::vector<SeriesRow> series;             ///< bucket-major, then tier
+    /// Per period of adaptation.period_days, province and tier (period-major).
+    std::vector<SeriesRow> province_series;
     std::vector<UnitPeriodRow> unit_periods;   ///< period-major, then unit (rank 0)
     std::vector<AdaptationRecord> adaptation;  ///< what the rules did, by time (rank 0)
 };

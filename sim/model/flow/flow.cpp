@@ -252,6 +252,7 @@ inline void TicketFlow::finish(Tick reached, RunOutcome& outcome) {
     if ((world == nullptr || world->is_root()) && hooks.on_records)
         hooks.on_records(tickets, events);
     outcome.series = series_rows(reached);
+    outcome.province_series = province_series_rows(reached);
     outcome.unit_periods = std::move(adapt.unit_rows);
     outcome.adaptation = std::move(adapt.records);
     outcome.state_digest = digest;

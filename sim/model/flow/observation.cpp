@@ -140,97 +140,167 @@ inline void TicketFlow::sort_records(std::vector<TicketRecord>& tickets,
     });
 }
 
-/// The /series rows up to `reached`: every LP's counts, summed over this rank's LPs and
-/// then over the ranks (integers, so the sum does not depend on the split).
-inline std::vector<SeriesRow> TicketFlow::series_rows(Tick reached) const {
-    const std::size_t buckets =
-        std::min(bucket_count, static_cast<std::size_t>((reached + bucket - 1) / bucket));
-    // Per bucket and tier: the counters, the costs by kind, queue_len, busy_staff, open_staff,
-    // the time worked and the staff time open (ticks).
-    constexpr std::size_t fields = counter_count + cost_kind_count + 5;
-    constexpr std::size_t f_cost = counter_count;
-    constexpr std::size_t f_queue = counter_count + cost_kind_count;
-    constexpr std::size_t f_busy = f_queue + 1;
-    constexpr std::size_t f_open = f_queue + 2;
-    constexpr std::size_t f_worked = f_queue + 3;
-    constexpr std::size_t f_capacity = f_queue + 4;
-    std::vector<std::int64_t> sum(buckets * tier_count * fields, 0);
-    std::vector<TierCounters> staff(model.calendars().size());
+// The /series sums per row, group and tier: the counters, the costs by kind, queue_len,
+// busy_staff, open_staff, the time worked and the staff time open (ticks).
+inline constexpr std::size_t series_fields = counter_count + cost_kind_count + 5;
+inline constexpr std::size_t f_cost = counter_count;
+inline constexpr std::size_t f_queue = counter_count + cost_kind_count;
+inline constexpr std::size_t f_busy = f_queue + 1;
+inline constexpr std::size_t f_open = f_queue + 2;
+inline constexpr std::size_t f_worked = f_queue + 3;
+inline constexpr std::size_t f_capacity = f_queue + 4;
+
+/// The sums of this rank's LPs over the ranks, by (row × groups + group) × tiers + tier: a
+/// bucket adds its flows to its row (row_of_bucket), and a row's snapshots are those of its
+/// last bucket; an LP counts in its group (group_of_lp).
+inline std::vector<std::int64_t> TicketFlow::series_sums(std::span<const std::size_t> row_of_bucket,
+                                                         std::size_t rows,
+                                                         std::span<const std::size_t> group_of_lp,
+                                                         std::size_t groups) const {
+    const std::size_t buckets = row_of_bucket.size();
+    std::vector<std::int64_t> sum(rows * groups * tier_count * series_fields, 0);
+    auto at = [&](std::size_t b, std::size_t group, std::size_t tier) {
+        return &sum[((row_of_bucket[b] * groups + group) * tier_count + tier) * series_fields];
+    };
+    std::vector<TierCounters> staff(model.calendars().size() * groups);
     for (std::size_t i = part.begin; i < part.end; ++i) {
         const LpState& lp = lp_states[i];
+        const std::size_t group = group_of_lp[i];
         for (std::size_t b = 0; b < buckets; ++b) {
+            const bool last = b + 1 == buckets || row_of_bucket[b + 1] != row_of_bucket[b];
             for (std::size_t tier = 0; tier < tier_count; ++tier) {
-                std::int64_t* f = &sum[(b * tier_count + tier) * fields];
+                std::int64_t* f = at(b, group, tier);
                 for (std::size_t c = 0; c < counter_count; ++c)
                     f[c] += lp.counts[b].n[c][tier];
                 for (std::size_t k = 0; k < cost_kind_count; ++k)
                     f[f_cost + k] += lp.counts[b].cost[k][tier];
-                f[f_queue] += lp.queue_len[b].v[tier];
-                f[f_busy] += lp.busy[b].v[tier];
-                f[f_open] += lp.open_staff[b].v[tier];
+                if (last) {
+                    f[f_queue] += lp.queue_len[b].v[tier];
+                    f[f_busy] += lp.busy[b].v[tier];
+                    f[f_open] += lp.open_staff[b].v[tier];
+                }
                 f[f_worked] += lp.counts[b].worked[tier];
                 f[f_capacity] += lp.counts[b].on_call[tier];  // on duty outside opening hours
             }
         }
-        for (std::size_t c = 0; c < staff.size(); ++c) {
+        for (std::size_t c = 0; c < model.calendars().size(); ++c) {
             for (std::size_t tier = 0; tier < tier_count; ++tier)
-                staff[c].v[tier] += lp.staff_by_calendar[c].v[tier];
+                staff[c * groups + group].v[tier] += lp.staff_by_calendar[c].v[tier];
         }
     }
     for (std::size_t b = 0; b < buckets; ++b) {
         const Tick from = static_cast<Tick>(b) * bucket;
         const Tick to = std::min(end, from + bucket);
-        for (std::size_t c = 0; c < staff.size(); ++c) {
+        for (std::size_t c = 0; c < model.calendars().size(); ++c) {
             const Tick open = model.calendars()[c].open_between(from, to);
-            for (std::size_t tier = 0; tier < tier_count; ++tier)
-                sum[(b * tier_count + tier) * fields + f_capacity] += staff[c].v[tier] * open;
+            for (std::size_t group = 0; group < groups; ++group) {
+                for (std::size_t tier = 0; tier < tier_count; ++tier)
+                    at(b, group, tier)[f_capacity] += staff[c * groups + group].v[tier] * open;
+            }
         }
     }
     if (ranks > 1)
         world->allreduce_sum(sum);
+    return sum;
+}
 
+/// One row of /series (or /series_by_province) from its sums `f` at `tier`.
+inline SeriesRow TicketFlow::series_row(const std::int64_t* f, std::size_t tier, Tick until) const {
+    SeriesRow p;
+    p.t_h = to_hours(until);
+    p.tier = static_cast<std::int8_t>(tier);
+    p.arrivals = f[c_arrivals];
+    p.closed = f[c_closed];
+    p.returns = f[c_returns];
+    p.escalations = f[c_escalations];
+    p.leader = f[c_leader];
+    p.materials_requested = f[c_materials];
+    p.visits = f[c_visits];
+    p.repeat_calls = f[c_repeat_calls];
+    p.abandoned = f[c_abandoned];
+    p.data_applied = f[c_data_applied];
+    p.solved = f[c_solved];
+    p.surveyed = f[c_surveyed];
+    p.satisfied = f[c_satisfied];
+    p.in_time = f[c_in_time];
+    p.hotline_closed = f[c_hotline_closed];
+    p.hotline_solved = f[c_hotline_solved];
+    p.hotline_surveyed = f[c_hotline_surveyed];
+    p.hotline_satisfied = f[c_hotline_satisfied];
+    p.queue_len = f[f_queue];
+    p.busy_staff = f[f_busy];
+    p.open_staff = f[f_open];
+    p.worked_h = to_hours(f[f_worked]);
+    p.open_staff_h = to_hours(f[f_capacity]);
+    Tick total = 0;
+    for (std::size_t k = 0; k < cost_kind_count; ++k) {
+        p.coord_by_kind_h[k] = to_hours(f[f_cost + k]);
+        total += f[f_cost + k];
+    }
+    p.coord_cost_h = to_hours(total);
+    const double rate = spec().tiers[tier].staff_hour_yuan;
+    p.payroll_yuan = p.open_staff_h * rate;
+    p.coord_yuan = p.coord_cost_h * rate;
+    return p;
+}
+
+inline std::size_t TicketFlow::buckets_reached(Tick reached) const {
+    return std::min(bucket_count, static_cast<std::size_t>((reached + bucket - 1) / bucket));
+}
+
+/// The /series rows up to `reached`: every LP's counts, summed over this rank's LPs and
+/// then over the ranks (integers, so the sum does not depend on the split).
+inline std::vector<SeriesRow> TicketFlow::series_rows(Tick reached) const {
+    const std::size_t buckets = buckets_reached(reached);
+    std::vector<std::size_t> row_of_bucket(buckets);
+    for (std::size_t b = 0; b < buckets; ++b)
+        row_of_bucket[b] = b;
+    const std::vector<std::size_t> one_group(lp_states.size(), 0);
+    const std::vector<std::int64_t> sum = series_sums(row_of_bucket, buckets, one_group, 1);
     std::vector<SeriesRow> series;
     series.reserve(buckets * tier_count);
     for (std::size_t b = 0; b < buckets; ++b) {
-        for (std::size_t tier = 0; tier < tier_count; ++tier) {
-            const std::int64_t* f = &sum[(b * tier_count + tier) * fields];
-            SeriesRow p;
-            p.t_h = to_hours(std::min(end, static_cast<Tick>(b + 1) * bucket));
-            p.tier = static_cast<std::int8_t>(tier);
-            p.arrivals = f[c_arrivals];
-            p.closed = f[c_closed];
-            p.returns = f[c_returns];
-            p.escalations = f[c_escalations];
-            p.leader = f[c_leader];
-            p.materials_requested = f[c_materials];
-            p.visits = f[c_visits];
-            p.repeat_calls = f[c_repeat_calls];
-            p.abandoned = f[c_abandoned];
-            p.data_applied = f[c_data_applied];
-            p.solved = f[c_solved];
-            p.surveyed = f[c_surveyed];
-            p.satisfied = f[c_satisfied];
-            p.in_time = f[c_in_time];
-            p.hotline_closed = f[c_hotline_closed];
-            p.hotline_solved = f[c_hotline_solved];
-            p.hotline_surveyed = f[c_hotline_surveyed];
-            p.hotline_satisfied = f[c_hotline_satisfied];
-            p.queue_len = f[f_queue];
-            p.busy_staff = f[f_busy];
-            p.open_staff = f[f_open];
-            p.worked_h = to_hours(f[f_worked]);
-            p.open_staff_h = to_hours(f[f_capacity]);
-            Tick total = 0;
-            for (std::size_t k = 0; k < cost_kind_count; ++k) {
-                p.coord_by_kind_h[k] = to_hours(f[f_cost + k]);
-                total += f[f_cost + k];
+        const Tick until = std::min(end, static_cast<Tick>(b + 1) * bucket);
+        for (std::size_t tier = 0; tier < tier_count; ++tier)
+            series.push_back(
+                series_row(&sum[(b * tier_count + tier) * series_fields], tier, until));
+    }
+    return series;
+}
+
+/// /series_by_province: each province's series over the periods of adaptation.period_days (a
+/// bucket counts in the period it starts in; a period's queues and staff are those at the end
+/// of its last bucket), so that a five-year national run stays a table of some thousand rows.
+inline std::vector<SeriesRow> TicketFlow::province_series_rows(Tick reached) const {
+    const std::size_t buckets = buckets_reached(reached);
+    const Tick period = static_cast<Tick>(spec().adaptation.period_days) * engine::ticks_per_day;
+    std::vector<std::size_t> row_of_bucket(buckets);
+    for (std::size_t b = 0; b < buckets; ++b)
+        row_of_bucket[b] = static_cast<std::size_t>(static_cast<Tick>(b) * bucket / period);
+    const std::size_t rows = buckets == 0 ? 0 : row_of_bucket.back() + 1;
+    const auto provinces = static_cast<std::size_t>(org.province_count());
+    std::vector<std::size_t> province_of_lp(lp_states.size(), 0);
+    for (std::size_t u = 0; u < org.size(); ++u)
+        province_of_lp[static_cast<std::size_t>(org.units()[u].lp)] =
+            static_cast<std::size_t>(org.province_index(static_cast<UnitId>(u)));
+    const std::vector<std::int64_t> sum =
+        series_sums(row_of_bucket, rows, province_of_lp, provinces);
+    std::vector<SeriesRow> series;
+    series.reserve(rows * provinces * tier_count);
+    std::size_t b = 0;
+    for (std::size_t row = 0; row < rows; ++row) {
+        while (b + 1 < buckets && row_of_bucket[b + 1] == row)
+            ++b;
+        const Tick until = std::min(end, static_cast<Tick>(b + 1) * bucket);
+        for (std::size_t p = 0; p < provinces; ++p) {
+            for (std::size_t tier = 0; tier < tier_count; ++tier) {
+                SeriesRow r = series_row(
+                    &sum[((row * provinces + p) * tier_count + tier) * series_fields], tier, until);
+                r.province = static_cast<std::int16_t>(p);
+                series.push_back(r);
             }
-            p.coord_cost_h = to_hours(total);
-            const double rate = spec().tiers[tier].staff_hour_yuan;
-            p.payroll_yuan = p.open_staff_h * rate;
-            p.coord_yuan = p.coord_cost_h * rate;
-            series.push_back(p);
         }
+        ++b;
     }
     return series;
 }

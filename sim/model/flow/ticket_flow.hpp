@@ -507,7 +507,14 @@ private:
     void add_cost(LpState& lp, Ticket& t, Tick now, std::size_t tier, CostKind kind, double h);
     void add_cost_ticks(LpState& lp, Ticket& t, Tick now, std::size_t tier, CostKind kind, Tick c);
     static void sort_records(std::vector<TicketRecord>& tickets, std::vector<EventRecord>& events);
+    [[nodiscard]] std::vector<std::int64_t> series_sums(std::span<const std::size_t> row_of_bucket,
+                                                        std::size_t rows,
+                                                        std::span<const std::size_t> group_of_lp,
+                                                        std::size_t groups) const;
+    [[nodiscard]] SeriesRow series_row(const std::int64_t* f, std::size_t tier, Tick until) const;
+    [[nodiscard]] std::size_t buckets_reached(Tick reached) const;
     std::vector<SeriesRow> series_rows(Tick reached) const;
+    std::vector<SeriesRow> province_series_rows(Tick reached) const;
     // checkpoint.cpp — the state digest of a checkpoint (RunHooks::digest_at)
     [[nodiscard]] std::uint64_t local_digest(Tick t) const;
     [[nodiscard]] std::uint64_t state_digest(Tick t) const;
