@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from tiersim_analysis import read_provenance, read_table  # noqa: E402
 from tiersim_analysis.checks import InputError, check_file, main_guard  # noqa: E402
-from tiersim_analysis.stats import interval_text, mean_ci  # noqa: E402
+from tiersim_analysis.stats import aggregate_periods, interval_text  # noqa: E402
 
 TIERS = ("street", "district", "city", "province")
 WEIGHTS = {"weight_response": 0.10, "weight_resolution": 0.45, "weight_satisfaction": 0.45}
@@ -112,11 +112,7 @@ def main(argv=None):
     for path in args.runs:
         check_file(path, "run")
         per_run.append(periods_of(path, args.tier))
-    n = min(len(p) for p in per_run)
-    rows = []
-    for i in range(n):
-        values = [np.array([p[i][k] for p in per_run], dtype=float) for k in range(2, 7)]
-        rows.append((per_run[0][i][0], per_run[0][i][1], *[mean_ci(v) for v in values]))
+    rows = aggregate_periods(per_run, 2, 7)
     print(f"{len(args.runs)} run(s); {args.tier} units; mean ± 95% half-width over runs")
     print(f"{'days':>13}  {'score p10':>14}  {'median':>14}  {'p90':>14}  "
           f"{'servers moved':>14}  {'yuan/closed':>14}")

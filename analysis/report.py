@@ -4,7 +4,9 @@
 
 Writes DIR/report.html and its PNG plots: lead-time distributions by tier and by type, 三率 by
 tier, queue length and busy staff over time per tier, coordination cost by kind, visits per case
-by channel and cross-province tickets by mode, with the summary tables and the provenance. A run
+by channel and cross-province tickets by mode, the run over its periods (三率, demand and lead
+time with the timeline's steps; the street units' 三率 spread, staff moved by the adaptation
+rules, cost per closed ticket), with the summary tables and the provenance. A run
 written with --trace none has no /tickets: the distributions are left out and the page says so.
 A file that cannot be read is one line on stderr and exit status 2; impossible values (a ticket
 closed before it was created, a share outside [0, 1], …) are left out of the plots with a warning
@@ -23,6 +25,7 @@ from tiersim_analysis.html import Page, provenance_section  # noqa: E402
 from tiersim_analysis.io import SUMMARY_TABLES  # noqa: E402
 from tiersim_analysis.metrics import TABLE_BLOCKS, TABLE_TITLES, TIERS  # noqa: E402
 from tiersim_analysis.run import Run  # noqa: E402
+from tiersim_analysis.stats import aggregate_periods  # noqa: E402
 
 
 def summary_tables(page, run):
@@ -81,6 +84,38 @@ def make_plots(run, out):
     return figs, cross is not None
 
 
+def over_time(page, path, out, days):
+    """The run over its periods: 三率, demand and lead time with the timeline's steps marked
+    (trajectory.py), and the street units' 三率 spread, the staff the rules moved and the cost
+    per closed ticket (adaptation.py). Weeks for a run of three weeks or more, months from 90
+    days, years from three years."""
+    import adaptation
+    import trajectory
+
+    period = 365 if days >= 3 * 365 else 30 if days >= 90 else 7 if days >= 21 else None
+    page.h(2, "Over time")
+    if period is None:
+        page.p("The run is shorter than three weeks: no trajectory by period.")
+        return
+    rows = aggregate_periods([trajectory.periods_of(path, period)], 2, 7)
+    steps = trajectory.timeline_of(path)
+    if rows:
+        page.image(trajectory.draw(out, rows, steps),
+                   f"Periods of {period} days after the warm-up: the hotline's resolution and "
+                   "satisfaction, the share within the limit, hotline closings a day and (with "
+                   "/tickets) the median lead time of the tickets closed in the period; grey "
+                   "lines: the timeline's steps.")
+    adapt = aggregate_periods([adaptation.periods_of(path, "street")], 2, 7)
+    if adapt:
+        page.image(adaptation.draw(out, adapt, "street"),
+                   "Per period of adaptation.period_days (/unit_series): the spread of the "
+                   "street units' 三率 score (10th percentile, median, 90th), the servers the "
+                   "adaptation rules had moved (/adaptation) and the yuan per closed ticket "
+                   "(/costs).")
+    if steps:
+        page.p("Timeline: " + "; ".join(f"day {d:.0f} {label}" for d, label in steps))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("run", help="a tiersim run file (.h5)")
@@ -113,6 +148,7 @@ def main(argv=None):
         page.image(name, caption)
     if not has_cross:
         page.note("No cross-province tickets (跨省通办) in this run: no plot by cross-province mode.")
+    over_time(page, args.run, out, float(run.provenance.get("end_h", 0.0)) / 24.0)
     summary_tables(page, run)
     provenance_section(page, run.provenance)
     page.write(out / "report.html")

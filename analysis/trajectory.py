@@ -6,8 +6,9 @@ python3 analysis/trajectory.py RUN.h5 [RUN2.h5 ...] [--period-days D] [-o OUT_DI
 Reads /series (the counters of closings by closing time) and /timeline. For each period of D
 days (default 365; the first starts after the warm-up, the last is what the run has left): the
 hotline's resolution and satisfaction (solved and satisfied among the hotline tickets asked at the callback, as V1 and V2
-count them), the hotline closings a day and their ratio to the first period (V3), and over every
-channel the share closed within the limit. With several runs of one scenario (other seeds) each
+count them), the hotline closings a day and their ratio to the first period (V3), over every
+channel the share closed within the limit, and (from /tickets, where the run wrote them) the
+median lead time of the tickets closed in the period. With several runs of one scenario (other seeds) each
 figure is the mean with its 95% t-interval. With -o it also draws trajectory.png, the rates and
 the demand over the periods with the timeline's steps marked. A file that cannot be read, or a
 /series without the rate columns (tiersim before 2026-12), is one line on stderr and exit 2.
@@ -25,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from tiersim_analysis import read_provenance, read_table  # noqa: E402
 from tiersim_analysis.checks import InputError, check_file, main_guard  # noqa: E402
-from tiersim_analysis.stats import interval_text, mean_ci  # noqa: E402
+from tiersim_analysis.stats import aggregate_periods, interval_text  # noqa: E402
 
 RATE_COLUMNS = ("hotline_closed", "hotline_surveyed", "hotline_solved", "hotline_satisfied",
                 "closed", "in_time")
@@ -35,8 +36,20 @@ def ratio(a, b):
     return a / b if b > 0 else float("nan")
 
 
+def lead_times_of(path, warmup_h):
+    """(closing hour, lead time in hours) of the tickets created after the warm-up and closed, or
+    None for a run written with --trace none (no /tickets)."""
+    try:
+        tickets = read_table(path, "tickets")
+    except Exception:
+        return None
+    closed = tickets[(tickets.outcome == 0) & (tickets.created_h >= warmup_h)]
+    return closed.closed_h.to_numpy(), (closed.closed_h - closed.created_h).to_numpy()
+
+
 def periods_of(path, period_days):
-    """Per period: (start day, end day, resolution, satisfaction, calls a day, within limit)."""
+    """Per period: (start day, end day, resolution, satisfaction, calls a day, within limit,
+    median lead time in hours of the tickets closed in it: NaN without /tickets)."""
     series = read_table(path, "series")
     missing = [c for c in RATE_COLUMNS if c not in series.columns]
     if missing:
@@ -45,6 +58,7 @@ def periods_of(path, period_days):
     warmup = float(scenario.get("simulation", {}).get("warmup_days", 7.0))
     end_day = float(series.t_h.max()) / 24.0
     bucket_days = float(scenario.get("simulation", {}).get("bucket_hours", 24.0)) / 24.0
+    leads = lead_times_of(path, warmup * 24.0)
     out = []
     start = warmup
     while start + bucket_days <= end_day + 1e-9:
@@ -53,11 +67,16 @@ def periods_of(path, period_days):
         rows = series[(series.t_h > start * 24.0) & (series.t_h <= stop * 24.0)]
         days = rows.t_h.nunique() * bucket_days
         sums = rows[list(RATE_COLUMNS)].sum()
+        lead = float("nan")
+        if leads is not None:
+            in_period = (leads[0] > start * 24.0) & (leads[0] <= stop * 24.0)
+            lead = float(np.median(leads[1][in_period])) if in_period.any() else float("nan")
         out.append((start, stop,
                     ratio(sums.hotline_solved, sums.hotline_surveyed),
                     ratio(sums.hotline_satisfied, sums.hotline_surveyed),
                     ratio(sums.hotline_closed, days),
-                    ratio(sums.in_time, sums.closed)))
+                    ratio(sums.in_time, sums.closed),
+                    lead))
         start = stop
     return out
 
@@ -88,7 +107,10 @@ def draw(out_dir, rows, steps):
 
     plots.setup()
     mid = [(a + b) / 2 for a, b, *_ in rows]
-    fig, (rates, demand) = plt.subplots(2, 1, figsize=(9, 7), sharex=True)
+    has_lead = any(np.isfinite(r[6].mean) for r in rows)
+    fig, axes = plt.subplots(3 if has_lead else 2, 1, figsize=(9, 10 if has_lead else 7),
+                             sharex=True)
+    rates, demand = axes[0], axes[1]
     for k, label in ((1, "hotline resolution"), (2, "hotline satisfaction"), (4, "within limit")):
         mean = [r[k + 1].mean * 100 for r in rows]
         err = [(r[k + 1].high - r[k + 1].mean) * 100 if np.isfinite(r[k + 1].low) else 0
@@ -100,8 +122,14 @@ def draw(out_dir, rows, steps):
     err = [(r[4].high - r[4].mean) if np.isfinite(r[4].low) else 0 for r in rows]
     demand.errorbar(mid, calls, yerr=err, marker="o", capsize=3, color="tab:purple")
     demand.set_ylabel("hotline tickets closed a day")
-    demand.set_xlabel("day of the run")
-    for ax in (rates, demand):
+    if has_lead:
+        lead = axes[2]
+        err = [(r[6].high - r[6].mean) if np.isfinite(r[6].low) else 0 for r in rows]
+        lead.errorbar(mid, [r[6].mean for r in rows], yerr=err, marker="o", capsize=3,
+                      color="tab:brown")
+        lead.set_ylabel("median lead time, h\n(tickets closed in the period)")
+    axes[-1].set_xlabel("day of the run")
+    for ax in axes:
         for day, label in steps:
             ax.axvline(day, color="grey", alpha=0.4, linewidth=0.8)
     for day, label in steps[:12]:
@@ -125,18 +153,15 @@ def main(argv=None):
     for path in args.runs:
         check_file(path, "run")
         per_run.append(periods_of(path, args.period_days))
-    n = min(len(p) for p in per_run)
-    rows = []
-    for i in range(n):
-        values = [np.array([p[i][k] for p in per_run]) for k in range(2, 6)]
-        rows.append((per_run[0][i][0], per_run[0][i][1], *[mean_ci(v) for v in values]))
+    rows = aggregate_periods(per_run, 2, 7)
     first_calls = rows[0][4].mean if rows else float("nan")
     print(f"{len(args.runs)} run(s); mean ± 95% half-width over runs")
     print(f"{'days':>13}  {'resolution %':>14}  {'satisfaction %':>14}  {'calls/day':>14}  "
-          f"{'× first':>7}  {'in limit %':>12}")
-    for start, stop, res, sat, calls, limit in rows:
+          f"{'× first':>7}  {'in limit %':>12}  {'lead p50 h':>12}")
+    for start, stop, res, sat, calls, limit, lead in rows:
         print(f"{start:>6.0f}–{stop:<6.0f}  {fmt(res):>14}  {fmt(sat):>14}  "
-              f"{fmt(calls, 1.0, 0):>14}  {calls.mean / first_calls:>7.2f}  {fmt(limit):>12}")
+              f"{fmt(calls, 1.0, 0):>14}  {calls.mean / first_calls:>7.2f}  {fmt(limit):>12}  "
+              f"{fmt(lead, 1.0, 1):>12}")
     steps = timeline_of(args.runs[0])
     if steps:
         print("timeline: " + "; ".join(f"day {d:.0f} {label}" for d, label in steps[:8]) +

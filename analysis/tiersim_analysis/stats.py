@@ -84,3 +84,15 @@ def interval_text(interval, scale=1.0, digits=3):
     if np.isfinite(interval.low):
         text += f" ± {(interval.high - interval.mean) * scale:.{digits}f}"
     return text
+
+
+def aggregate_periods(per_run, first, stop):
+    """Rows (start, end, intervals…) over the periods every run has: per period, the mean and
+    95% t-interval over runs of each value at positions first … stop-1 of the runs' rows
+    (start, end, values…)."""
+    n = min(len(p) for p in per_run)
+    rows = []
+    for i in range(n):
+        values = [np.array([p[i][k] for p in per_run], dtype=float) for k in range(first, stop)]
+        rows.append((per_run[0][i][0], per_run[0][i][1], *[mean_ci(v) for v in values]))
+    return rows

@@ -3,7 +3,7 @@
 
 import h5py
 
-from conftest import check_html, check_png, script
+from conftest import check_html, check_png, script, tiersim
 from tiersim_analysis.metrics import metric_label
 
 PLOTS = ["lead_time_by_tier.png", "lead_time_by_type.png", "lead_time_quantiles_by_tier.png",
@@ -92,3 +92,25 @@ def test_no_cjk_glyphs_without_a_cjk_font():
         assert plots.safe_text("江苏省", fallback="province 2") == "江苏省"
     finally:
         plots._state["cjk"] = saved
+
+
+def test_report_over_time(tmp_path):
+    # Three weeks and more: the run by week, with the adaptation figure; shorter: a note.
+    run = tmp_path / "s0-22d.h5"
+    tiersim("run", "validation/adaptation", "--days", "22", "--threads", "2", "-q", "-o", run)
+    out = tmp_path / "report"
+    script("report.py", run, "-o", out)
+    images = check_html(out / "report.html")
+    for name in ["trajectory.png", "adaptation.png"]:
+        assert name in images, name
+        check_png(out / name)
+    text = (out / "report.html").read_text(encoding="utf-8")
+    assert ">Over time<" in text and "Periods of 7 days after the warm-up" in text
+
+
+def test_report_of_a_short_run_has_no_trajectory(runs, tmp_path):
+    out = tmp_path / "report"
+    script("report.py", runs["s0"], "-o", out)
+    images = check_html(out / "report.html")
+    assert "trajectory.png" not in images
+    assert "shorter than three weeks" in (out / "report.html").read_text(encoding="utf-8")
