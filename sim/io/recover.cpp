@@ -55,6 +55,8 @@ Recovered recover_partial(const std::filesystem::path& partial, const std::files
             recovered.tickets = copy_trace(file, partial, "tickets");
         if (has("events"))
             recovered.events = copy_trace(file, partial, "events");
+        if (has("unit_series"))
+            recovered.unit_rows = copy_trace(file, partial, "unit_series");
         file.copy_from(partial, "/provenance", "/provenance");
         file.set_attribute("/provenance", "interrupted", std::int64_t{1});
         file.set_attribute("/provenance", "recovered", std::int64_t{1});

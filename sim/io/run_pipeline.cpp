@@ -38,6 +38,9 @@ RunResult simulate_into(const model::CompiledModel& model,
             batch.events.swap(events);
             writer->submit(std::move(batch));
         };
+        hooks.on_unit_rows = [writer](std::vector<model::UnitPeriodRow>& rows) {
+            writer->submit_unit_rows(rows);
+        };
         if (request.on_progress) {
             hooks.on_progress = [&](double t_h) {
                 request.on_progress(t_h, closed);

@@ -83,6 +83,23 @@ static_assert(model::cost_kind_count == 5, "add the new CostKind's columns below
     X(province, std::int8_t, r.province)                         \
     X(deadline_h, double, r.deadline_h)
 
+// The per-unit table (/unit_series), one row per unit and period (adaptation.period_days),
+// streamed as the periods end.
+#define TIERSIM_UNIT_SERIES_COLUMNS(X)                      \
+    X(t_h, double, r.t_h)                                   \
+    X(unit, std::int32_t, r.unit)                           \
+    X(closed, std::int64_t, r.closed)                       \
+    X(responded_in_time, std::int64_t, r.responded_in_time) \
+    X(surveyed, std::int64_t, r.surveyed)                   \
+    X(solved, std::int64_t, r.solved)                       \
+    X(satisfied, std::int64_t, r.satisfied)                 \
+    X(in_time, std::int64_t, r.in_time)                     \
+    X(overdue, std::int64_t, r.overdue)                     \
+    X(backlog, std::int64_t, r.backlog)                     \
+    X(staff, std::int64_t, r.staff)                         \
+    X(score, double, r.score)                               \
+    X(rank, std::int32_t, r.rank)
+
 #define TIERSIM_EVENT_COLUMNS(X)              \
     X(ticket, std::int64_t, r.ticket)         \
     X(t_h, double, r.t_h)                     \
@@ -190,6 +207,7 @@ struct BufferedColumn {
 
 TIERSIM_COLUMN_TABLE(TicketColumns, model::TicketRecord, TIERSIM_TICKET_COLUMNS)
 TIERSIM_COLUMN_TABLE(EventColumns, model::EventRecord, TIERSIM_EVENT_COLUMNS)
+TIERSIM_COLUMN_TABLE(UnitSeriesColumns, model::UnitPeriodRow, TIERSIM_UNIT_SERIES_COLUMNS)
 
 #undef TIERSIM_COLUMN_TABLE
 #undef TIERSIM_DECLARE_COLUMN
@@ -328,25 +346,6 @@ void write_field(Hdf5File& file,
     for (const Row& r : rows)
         column.push_back(r.*member);
     file.write_column(path, column);
-}
-
-/// The per-unit table, one row per unit and period (adaptation.period_days).
-void write_unit_series(Hdf5File& file, const std::vector<model::UnitPeriodRow>& rows) {
-    using R = model::UnitPeriodRow;
-    file.create_group("/unit_series");
-    write_field(file, "/unit_series/t_h", rows, &R::t_h);
-    write_field(file, "/unit_series/unit", rows, &R::unit);
-    write_field(file, "/unit_series/closed", rows, &R::closed);
-    write_field(file, "/unit_series/responded_in_time", rows, &R::responded_in_time);
-    write_field(file, "/unit_series/surveyed", rows, &R::surveyed);
-    write_field(file, "/unit_series/solved", rows, &R::solved);
-    write_field(file, "/unit_series/satisfied", rows, &R::satisfied);
-    write_field(file, "/unit_series/in_time", rows, &R::in_time);
-    write_field(file, "/unit_series/overdue", rows, &R::overdue);
-    write_field(file, "/unit_series/backlog", rows, &R::backlog);
-    write_field(file, "/unit_series/staff", rows, &R::staff);
-    write_field(file, "/unit_series/score", rows, &R::score);
-    write_field(file, "/unit_series/rank", rows, &R::rank);
 }
 
 /// The buckets' costs (model/costs.hpp), with the totals after the warm-up as attributes.
@@ -586,6 +585,7 @@ struct RunWriter::Impl {
     Hdf5File file;
     TicketColumns tickets;
     EventColumns events;
+    UnitSeriesColumns unit_series;
     Compressor compressor;  // after the columns: destroyed first, it waits for their tasks
     model::SummaryAccumulator accumulator;
 
@@ -617,6 +617,7 @@ struct RunWriter::Impl {
     void recycle(RecordBatch&& batch) {
         batch.tickets.clear();
         batch.events.clear();
+        batch.unit_rows.clear();
         free_batches.push(std::move(batch));
     }
 
@@ -633,6 +634,9 @@ struct RunWriter::Impl {
             for (const model::EventRecord& r : batch.events) {
                 events.push(r);
             }
+        }
+        for (const model::UnitPeriodRow& r : batch.unit_rows) {
+            unit_series.push(r);
         }
     }
 
@@ -671,6 +675,7 @@ struct RunWriter::Impl {
             if (trace == TraceLevel::events) {
                 events.close();
             }
+            unit_series.close();
         } catch (...) {
             error = std::current_exception();
             failed.store(true);
@@ -679,7 +684,7 @@ struct RunWriter::Impl {
 
     /// Hands the pending records to the writer thread.
     void flush_pending() {
-        if (pending.tickets.empty() && pending.events.empty()) {
+        if (pending.tickets.empty() && pending.events.empty() && pending.unit_rows.empty()) {
             return;
         }
         Message message;
@@ -766,6 +771,8 @@ RunWriter::RunWriter(const std::filesystem::path& out,
             w.file.create_group("/events");
             w.events.open(w.file, "/events", w.compressor);
         }
+        w.file.create_group("/unit_series");
+        w.unit_series.open(w.file, "/unit_series", w.compressor);
     } catch (const IoError& e) {
         w.tickets = TicketColumns{};
         w.events = EventColumns{};
@@ -837,9 +844,21 @@ void RunWriter::submit(RecordBatch&& batch) {
     }
 }
 
+void RunWriter::submit_unit_rows(std::vector<model::UnitPeriodRow>& rows) {
+    Impl& w = *impl_;
+    TIERSIM_CHECK(!w.finished, "submit_unit_rows() after finish()");
+    w.rethrow_if_failed();
+    w.pending.unit_rows.insert(w.pending.unit_rows.end(), rows.begin(), rows.end());
+    rows.clear();
+    w.flush_pending();
+}
+
 model::Summary RunWriter::finish(const model::RunOutcome& outcome, const RunInfo& info) {
     Impl& w = *impl_;
     TIERSIM_CHECK(!w.finished, "finish() called twice");
+    // Rows a run kept rather than streamed (submit_unit_rows) follow the streamed ones.
+    w.pending.unit_rows.insert(
+        w.pending.unit_rows.end(), outcome.unit_periods.begin(), outcome.unit_periods.end());
     w.flush_pending();
     w.stop_writer();
     w.rethrow_if_failed();
@@ -847,7 +866,6 @@ model::Summary RunWriter::finish(const model::RunOutcome& outcome, const RunInfo
     try {
         write_series(w.file, "/series", outcome.series);
         write_series(w.file, "/series_by_province", outcome.province_series, &w.province_names);
-        write_unit_series(w.file, outcome.unit_periods);
         write_costs(
             w.file, model::cost_rows(w.costs, outcome.series, outcome.adaptation), w.warmup_h);
         write_adaptation(w.file, w.adapts, w.instruction_names, outcome.adaptation);

@@ -39,9 +39,9 @@ RunEstimate estimate_run(const CompiledModel& model, const TrafficReport& traffi
         std::min(traffic.tickets_per_day * std::min(spec.days, limit_days) + backlog, e.tickets);
     e.events = 2.0 * visits_per_h * hours + 3.0 * e.tickets;
 
-    e.series_bytes = static_cast<double>(model.lp_count()) *
+    e.series_bytes = static_cast<double>(model.org().province_count()) *
                      static_cast<double>(model.bucket_count()) *
-                     static_cast<double>(Simulation::series_bytes_per_lp_bucket());
+                     static_cast<double>(Simulation::series_bytes_per_province_bucket());
     const double fixed =
         e.series_bytes + static_cast<double>(model.station_plan().size()) * bytes_per_station;
     e.memory_bytes = e.open_tickets * bytes_per_open_ticket + fixed;

@@ -25,8 +25,8 @@ Simulation::Simulation(const CompiledModel& model,
 
 Simulation::~Simulation() = default;
 
-std::size_t Simulation::series_bytes_per_lp_bucket() {
-    return sizeof(flow::BucketCounts) + 2 * sizeof(flow::TierCounters);
+std::size_t Simulation::series_bytes_per_province_bucket() {
+    return tier_count * flow::series_fields * sizeof(std::int64_t);
 }
 
 RunOutcome Simulation::run(const RunHooks& hooks) {

@@ -280,6 +280,9 @@ TEST_CASE("after SIGKILL the partial file is readable and recover makes a run fi
     // Closed tickets come in closing order: the recovered rows are a prefix of the run's.
     const auto closed = tiersim::io::read_column<double>(recovered, "/tickets/closed_h");
     CHECK(std::is_sorted(closed.begin(), closed.end()));
+    // /unit_series is streamed as the periods end: kept, its columns cut to the same rows.
+    CHECK(tiersim::io::column_size(recovered, "/unit_series/unit") ==
+          tiersim::io::column_size(recovered, "/unit_series/rank"));
 
     // recover never overwrites, and a file that is no partial run is refused.
     CHECK(run_tiersim({"recover", partial.string()}).exit_code == 2);

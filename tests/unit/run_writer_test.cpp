@@ -300,6 +300,7 @@ TEST_CASE("run writer writes every dataset and they round-trip", "[io][run_write
                                                             "events",
                                                             "provenance",
                                                             "series",
+                                                            "series_by_province",
                                                             "summary",
                                                             "ticket_types",
                                                             "tickets",
@@ -625,9 +626,14 @@ TEST_CASE("run writer without a trace writes no /tickets or /events", "[io][run_
     const auto summary =
         write_run(out, TraceLevel::none, spec, org, make_tickets(5000), make_events(100), 700);
     CHECK(summary.created == 5000);
-    CHECK(list_groups(out, "/") ==
-          std::vector<std::string>{
-              "costs", "provenance", "series", "summary", "ticket_types", "unit_series", "units"});
+    CHECK(list_groups(out, "/") == std::vector<std::string>{"costs",
+                                                            "provenance",
+                                                            "series",
+                                                            "series_by_province",
+                                                            "summary",
+                                                            "ticket_types",
+                                                            "unit_series",
+                                                            "units"});
     CHECK(read_int_attribute(out, "/summary", "created") == 5000);
     CHECK(read_string_attribute(out, "/provenance", "trace") == "none");
 
@@ -636,6 +642,7 @@ TEST_CASE("run writer without a trace writes no /tickets or /events", "[io][run_
     CHECK(list_groups(tickets_only, "/") == std::vector<std::string>{"costs",
                                                                      "provenance",
                                                                      "series",
+                                                                     "series_by_province",
                                                                      "summary",
                                                                      "ticket_types",
                                                                      "tickets",

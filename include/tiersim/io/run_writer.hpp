@@ -23,6 +23,7 @@ enum class TraceLevel : std::uint8_t { none, tickets, events };
 struct RecordBatch {
     std::vector<model::TicketRecord> tickets;
     std::vector<model::EventRecord> events;
+    std::vector<model::UnitPeriodRow> unit_rows;  ///< /unit_series, as the periods end
 };
 
 using model::SeriesRow;
@@ -66,7 +67,11 @@ public:
     /// Hands a window's records to the writer thread; they are counted in the summary whatever
     /// the trace level. @throws IoError if the writer thread failed.
     void submit(RecordBatch&& batch);
-    /// Drains the queue, writes /series, /summary and /provenance, closes and renames the file.
+    /// Hands a period's /unit_series rows to the writer thread (and empties `rows`), so that a
+    /// long run does not keep them. @throws IoError if the writer thread failed.
+    void submit_unit_rows(std::vector<model::UnitPeriodRow>& rows);
+    /// Drains the queue, writes /series, /summary and /provenance, closes and renames the file;
+    /// the outcome's unit_periods (rows a run kept) follow the streamed ones.
     /// @return the summary. @throws IoError
     model::Summary finish(const model::RunOutcome& outcome, const RunInfo& info);
 

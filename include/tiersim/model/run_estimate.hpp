@@ -24,7 +24,7 @@ struct RunEstimate {
     /// At most, while every queue keeps up: the arrivals of the longest resolution limit
     /// (tickets normally close within it), plus the same backlog.
     double open_tickets_high = 0;
-    double series_bytes = 0;       ///< the per-LP series buckets, exactly
+    double series_bytes = 0;       ///< the series sums per province and bucket, exactly
     double memory_bytes = 0;       ///< open_tickets, the series and the stations: a lower bound
     double memory_high_bytes = 0;  ///< the same with open_tickets_high
 };

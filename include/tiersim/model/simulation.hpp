@@ -28,10 +28,11 @@ struct RunOutcome {
     std::string overload;
     /// The state digest at RunHooks::digest_at, once the run got there (every rank).
     std::optional<std::uint64_t> state_digest;
-    std::vector<SeriesRow> series;             ///< bucket-major, then tier
+    std::vector<SeriesRow> series;  ///< bucket-major, then tier
     /// Per period of adaptation.period_days, province and tier (period-major).
     std::vector<SeriesRow> province_series;
-    std::vector<UnitPeriodRow> unit_periods;   ///< period-major, then unit (rank 0)
+    /// Period-major, then unit (rank 0), unless RunHooks::on_unit_rows took them.
+    std::vector<UnitPeriodRow> unit_periods;
     std::vector<AdaptationRecord> adaptation;  ///< what the rules did, by time (rank 0)
 };
 
@@ -43,6 +44,9 @@ struct RunHooks {
     /// recorded (TicketRecord::recorded_at), then by closing time and id, or by event time and
     /// ticket: an order that no window boundary changes. It may swap the vectors' contents out.
     std::function<void(std::vector<TicketRecord>&, std::vector<EventRecord>&)> on_records;
+    /// Receives each period's /unit_series rows (rank 0, at the period's end); without it they
+    /// are kept in RunOutcome::unit_periods. It may swap the vector's contents out.
+    std::function<void(std::vector<UnitPeriodRow>&)> on_unit_rows;
     /// Progress: simulated hours reached.
     std::function<void(double)> on_progress;
     /// Set (e.g. by a signal handler) to stop at the next window.
@@ -80,8 +84,9 @@ public:
     /// Simulation may run more than once; each run starts from the beginning.
     RunOutcome run(const RunHooks& hooks);
 
-    /// Bytes of the /series counts that each LP keeps per bucket (for estimate_run).
-    static std::size_t series_bytes_per_lp_bucket();
+    /// Bytes of the /series sums kept per bucket and province, over the run (for estimate_run;
+    /// an LP holds a few buckets at a time on top).
+    static std::size_t series_bytes_per_province_bucket();
 
 private:
     const CompiledModel& model_;

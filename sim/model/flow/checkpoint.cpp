@@ -88,20 +88,9 @@ inline std::uint64_t TicketFlow::local_digest(Tick t) const {
             s.add(id, cost[0], cost[cost_kind_count - 1]);
             sum += s.h;
         }
-        // The series up to `t` (a longer branch has more buckets, all zero), and the counts
-        // of hotline tickets by day that demand feedback reads.
+        // The counts of hotline tickets by day that demand feedback reads.
         Sequence series;
         series.add(i);
-        for (std::size_t b = 0; b < buckets_due && b < lp.counts.size(); ++b) {
-            for (const auto& by_tier : lp.counts[b].n)
-                for (const std::int64_t n : by_tier)
-                    series.add(n);
-            for (const auto& by_tier : lp.counts[b].cost)
-                for (const Tick c : by_tier)
-                    series.add(c);
-            for (std::size_t k = 0; k < tier_count; ++k)
-                series.add(lp.counts[b].worked[k], lp.counts[b].on_call[k]);
-        }
         const std::size_t days_due = static_cast<std::size_t>(t / engine::ticks_per_day) + 1;
         for (std::size_t d = 0; d < days_due && d < lp.hotline_days.size(); ++d)
             series.add(lp.hotline_days[d][0], lp.hotline_days[d][1]);
@@ -141,10 +130,56 @@ inline std::uint64_t TicketFlow::local_digest(Tick t) const {
         if (e.lp >= part.begin && e.lp < part.end && e.kind != kind_generate && e.time < horizon)
             sum += digest_detail::event_hash(e);
     });
+    sum += series_digest(buckets_due);
     // A unit's closings of the period, split over the ranks whose LPs closed them.
     for (std::size_t u = 0; u < adapt.unit_counts.size(); ++u) {
         for (std::size_t k = 0; k < unit_counter_count; ++k)
             sum += static_cast<std::uint64_t>(adapt.unit_counts[u][k]) * mix(u * 64 + k);
+    }
+    return sum;
+}
+
+/// The series counts of the buckets before `buckets_due` (a longer branch has more buckets, all
+/// zero), by bucket, province, tier and field, hashed linearly: the same whether an LP still
+/// holds a bucket or has folded it into the rank's sums (fold_series). Snapshots are left out:
+/// which ones are taken by a barrier depends on the scheduler's windows.
+inline std::uint64_t TicketFlow::series_digest(std::size_t buckets_due) const {
+    const auto provinces = static_cast<std::size_t>(org.province_count());
+    auto weight = [&](std::size_t b, std::size_t p, std::size_t k) {
+        return mix(((b * provinces + p) * tier_count * series_fields + k) |
+                   (std::uint64_t{1} << 62U));
+    };
+    auto counted = [](std::size_t k) {
+        const std::size_t field = k % series_fields;
+        return field != f_queue && field != f_busy && field != f_open;
+    };
+    std::uint64_t sum = 0;
+    for (std::size_t b = 0; b < buckets_due; ++b) {
+        for (std::size_t p = 0; p < provinces; ++p) {
+            const std::int64_t* f = &folded[(b * provinces + p) * tier_count * series_fields];
+            for (std::size_t k = 0; k < tier_count * series_fields; ++k) {
+                if (f[k] != 0 && counted(k))
+                    sum += static_cast<std::uint64_t>(f[k]) * weight(b, p, k);
+            }
+        }
+    }
+    std::vector<std::int64_t> f(tier_count * series_fields);
+    auto add = [&](const BucketCounts& counts, std::size_t b, std::size_t p) {
+        std::fill(f.begin(), f.end(), 0);
+        add_bucket(f.data(), counts, nullptr);
+        for (std::size_t k = 0; k < f.size(); ++k) {
+            if (f[k] != 0 && counted(k))
+                sum += static_cast<std::uint64_t>(f[k]) * weight(b, p, k);
+        }
+    };
+    for (std::size_t i = part.begin; i < part.end; ++i) {
+        const LpState& lp = lp_states[i];
+        for (std::size_t j = 0; j < lp.counts.size() && lp.first_bucket + j < buckets_due; ++j)
+            add(lp.counts[j], lp.first_bucket + j, province_of_lp[i]);
+        for (const auto& [b, counts] : lp.late) {
+            if (b < buckets_due)
+                add(counts, b, province_of_lp[i]);
+        }
     }
     return sum;
 }

@@ -52,14 +52,19 @@ inline TicketFlow::TicketFlow(const CompiledModel& compiled,
 /// the others stay empty (another rank advances them).
 inline void TicketFlow::set_up_lps() {
     lp_states.resize(model.lp_count());
+    province_of_lp.assign(lp_states.size(), 0);
+    for (std::size_t u = 0; u < org.size(); ++u)
+        province_of_lp[static_cast<std::size_t>(org.units()[u].lp)] =
+            static_cast<std::size_t>(org.province_index(static_cast<UnitId>(u)));
+    folded.assign(
+        bucket_count * static_cast<std::size_t>(org.province_count()) * tier_count * series_fields,
+        0);
     for (std::size_t i = 0; i < lp_states.size(); ++i)
         lp_states[i].index = static_cast<std::uint32_t>(i);
     for (std::size_t i = part.begin; i < part.end; ++i) {
         LpState& lp = lp_states[i];
-        lp.counts.resize(bucket_count);
-        lp.queue_len.resize(bucket_count);
-        lp.busy.resize(bucket_count);
-        lp.open_staff.resize(bucket_count);
+        lp.counts.reserve(8);
+        lp.snapshots.reserve(8);
         lp.busy_by_calendar.resize(model.calendars().size());
         lp.on_call_by_calendar.resize(model.calendars().size());
         lp.staff_by_calendar.resize(model.calendars().size());
@@ -98,6 +103,7 @@ inline void TicketFlow::end_window(Tick window_end) {
     for (std::size_t i = part.begin; i < part.end; ++i) {
         LpState& lp = lp_states[i];
         snapshot_until(lp, window_end);
+        fold_series(lp, window_end);
         open += lp.tickets.size() - lp.free_slots.size();
     }
     take_records();

@@ -92,7 +92,8 @@ inline void TicketFlow::snapshot_until(LpState& lp, Tick t) const {
         const Tick at = std::min(end, static_cast<Tick>(lp.next_bucket + 1) * bucket);
         if (at > t)
             break;
-        lp.queue_len[lp.next_bucket] = lp.waiting_now;
+        BucketSnapshot& snapshot = lp.snapshot_at(lp.next_bucket);
+        snapshot.queue_len = lp.waiting_now;
         TierCounters busy{};
         TierCounters open{};
         for (std::size_t c = 0; c < lp.busy_by_calendar.size(); ++c) {
@@ -103,8 +104,8 @@ inline void TicketFlow::snapshot_until(LpState& lp, Tick t) const {
                 open.v[tier] += is_open ? lp.staff_by_calendar[c].v[tier] : on_call;
             }
         }
-        lp.busy[lp.next_bucket] = busy;
-        lp.open_staff[lp.next_bucket] = open;
+        snapshot.busy = busy;
+        snapshot.open_staff = open;
         ++lp.next_bucket;
     }
 }
@@ -119,7 +120,7 @@ inline void TicketFlow::add_cost_ticks(
     t.cost[static_cast<std::size_t>(kind)] += c;
     const std::size_t b = bucket_index(now);
     if (b < bucket_count)
-        lp.counts[b].cost[static_cast<std::size_t>(kind)][tier] += c;
+        lp.counts_at(b).cost[static_cast<std::size_t>(kind)][tier] += c;
 }
 
 /// Sorts one window's records into the canonical order of the output.
@@ -140,48 +141,77 @@ inline void TicketFlow::sort_records(std::vector<TicketRecord>& tickets,
     });
 }
 
-// The /series sums per row, group and tier: the counters, the costs by kind, queue_len,
-// busy_staff, open_staff, the time worked and the staff time open (ticks).
-inline constexpr std::size_t series_fields = counter_count + cost_kind_count + 5;
-inline constexpr std::size_t f_cost = counter_count;
-inline constexpr std::size_t f_queue = counter_count + cost_kind_count;
-inline constexpr std::size_t f_busy = f_queue + 1;
-inline constexpr std::size_t f_open = f_queue + 2;
-inline constexpr std::size_t f_worked = f_queue + 3;
-inline constexpr std::size_t f_capacity = f_queue + 4;
+/// Folds the LP's final buckets (before the window's end, their snapshots taken) into the
+/// rank's per-province sums.
+inline void TicketFlow::fold_series(LpState& lp, Tick window_end) {
+    const auto provinces = static_cast<std::size_t>(org.province_count());
+    const std::size_t province = province_of_lp[lp.index];
+    for (const auto& [b, counts] : lp.late)
+        add_bucket(
+            &folded[(b * provinces + province) * tier_count * series_fields], counts, nullptr);
+    lp.late.clear();
+    const std::size_t upto = std::min({lp.next_bucket, bucket_index(window_end), bucket_count});
+    if (upto <= lp.first_bucket)
+        return;
+    const std::size_t k = upto - lp.first_bucket;
+    static const BucketCounts none{};
+    for (std::size_t i = 0; i < k; ++i) {
+        const std::size_t b = lp.first_bucket + i;
+        add_bucket(&folded[(b * provinces + province) * tier_count * series_fields],
+                   i < lp.counts.size() ? lp.counts[i] : none,
+                   &lp.snapshots[i]);
+    }
+    lp.counts.erase(lp.counts.begin(),
+                    lp.counts.begin() + static_cast<std::ptrdiff_t>(std::min(k, lp.counts.size())));
+    lp.snapshots.erase(lp.snapshots.begin(), lp.snapshots.begin() + static_cast<std::ptrdiff_t>(k));
+    lp.first_bucket = upto;
+}
 
-/// The sums of this rank's LPs over the ranks, by (row × groups + group) × tiers + tier: a
-/// bucket adds its flows to its row (row_of_bucket), and a row's snapshots are those of its
-/// last bucket; an LP counts in its group (group_of_lp).
-inline std::vector<std::int64_t> TicketFlow::series_sums(std::span<const std::size_t> row_of_bucket,
-                                                         std::size_t rows,
-                                                         std::span<const std::size_t> group_of_lp,
-                                                         std::size_t groups) const {
+/// The sums over the ranks, by (row × groups + group) × tiers + tier: a bucket adds its flows
+/// to its row (row_of_bucket), a row's snapshots are those of its last bucket, and a province
+/// counts in its group (group_of_province): the folded buckets, then what the LPs still hold.
+inline std::vector<std::int64_t> TicketFlow::series_sums(
+    std::span<const std::size_t> row_of_bucket,
+    std::size_t rows,
+    std::span<const std::size_t> group_of_province,
+    std::size_t groups) const {
     const std::size_t buckets = row_of_bucket.size();
+    const auto provinces = static_cast<std::size_t>(org.province_count());
     std::vector<std::int64_t> sum(rows * groups * tier_count * series_fields, 0);
-    auto at = [&](std::size_t b, std::size_t group, std::size_t tier) {
-        return &sum[((row_of_bucket[b] * groups + group) * tier_count + tier) * series_fields];
+    auto at = [&](std::size_t b, std::size_t group) {
+        return &sum[(row_of_bucket[b] * groups + group) * tier_count * series_fields];
     };
+    auto is_last = [&](std::size_t b) {
+        return b + 1 == buckets || row_of_bucket[b + 1] != row_of_bucket[b];
+    };
+    for (std::size_t b = 0; b < buckets; ++b) {
+        const bool last = is_last(b);
+        for (std::size_t p = 0; p < provinces; ++p) {
+            const std::int64_t* from = &folded[(b * provinces + p) * tier_count * series_fields];
+            std::int64_t* to = at(b, group_of_province[p]);
+            for (std::size_t k = 0; k < tier_count * series_fields; ++k) {
+                const std::size_t field = k % series_fields;
+                if (last || (field != f_queue && field != f_busy && field != f_open))
+                    to[k] += from[k];
+            }
+        }
+    }
     std::vector<TierCounters> staff(model.calendars().size() * groups);
     for (std::size_t i = part.begin; i < part.end; ++i) {
         const LpState& lp = lp_states[i];
-        const std::size_t group = group_of_lp[i];
-        for (std::size_t b = 0; b < buckets; ++b) {
-            const bool last = b + 1 == buckets || row_of_bucket[b + 1] != row_of_bucket[b];
-            for (std::size_t tier = 0; tier < tier_count; ++tier) {
-                std::int64_t* f = at(b, group, tier);
-                for (std::size_t c = 0; c < counter_count; ++c)
-                    f[c] += lp.counts[b].n[c][tier];
-                for (std::size_t k = 0; k < cost_kind_count; ++k)
-                    f[f_cost + k] += lp.counts[b].cost[k][tier];
-                if (last) {
-                    f[f_queue] += lp.queue_len[b].v[tier];
-                    f[f_busy] += lp.busy[b].v[tier];
-                    f[f_open] += lp.open_staff[b].v[tier];
-                }
-                f[f_worked] += lp.counts[b].worked[tier];
-                f[f_capacity] += lp.counts[b].on_call[tier];  // on duty outside opening hours
-            }
+        const std::size_t group = group_of_province[province_of_lp[i]];
+        for (const auto& [b, counts] : lp.late) {
+            if (b < buckets)
+                add_bucket(at(b, group), counts, nullptr);
+        }
+        for (std::size_t j = 0; j < lp.counts.size() || j < lp.snapshots.size(); ++j) {
+            const std::size_t b = lp.first_bucket + j;
+            if (b >= buckets)
+                break;
+            static const BucketCounts none{};
+            add_bucket(at(b, group),
+                       j < lp.counts.size() ? lp.counts[j] : none,
+                       j < lp.snapshots.size() && is_last(b) ? &lp.snapshots[j] : nullptr);
         }
         for (std::size_t c = 0; c < model.calendars().size(); ++c) {
             for (std::size_t tier = 0; tier < tier_count; ++tier)
@@ -195,7 +225,8 @@ inline std::vector<std::int64_t> TicketFlow::series_sums(std::span<const std::si
             const Tick open = model.calendars()[c].open_between(from, to);
             for (std::size_t group = 0; group < groups; ++group) {
                 for (std::size_t tier = 0; tier < tier_count; ++tier)
-                    at(b, group, tier)[f_capacity] += staff[c * groups + group].v[tier] * open;
+                    at(b, group)[tier * series_fields + f_capacity] +=
+                        staff[c * groups + group].v[tier] * open;
             }
         }
     }
@@ -255,7 +286,7 @@ inline std::vector<SeriesRow> TicketFlow::series_rows(Tick reached) const {
     std::vector<std::size_t> row_of_bucket(buckets);
     for (std::size_t b = 0; b < buckets; ++b)
         row_of_bucket[b] = b;
-    const std::vector<std::size_t> one_group(lp_states.size(), 0);
+    const std::vector<std::size_t> one_group(static_cast<std::size_t>(org.province_count()), 0);
     const std::vector<std::int64_t> sum = series_sums(row_of_bucket, buckets, one_group, 1);
     std::vector<SeriesRow> series;
     series.reserve(buckets * tier_count);
@@ -279,12 +310,10 @@ inline std::vector<SeriesRow> TicketFlow::province_series_rows(Tick reached) con
         row_of_bucket[b] = static_cast<std::size_t>(static_cast<Tick>(b) * bucket / period);
     const std::size_t rows = buckets == 0 ? 0 : row_of_bucket.back() + 1;
     const auto provinces = static_cast<std::size_t>(org.province_count());
-    std::vector<std::size_t> province_of_lp(lp_states.size(), 0);
-    for (std::size_t u = 0; u < org.size(); ++u)
-        province_of_lp[static_cast<std::size_t>(org.units()[u].lp)] =
-            static_cast<std::size_t>(org.province_index(static_cast<UnitId>(u)));
-    const std::vector<std::int64_t> sum =
-        series_sums(row_of_bucket, rows, province_of_lp, provinces);
+    std::vector<std::size_t> own_group(provinces);
+    for (std::size_t p = 0; p < provinces; ++p)
+        own_group[p] = p;
+    const std::vector<std::int64_t> sum = series_sums(row_of_bucket, rows, own_group, provinces);
     std::vector<SeriesRow> series;
     series.reserve(rows * provinces * tier_count);
     std::size_t b = 0;

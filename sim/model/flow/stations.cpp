@@ -136,15 +136,16 @@ inline void TicketFlow::credit_work(
     std::size_t b = bucket_index(start);
     if (!summoned && done <= static_cast<Tick>(b + 1) * bucket) {  // the common case
         if (b < bucket_count)
-            lp.counts[b].worked[tier] += work;
+            lp.counts_at(b).worked[tier] += work;
         return;
     }
     for (Tick from = start; from < done && b < bucket_count; ++b) {
         const Tick to = std::min(done, static_cast<Tick>(b + 1) * bucket);
         const Tick open = cal.open_between(from, to);
-        lp.counts[b].worked[tier] += summoned ? to - from : open;
+        BucketCounts& counts = lp.counts_at(b);
+        counts.worked[tier] += summoned ? to - from : open;
         if (summoned)
-            lp.counts[b].on_call[tier] += to - from - open;
+            counts.on_call[tier] += to - from - open;
         from = to;
     }
 }

@@ -225,9 +225,42 @@ struct BucketCounts {
     std::array<Tick, tier_count> on_call{};  ///< of which outside the queue's opening hours
 };
 
+// The /series sums per row, group and tier: the counters, the costs by kind, queue_len,
+// busy_staff, open_staff, the time worked and the staff time open (ticks).
+inline constexpr std::size_t series_fields = counter_count + cost_kind_count + 5;
+inline constexpr std::size_t f_cost = counter_count;
+inline constexpr std::size_t f_queue = counter_count + cost_kind_count;
+inline constexpr std::size_t f_busy = f_queue + 1;
+inline constexpr std::size_t f_open = f_queue + 2;
+inline constexpr std::size_t f_worked = f_queue + 3;
+inline constexpr std::size_t f_capacity = f_queue + 4;
+
 struct TierCounters {
     std::array<std::int64_t, tier_count> v{};
 };
+
+/// What the snapshot at a bucket's end saw, by tier.
+struct BucketSnapshot {
+    TierCounters queue_len, busy, open_staff;
+};
+
+/// Adds one bucket of an LP to `f`, the sums of its tier 0 (the tiers follow): its counts,
+/// and its snapshot where given.
+inline void add_bucket(std::int64_t* f, const BucketCounts& c, const BucketSnapshot* snapshot) {
+    for (std::size_t tier = 0; tier < tier_count; ++tier, f += series_fields) {
+        for (std::size_t k = 0; k < counter_count; ++k)
+            f[k] += c.n[k][tier];
+        for (std::size_t k = 0; k < cost_kind_count; ++k)
+            f[f_cost + k] += c.cost[k][tier];
+        f[f_worked] += c.worked[tier];
+        f[f_capacity] += c.on_call[tier];  // on duty outside opening hours
+        if (snapshot != nullptr) {
+            f[f_queue] += snapshot->queue_len.v[tier];
+            f[f_busy] += snapshot->busy.v[tier];
+            f[f_open] += snapshot->open_staff.v[tier];
+        }
+    }
+}
 
 /// The state of one LP (its events and outbox are in the engine's LpSet).
 struct LpState {
@@ -244,17 +277,50 @@ struct LpState {
     std::unordered_map<std::uint64_t, std::uint32_t> join_waiting;
     std::unordered_map<std::uint64_t, std::array<std::int64_t, cost_kind_count>> join_early;
 
-    // Series: per bucket; snapshots per tier.
     // Demand feedback: hotline tickets closed and solved here, by day (trust on only).
     std::vector<std::array<std::int64_t, 2>> hotline_days;
+    // Series: the counts and snapshots of the buckets from first_bucket on. Every event adds
+    // to its own bucket or later ones (a service's work, booked when it starts), so the
+    // buckets before the window's end are final: end_window folds them into the rank's
+    // per-province sums (TicketFlow::folded) and an LP keeps a few buckets, whatever the
+    // horizon.
     std::vector<BucketCounts> counts;
-    std::vector<TierCounters> queue_len, busy, open_staff;
+    std::vector<BucketSnapshot> snapshots;
+    std::size_t first_bucket = 0;
+    // Counts of folded buckets since the last fold: a caller found to have hung up is counted
+    // when the hang-up was, which may be a window before (stations.cpp). Rare, and few.
+    std::vector<std::pair<std::size_t, BucketCounts>> late;
     TierCounters waiting_now{};
     // Servers holding a ticket, of them those working on call (吹哨报到, at any hour), and
     // servers, by their queue's calendar (index into model.calendars()): the snapshot counts
     // the servers of open queues and those on call at closed ones.
     std::vector<TierCounters> busy_by_calendar, on_call_by_calendar, staff_by_calendar;
     std::size_t next_bucket = 0;  // first bucket whose snapshot is still to be taken
+
+    /// Bucket b's counts (b >= first_bucket); a later bucket than any yet is added.
+    BucketCounts& counts_at(std::size_t b) {
+        if (b < first_bucket)
+            return late_counts(b);
+        const std::size_t i = b - first_bucket;
+        if (i >= counts.size())
+            counts.resize(i + 1);
+        return counts[i];
+    }
+
+    BucketCounts& late_counts(std::size_t b) {
+        for (auto& [at, c] : late) {
+            if (at == b)
+                return c;
+        }
+        return late.emplace_back(b, BucketCounts{}).second;
+    }
+
+    BucketSnapshot& snapshot_at(std::size_t b) {
+        const std::size_t i = b - first_bucket;
+        if (i >= snapshots.size())
+            snapshots.resize(i + 1);
+        return snapshots[i];
+    }
 
     std::uint32_t allocate(const Ticket& t) {
         if (free_slots.empty()) {
@@ -368,7 +434,7 @@ private:
     void bump_by(LpState& lp, Counter c, Tick t, std::size_t tier, std::int64_t n) const {
         const std::size_t b = bucket_index(t);
         if (b < bucket_count)
-            lp.counts[b].n[c][tier] += n;
+            lp.counts_at(b).n[c][tier] += n;
     }
 
     // phases.cpp — the Phase table: which station serves a phase, its work, where a finished
@@ -507,16 +573,19 @@ private:
     void add_cost(LpState& lp, Ticket& t, Tick now, std::size_t tier, CostKind kind, double h);
     void add_cost_ticks(LpState& lp, Ticket& t, Tick now, std::size_t tier, CostKind kind, Tick c);
     static void sort_records(std::vector<TicketRecord>& tickets, std::vector<EventRecord>& events);
-    [[nodiscard]] std::vector<std::int64_t> series_sums(std::span<const std::size_t> row_of_bucket,
-                                                        std::size_t rows,
-                                                        std::span<const std::size_t> group_of_lp,
-                                                        std::size_t groups) const;
+    void fold_series(LpState& lp, Tick window_end);
+    [[nodiscard]] std::vector<std::int64_t> series_sums(
+        std::span<const std::size_t> row_of_bucket,
+        std::size_t rows,
+        std::span<const std::size_t> group_of_province,
+        std::size_t groups) const;
     [[nodiscard]] SeriesRow series_row(const std::int64_t* f, std::size_t tier, Tick until) const;
     [[nodiscard]] std::size_t buckets_reached(Tick reached) const;
     std::vector<SeriesRow> series_rows(Tick reached) const;
     std::vector<SeriesRow> province_series_rows(Tick reached) const;
     // checkpoint.cpp — the state digest of a checkpoint (RunHooks::digest_at)
     [[nodiscard]] std::uint64_t local_digest(Tick t) const;
+    [[nodiscard]] std::uint64_t series_digest(std::size_t buckets_due) const;
     [[nodiscard]] std::uint64_t state_digest(Tick t) const;
     void digest_at_checkpoint(Tick t);
 
@@ -551,6 +620,10 @@ private:
     std::atomic<bool> overloaded{false};
     std::string overload_text;
     std::optional<std::uint64_t> digest;  // at RunHooks::digest_at, once reached
+    // The series of the buckets that this rank's LPs have folded (LpState::first_bucket), by
+    // ((bucket × provinces + province) × tiers + tier) × series_fields (observation.cpp).
+    std::vector<std::int64_t> folded;
+    std::vector<std::size_t> province_of_lp;
 };
 
 }  // namespace tiersim::model::flow

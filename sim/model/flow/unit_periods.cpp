@@ -97,8 +97,13 @@ inline std::vector<UnitPeriodRow> TicketFlow::close_period(Tick t) {
     return rows;
 }
 
+/// Rank 0 hands the period's rows on (RunHooks::on_unit_rows), or keeps them for the outcome.
 inline void TicketFlow::keep_period(std::vector<UnitPeriodRow>& rows) {
-    if (world == nullptr || world->is_root())
+    if (world != nullptr && !world->is_root())
+        return;
+    if (hooks.on_unit_rows)
+        hooks.on_unit_rows(rows);
+    else
         adapt.unit_rows.insert(adapt.unit_rows.end(), rows.begin(), rows.end());
 }
 
