@@ -186,3 +186,19 @@ TEST_CASE("a branch that replays into another state stops at the checkpoint's da
     REQUIRE(tiersim::io::read_int_attribute(out, "/provenance", "interrupted") == 1);
     CHECK(tiersim::io::read_double_attribute(out, "/provenance", "end_h") < 4 * 24.0);
 }
+
+TEST_CASE("a branch may write a lever by tier where the checkpoint had one number", "[branch]") {
+    const TempDir dir;
+    const auto checkpoint = straight_with_checkpoint(dir);
+    const auto branch = dir.path() / "branch.h5";
+    run_ok({"run",
+            "--from",
+            checkpoint.string(),
+            "-q",
+            "--set",
+            "technology.data_sharing={street = 0.5, district = 0.2}"},
+           branch);
+    CHECK(tiersim::io::read_string_column(branch, "/timeline/key") ==
+          std::vector<std::string>{"technology.data_sharing.district",
+                                   "technology.data_sharing.street"});
+}

@@ -214,7 +214,15 @@ void BranchComposer::compare(MergedScenario& base, toml::table& changes) {
             change(key, leaf, changes);
     }
     for (const auto& [key, leaf] : theirs) {
-        if (!ours.contains(key))
+        // A number there, a table here (data_sharing by tier): the table's entries changed.
+        // A table there, a number here: the number changed.
+        const auto after = ours.lower_bound(key + ".");
+        const bool as_table = after != ours.end() && after->first.starts_with(key + ".");
+        bool as_number = false;
+        for (std::size_t dot = key.find('.'); dot != std::string::npos && !as_number;
+             dot = key.find('.', dot + 1))
+            as_number = ours.contains(key.substr(0, dot));
+        if (!ours.contains(key) && !as_table && !as_number)
             keep_default(key, leaf, changes);
     }
     // The composed scenario runs as long as the branch, and the branch describes it.
