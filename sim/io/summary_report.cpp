@@ -404,6 +404,12 @@ std::string summary_json(const model::Summary& summary,
     j["events"] = info.events;
     j["events_per_second"] = number(events_per_second(info));
     j["interrupted"] = info.interrupted;
+    if (info.state_digest) {  // a checkpoint's day (tiersim run --checkpoint, --from)
+        j["checkpoint_day"] = number(info.digest_day);
+        j["state_digest"] = digest_text(*info.state_digest);
+    }
+    if (!info.from_checkpoint.empty())
+        j["from_checkpoint"] = info.from_checkpoint;
     j["tickets"] = {{"created", summary.created},
                     {"closed", summary.closed},
                     {"abandoned", summary.abandoned},

@@ -9,6 +9,7 @@
 #include "support/test_support.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <fstream>
 #include <string>
@@ -25,11 +26,13 @@ using tiersim::test::TempDir;
 const std::vector<std::string> base_run = {"run", "validation/adaptation", "--days", "6", "-q"};
 
 /// Runs `args` with -o `out` and requires exit 0.
-void run_ok(std::vector<std::string> args, const std::filesystem::path& out) {
+tiersim::test::CommandResult run_ok(std::vector<std::string> args,
+                                    const std::filesystem::path& out) {
     args.insert(args.end(), {"-o", out.string()});
-    const auto r = run_tiersim(args);
+    auto r = run_tiersim(args);
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
+    return r;
 }
 
 std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& more) {
@@ -67,13 +70,19 @@ TEST_CASE("a branch that changes nothing is the straight run, bit for bit", "[br
     const auto reference = fingerprint(dir.path() / "straight.h5");
     REQUIRE(reference.contains("/adaptation/action"));
     const std::vector<std::vector<std::string>> branches = {
-        {"run", "--from", checkpoint.string(), "-q", "--threads", "1"},
+        {"run", "--from", checkpoint.string(), "-q", "--threads", "1", "--json"},
         {"run", "--from", checkpoint.string(), "-q", "--scheduler", "sequential"},
         with(base_run, {"--from", checkpoint.string(), "--threads", "2"}),
     };
     for (std::size_t k = 0; k < branches.size(); ++k) {
         const auto out = dir.path() / ("branch" + std::to_string(k) + ".h5");
-        run_ok(branches[k], out);
+        const auto r = run_ok(branches[k], out);
+        if (k == 0) {  // --json says where the branch came from, as /provenance does
+            const auto j = nlohmann::json::parse(r.out);
+            CHECK(j.at("from_checkpoint").get<std::string>() == checkpoint.string());
+            CHECK(j.at("checkpoint_day").get<double>() == 3.0);
+            CHECK(j.at("state_digest").get<std::string>().size() == 16);
+        }
         const auto print = fingerprint(out);
         INFO("branch " << k);
         REQUIRE(print.size() == reference.size());
