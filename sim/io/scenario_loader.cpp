@@ -366,11 +366,12 @@ void apply_overrides(MergedScenario& merged, const std::vector<std::string>& ove
         throw ScenarioError(std::move(diags));
 }
 
-MergedScenario load_merged(const std::string& name_or_path,
-                           const std::vector<std::string>& overrides) {
-    const Source source = top_source(name_or_path);
+/// `source` and its bases merged, named `name`, with the `--set` overrides over them.
+MergedScenario merge_source(const Source& source,
+                            std::string name,
+                            const std::vector<std::string>& overrides) {
     MergedScenario merged;
-    merged.name = source.embedded ? *source.embedded : fs::path(source.path).stem().string();
+    merged.name = std::move(name);
     merged.file = source.path;
     std::vector<std::string> chain_ids;
     std::vector<std::string> chain_paths;
@@ -379,6 +380,14 @@ MergedScenario load_merged(const std::string& name_or_path,
     merged.layers[std::string(command_line_file)] = -1;
     apply_overrides(merged, overrides);
     return merged;
+}
+
+MergedScenario load_merged(const std::string& name_or_path,
+                           const std::vector<std::string>& overrides) {
+    const Source source = top_source(name_or_path);
+    return merge_source(source,
+                        source.embedded ? *source.embedded : fs::path(source.path).stem().string(),
+                        overrides);
 }
 
 /// The scenario of each timeline step: the changes up to it laid over a fresh load (whose
@@ -450,16 +459,7 @@ MergedScenario merged_from_checkpoint(const BranchOrigin& from,
     source.text = from.scenario_toml;
     source.folder = fs::absolute(from.path).lexically_normal().parent_path();
     source.base_folder = source.folder;
-    MergedScenario merged;
-    merged.name = from.scenario_name;
-    merged.file = source.path;
-    std::vector<std::string> chain_ids;
-    std::vector<std::string> chain_paths;
-    merged.table = load_tree(source, chain_ids, chain_paths, merged);
-    merged.folders[std::string(command_line_file)] = fs::current_path();
-    merged.layers[std::string(command_line_file)] = -1;
-    apply_overrides(merged, overrides);
-    return merged;
+    return merge_source(source, from.scenario_name, overrides);
 }
 
 }  // namespace
