@@ -262,6 +262,17 @@ std::string default_text(const Key& key) {
     return "(none)";
 }
 
+std::string_view lever_group(const Key& key) {
+    if (!key.has(per_province))
+        return {};
+    const auto section = section_of(key);
+    if (section == "organization" || section == "tiers")
+        return "organisation";
+    if (lever_section(section))
+        return section;
+    return {};
+}
+
 std::string to_json() {
     auto out = nlohmann::ordered_json::array();
     for (const Key& key : keys()) {
@@ -296,6 +307,8 @@ std::string to_json() {
         k["doc"] = key.doc;
         k["per_province"] = key.has(per_province);
         k["changeable"] = key.has(changeable);
+        const auto group = lever_group(key);
+        k["group"] = group.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(group);
         out.push_back(std::move(k));
     }
     return out.dump(2);

@@ -141,6 +141,11 @@ struct Key {
 /// The section a key belongs to in the key reference: "top", "simulation", …, "distribution".
 [[nodiscard]] std::string_view section_of(const Key& key);
 
+/// The seed paper's group of a lever (a per_province key): "strategy", "technology",
+/// "organisation" (the organization section and a tier's design and staff) or "institution";
+/// empty for a key that is not a lever. The workbench groups its controls by it.
+[[nodiscard]] std::string_view lever_group(const Key& key);
+
 /// The sections of the key reference, in order ("provinces" lists the levers of a province).
 [[nodiscard]] Names sections();
 
