@@ -31,6 +31,7 @@
 #include "progress.hpp"
 #include "run_options.hpp"
 #include "schema_command.hpp"
+#include "serve_command.hpp"
 #include "sweep_command.hpp"
 
 #include <CLI/CLI.hpp>
@@ -82,7 +83,8 @@ struct RunOptions {
     std::string trace = "tickets";
     std::string scheduler = "windows";
     bool quiet = false;
-    cli::BranchOptions branch;  ///< --checkpoint, --checkpoint-day, --from
+    std::string progress = "auto";  ///< --progress: auto (a bar or lines of 10%) or json
+    cli::BranchOptions branch;      ///< --checkpoint, --checkpoint-day, --from
 };
 
 /// Set once the ranks of an MPI job wait on each other: a failure of one rank must then end all.
@@ -146,7 +148,8 @@ int command_run(const CommonOptions& common,
     std::signal(SIGTERM, on_signal);
     std::signal(SIGHUP, on_signal);  // a closed terminal stops the run as SIGTERM does
 
-    cli::Progress progress(spec.days * 24.0, options.quiet || !world.is_root());
+    cli::Progress progress(
+        spec.days * 24.0, options.quiet || !world.is_root(), options.progress == "json");
     request.trace_events = trace == io::TraceLevel::events;
     request.scheduler = scheduler;
     request.threads = threads;
@@ -335,6 +338,13 @@ int run_main(int argc, char** argv, const engine::MpiWorld& world) {
                      "scheduler: the same output, one thread)")
         ->check(CLI::IsMember({"windows", "sequential"}));
     run_cmd->add_flag("-q,--quiet", run.quiet, "no progress on stderr");
+    run_cmd
+        ->add_option("--progress",
+                     run.progress,
+                     "progress on stderr: auto (a bar on a terminal, a line per 10% otherwise) "
+                     "or json (one object per line, for programs)")
+        ->check(CLI::IsMember({"auto", "json"}))
+        ->capture_default_str();
     run_cmd->add_option("--checkpoint",
                         run.branch.checkpoint,
                         "write a checkpoint of the state at --checkpoint-day to this file");
@@ -409,6 +419,7 @@ int run_main(int argc, char** argv, const engine::MpiWorld& world) {
     cli::BenchCommand bench(app);
     cli::PlanCommand plan(app);
     cli::SchemaCommand schema(app);
+    cli::ServeCommand serve(app);
 
     try {
         app.parse(argc, argv);
@@ -448,6 +459,12 @@ int run_main(int argc, char** argv, const engine::MpiWorld& world) {
             return world.is_root() ? bench.run() : exit_ok;  // PHOLD runs in one process
         if (schema.chosen())
             return world.is_root() ? schema.run() : exit_ok;
+        if (serve.chosen()) {
+            std::signal(SIGINT, on_signal);
+            std::signal(SIGTERM, on_signal);
+            std::signal(SIGPIPE, SIG_IGN);  // a browser that leaves mid-stream is no failure
+            return world.is_root() ? serve.run(stop_requested) : exit_ok;
+        }
         return command_run(common, run, world);  // `tiersim` alone runs the default scenario
     } catch (const ScenarioError& e) {
         // Every rank reads the same scenario and finds the same problems: rank 0 tells them.

@@ -26,9 +26,10 @@ double eta_of(double elapsed, double fraction) {
 
 }  // namespace
 
-Progress::Progress(double total_h, bool quiet)
+Progress::Progress(double total_h, bool quiet, bool json)
     : total_h_(total_h > 0 ? total_h : 1.0),
       quiet_(quiet),
+      json_(json),
       terminal_(isatty(STDERR_FILENO) != 0),
       started_(Clock::now()),
       last_draw_(started_) {}
@@ -40,6 +41,19 @@ void Progress::update(double t_h, std::int64_t closed) {
     const auto now = Clock::now();
     const double elapsed = std::chrono::duration<double>(now - started_).count();
     const double eta = eta_of(elapsed, fraction);
+    if (json_) {
+        if (now - last_draw_ < std::chrono::milliseconds(100) && fraction < 1.0)
+            return;
+        last_draw_ = now;
+        std::fprintf(stderr,
+                     "{\"progress\":%.4f,\"day\":%.3f,\"closed\":%lld,\"elapsed_s\":%.2f}\n",
+                     fraction,
+                     t_h / 24.0,
+                     static_cast<long long>(closed),
+                     elapsed);
+        std::fflush(stderr);
+        return;
+    }
     if (terminal_) {
         if (now - last_draw_ < std::chrono::milliseconds(100) && fraction < 1.0)
             return;
@@ -77,7 +91,7 @@ void Progress::finish(bool interrupted) {
         return;
     if (drawn_)
         std::fputc('\n', stderr);
-    if (interrupted)
+    if (interrupted && !json_)
         std::fputs("tiersim: interrupted; writing what was simulated\n", stderr);
 }
 

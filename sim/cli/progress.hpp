@@ -9,10 +9,12 @@
 namespace tiersim::cli {
 
 /// Progress on stderr: a redrawn bar on a terminal, a line per 10% otherwise, nothing when
-/// quiet. Redraws at most ten times a second so it never slows the run.
+/// quiet; with `json`, one JSON object per line (`{"progress":0.42,"day":12.6,"closed":123}`)
+/// for a program that reads it (the workbench's jobs). Redraws at most ten times a second so it
+/// never slows the run.
 class Progress {
 public:
-    Progress(double total_h, bool quiet);
+    Progress(double total_h, bool quiet, bool json = false);
     void update(double t_h, std::int64_t closed);
     void finish(bool interrupted);
 
@@ -20,6 +22,7 @@ private:
     using Clock = std::chrono::steady_clock;
     double total_h_;
     bool quiet_;
+    bool json_;
     bool terminal_;
     Clock::time_point started_;
     Clock::time_point last_draw_;

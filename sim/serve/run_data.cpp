@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+#include "run_data.hpp"
+
+#include "tiersim/io/hdf5_file.hpp"
+#include "tiersim/io/scenario_schema.hpp"
+
+#include <map>
+#include <mutex>
+
+namespace tiersim::serve {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::mutex hdf5_mutex;
+
+/// The /series columns the page draws; queue columns are also given by tier.
+constexpr const char* series_columns[] = {"arrivals",
+                                          "closed",
+                                          "in_time",
+                                          "solved",
+                                          "satisfied",
+                                          "surveyed",
+                                          "abandoned",
+                                          "escalations",
+                                          "returns",
+                                          "coord_cost_h",
+                                          "queue_len",
+                                          "busy_staff",
+                                          "open_staff"};
+constexpr const char* queue_columns[] = {"queue_len", "busy_staff", "open_staff"};
+
+double ratio(double a, double b) {
+    return b > 0 ? a / b : 0.0;
+}
+
+}  // namespace
+
+Json series_json(const std::filesystem::path& file) {
+    const std::lock_guard lock(hdf5_mutex);
+    const auto t_h = io::read_column<double>(file, "/series/t_h");
+    const auto tier = io::read_column<std::int8_t>(file, "/series/tier");
+    std::vector<double> buckets;  // the distinct bucket ends, in order
+    std::map<double, std::size_t> index;
+    for (const double t : t_h)
+        if (index.emplace(t, 0).second)
+            buckets.push_back(t);
+    std::sort(buckets.begin(), buckets.end());
+    for (std::size_t i = 0; i < buckets.size(); ++i)
+        index[buckets[i]] = i;
+    Json out = Json::object();
+    out["t_h"] = buckets;
+    Json by_tier = Json::object();
+    for (const char* column : series_columns) {
+        const auto values = io::read_column<double>(file, std::string("/series/") + column);
+        std::vector<double> total(buckets.size(), 0.0);
+        std::vector<std::vector<double>> per_tier(io::schema::tier_values.size(), total);
+        for (std::size_t row = 0; row < values.size(); ++row) {
+            const std::size_t b = index[t_h[row]];
+            total[b] += values[row];
+            if (tier[row] >= 0 && static_cast<std::size_t>(tier[row]) < per_tier.size())
+                per_tier[static_cast<std::size_t>(tier[row])][b] += values[row];
+        }
+        out[column] = total;
+        if (std::find(std::begin(queue_columns), std::end(queue_columns), std::string(column)) !=
+            std::end(queue_columns))
+            for (std::size_t t = 0; t < per_tier.size(); ++t)
+                by_tier[std::string(io::schema::tier_values[t])][column] = per_tier[t];
+    }
+    out["by_tier"] = std::move(by_tier);
+    return out;
+}
+
+Json units_json(const std::vector<std::filesystem::path>& files, int tier, double warmup_h) {
+    const std::lock_guard lock(hdf5_mutex);
+    if (files.empty())
+        return Json::array();
+    const auto& first = files.front();
+    const auto unit_tier = io::read_column<std::int8_t>(first, "/units/tier");
+    const auto names = io::read_string_column(first, "/units/name");
+    const auto parent = io::read_column<std::int32_t>(first, "/units/parent");
+    const auto province = io::read_column<std::int32_t>(first, "/units/province");
+    const auto code = io::read_column<std::int64_t>(first, "/units/code");
+
+    struct Sums {
+        double closed = 0, responded = 0, surveyed = 0, solved = 0, satisfied = 0, in_time = 0;
+        double overdue = 0, backlog = 0, staff = 0, periods = 0;
+    };
+
+    std::vector<Sums> sums(unit_tier.size());
+    for (const auto& file : files) {
+        const auto t = io::read_column<double>(file, "/unit_series/t_h");
+        const auto unit = io::read_column<std::int32_t>(file, "/unit_series/unit");
+        auto col = [&](const char* name) {
+            return io::read_column<double>(file, std::string("/unit_series/") + name);
+        };
+        const auto closed = col("closed");
+        const auto responded = col("responded_in_time");
+        const auto surveyed = col("surveyed");
+        const auto solved = col("solved");
+        const auto satisfied = col("satisfied");
+        const auto in_time = col("in_time");
+        const auto overdue = col("overdue");
+        const auto backlog = col("backlog");
+        const auto staff = col("staff");
+        for (std::size_t row = 0; row < unit.size(); ++row) {
+            if (t[row] <= warmup_h || unit[row] < 0 ||
+                static_cast<std::size_t>(unit[row]) >= sums.size())
+                continue;
+            Sums& s = sums[static_cast<std::size_t>(unit[row])];
+            s.closed += closed[row];
+            s.responded += responded[row];
+            s.surveyed += surveyed[row];
+            s.solved += solved[row];
+            s.satisfied += satisfied[row];
+            s.in_time += in_time[row];
+            s.overdue += overdue[row];
+            s.backlog += backlog[row];
+            s.staff += staff[row];
+            s.periods += 1;
+        }
+    }
+    const double runs = static_cast<double>(files.size());
+    Json out = Json::array();
+    for (std::size_t u = 0; u < unit_tier.size(); ++u) {
+        if (tier >= 0 && unit_tier[u] != tier)
+            continue;
+        const Sums& s = sums[u];
+        out.push_back({{"unit", u},
+                       {"code", code[u]},
+                       {"name", names[u]},
+                       {"tier", io::schema::tier_values[static_cast<std::size_t>(unit_tier[u])]},
+                       {"parent", parent[u]},
+                       {"province", province[u]},
+                       {"closed", s.closed / runs},
+                       {"response_rate", ratio(s.responded, s.closed)},
+                       {"resolution_rate", ratio(s.solved, s.surveyed)},
+                       {"satisfaction_rate", ratio(s.satisfied, s.surveyed)},
+                       {"within_limit_share", ratio(s.in_time, s.closed)},
+                       {"overdue", ratio(s.overdue, s.periods)},
+                       {"backlog", ratio(s.backlog, s.periods)},
+                       {"staff", ratio(s.staff, s.periods)},
+                       {"periods", s.periods / runs}});
+    }
+    return out;
+}
+
+}  // namespace tiersim::serve
