@@ -84,6 +84,7 @@ struct RunOptions {
     std::string scheduler = "windows";
     bool quiet = false;
     std::string progress = "auto";  ///< --progress: auto (a bar or lines of 10%) or json
+    std::string summary = "full";   ///< --summary: full (headline, then tables) or short
     cli::BranchOptions branch;      ///< --checkpoint, --checkpoint-day, --from
 };
 
@@ -178,8 +179,12 @@ int command_run(const CommonOptions& common,
 
     if (common.json) {
         std::cout << io::summary_json(*result.summary, result.info, spec.name, output) << '\n';
+    } else if (options.summary == "short") {
+        std::cout << io::headline_text(*result.summary, result.info, spec.name)
+                  << "output: " << output << '\n';
     } else {
-        std::cout << io::summary_text(*result.summary, result.info, spec.name)
+        std::cout << io::headline_text(*result.summary, result.info, spec.name)
+                  << io::summary_text(*result.summary, result.info, spec.name)
                   << io::timeline_text(spec) << io::adaptation_text(result.outcome.adaptation)
                   << io::cost_text(model::cost_totals(
                          model::cost_rows(model::CostBasis::of(spec, model.org()),
@@ -344,6 +349,13 @@ int run_main(int argc, char** argv, const engine::MpiWorld& world) {
                      "progress on stderr: auto (a bar on a terminal, a line per 10% otherwise) "
                      "or json (one object per line, for programs)")
         ->check(CLI::IsMember({"auto", "json"}))
+        ->capture_default_str();
+    run_cmd
+        ->add_option("--summary",
+                     run.summary,
+                     "what to print at the end: full (the headline in words, then the tables) "
+                     "or short (the headline only)")
+        ->check(CLI::IsMember({"full", "short"}))
         ->capture_default_str();
     run_cmd->add_option("--checkpoint",
                         run.branch.checkpoint,

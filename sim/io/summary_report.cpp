@@ -208,6 +208,44 @@ std::string cost_text(const model::CostTotals& t) {
     return out + "\n";
 }
 
+/// A lead time in words: hours below two days, else days as well ("130 h (5.4 days)").
+std::string lead_words(double h) {
+    if (!std::isfinite(h))
+        return "- (not reached)";
+    return h < 48.0 ? hours(h) + " h"
+                    : format_fixed(h, 0) + " h (" + format_fixed(h / 24.0, 1) + " days)";
+}
+
+std::string headline_text(const model::Summary& summary,
+                          const RunInfo& info,
+                          const std::string& scenario_name) {
+    const model::GroupStats& o = summary.overall;
+    std::string out = scenario_name + ": " + format_fixed(info.days, 0) + " days, seed " +
+                      std::to_string(info.seed) + (info.interrupted ? ", interrupted" : "") +
+                      ", ran in " + format_fixed(info.wall_seconds, 2) + " s\n";
+    out += "  三率     " + percent(o.resolution_rate) + "% resolved (解决率), " +
+           percent(o.satisfaction_rate) + "% satisfied (满意率), " + percent(o.response_rate) +
+           "% answered in time (响应率)\n           of the " + grouped(o.closed) +
+           " tickets closed after the warm-up (the first two of those called back)\n";
+    out += "  limit    " + percent(o.within_limit_share) +
+           "% closed within their time limit (按时办结); " + grouped(summary.open_at_end) +
+           " tickets still open at the end\n";
+    out += "  time     half closed within " + lead_words(o.lead_time_p50_h) +
+           ", nine in ten within " + lead_words(o.lead_time_p90_h) + "\n";
+    std::string kinds;
+    for (std::size_t k = 0; k < model::cost_kind_count; ++k)
+        if (o.coord_by_kind_h[k] > 0)
+            kinds += (kinds.empty() ? "" : ", ") + std::string(model::cost_kind_names[k]) + " " +
+                     grouped(std::llround(o.coord_by_kind_h[k]));
+    out += "  cost     " + grouped(std::llround(o.coord_cost_h)) + " staff-hours of coordination" +
+           (kinds.empty() ? "" : " (" + kinds + ")") + "\n";
+    out += "  citizens " +
+           (std::isfinite(o.visits_per_case) ? format_fixed(o.visits_per_case, 2) : "-") +
+           " visits per service case (" + percent(o.at_most_one_visit_share) + "% at most one, " +
+           percent(o.no_visit_share) + "% none); " + percent(o.abandoned_share) + "% gave up\n\n";
+    return out;
+}
+
 std::string summary_text(const model::Summary& summary,
                          const RunInfo& info,
                          const std::string& scenario_name) {

@@ -51,6 +51,30 @@ TEST_CASE("bad usage exits 2", "[cli]") {
     REQUIRE(run_tiersim({"frobnicate"}).exit_code == 2);
 }
 
+TEST_CASE("run prints the headline first, and only it with --summary short", "[cli]") {
+    const TempDir dir;
+    const auto out = dir.path() / "jackson.h5";
+    const auto full =
+        run_tiersim({"run", "validation/jackson", "--days", "20", "-q", "-o", out.string()});
+    REQUIRE(full.exit_code == 0);
+    CHECK_THAT(full.out, Catch::StartsWith("validation/jackson: 20 days, seed "));
+    CHECK(full.out.find("三率") < full.out.find("scenario validation/jackson  seed"));
+    const auto short_ = run_tiersim({"run",
+                                     "validation/jackson",
+                                     "--days",
+                                     "20",
+                                     "-q",
+                                     "--summary",
+                                     "short",
+                                     "-o",
+                                     (dir.path() / "short.h5").string()});
+    REQUIRE(short_.exit_code == 0);
+    CHECK_THAT(short_.out, Catch::Contains("三率"));
+    CHECK_THAT(short_.out, !Catch::Contains("scenario validation/jackson  seed"));
+    CHECK_THAT(short_.out, Catch::EndsWith("output: " + (dir.path() / "short.h5").string() + "\n"));
+    CHECK(run_tiersim({"run", "validation/jackson", "--summary", "long"}).exit_code == 2);
+}
+
 TEST_CASE("run --json reports the conservation line and every group", "[cli]") {
     const TempDir dir;
     const auto out = dir.path() / "mmc.h5";

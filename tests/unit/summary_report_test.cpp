@@ -82,6 +82,26 @@ io::RunInfo sample_info() {
 
 }  // namespace
 
+TEST_CASE("the headline says the cards' numbers in words", "[io][report]") {
+    model::Summary s = sample_summary();
+    s.overall.resolution_rate = 0.773;
+    s.overall.lead_time_p90_h = 130.2;
+    s.overall.coord_cost_h = 25.75;
+    const std::string text = io::headline_text(s, sample_info(), "s0-fragmented");
+    CHECK_THAT(text, Catch::StartsWith("s0-fragmented: 28 days, seed 7, ran in 2.00 s\n"));
+    CHECK_THAT(text, Catch::Contains("77.3% resolved (解决率)"));
+    CHECK_THAT(text, Catch::Contains("95.0% answered in time (响应率)"));
+    CHECK_THAT(text, Catch::Contains("of the 750 tickets closed after the warm-up"));
+    CHECK_THAT(text, Catch::Contains("40 tickets still open at the end"));
+    CHECK_THAT(text,
+               Catch::Contains("half closed within 4.00 h, nine in ten within 130 h (5.4 days)"));
+    // Coordination by kind, the kinds without cost left out.
+    CHECK_THAT(text,
+               Catch::Contains("26 staff-hours of coordination (handoff 22, return 3, leader 1)"));
+    CHECK_THAT(text, Catch::Contains("87.5% at most one"));
+    CHECK_THAT(text, Catch::EndsWith("\n\n"));
+}
+
 TEST_CASE("summary text has the conservation line and a row per group", "[io][report]") {
     const std::string text = io::summary_text(sample_summary(), sample_info(), "default");
     CHECK_THAT(text, Catch::Contains("scenario default"));

@@ -13,6 +13,14 @@
 /// Human and machine renderings of a run's summary (what `tiersim run` prints).
 namespace tiersim::io {
 
+/// The headline block, in words, that the command line prints first (and alone with
+/// `--summary short`): the numbers of the workbench's cards — the three rates (三率), the
+/// within-limit share, the median and p90 lead time, coordination cost by kind, visits per case
+/// and abandonment — and the tickets still open. Ends with a blank line.
+std::string headline_text(const model::Summary& summary,
+                          const RunInfo& info,
+                          const std::string& scenario_name);
+
 /// Compact aligned tables for a terminal: a header line (scenario, seed, days, threads, wall
 /// time, events and events/s), the conservation line, then three tables with one row per group
 /// (overall, tiers, types, provinces, and the channels and cross-province modes that have
