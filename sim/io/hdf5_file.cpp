@@ -623,6 +623,18 @@ std::size_t column_size(const std::filesystem::path& file, const std::string& da
     return dataset_rows(d.get(), dataset);
 }
 
+bool has_object(const std::filesystem::path& file, const std::string& path) {
+    Hdf5File f = Hdf5File::open_read(file);
+    // H5Lexists fails on a missing intermediate group: check each link on the way down.
+    for (std::size_t end = path.find('/', 1);; end = path.find('/', end + 1)) {
+        const std::string prefix = path.substr(0, end);
+        if (H5Lexists(f.id(), prefix.c_str(), H5P_DEFAULT) <= 0)
+            return false;
+        if (end == std::string::npos)
+            return true;
+    }
+}
+
 std::vector<unsigned char> read_raw_column(const std::filesystem::path& file,
                                            const std::string& dataset) {
     Hdf5File f = Hdf5File::open_read(file);

@@ -562,6 +562,16 @@ void write_summary(Hdf5File& file,
                           std::vector<double>(s.connection_rate.begin(), s.connection_rate.end()));
     }
     write_group_table(file, "/summary/by_cross_mode", s.by_cross_mode);
+    // By unit of origin, with the unit's id (a row of /units) beside its name.
+    constexpr std::array<const char*, 3> unit_tables = {
+        "/summary/by_district", "/summary/by_city", "/summary/by_street"};
+    for (std::size_t t = 0; t < unit_tables.size(); ++t) {
+        if (t == 2 && s.by_unit[t].units.empty()) {
+            continue;  // simulation.street_summary is off
+        }
+        write_group_table(file, unit_tables[t], s.by_unit[t].groups);
+        file.write_column(std::string(unit_tables[t]) + "/unit", s.by_unit[t].units);
+    }
 }
 
 struct Message {

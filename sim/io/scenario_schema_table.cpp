@@ -151,6 +151,12 @@ constexpr Key table[] = {
      .default_kind = Default::value,
      .default_value = "24",
      .doc = "width of the time buckets of the time-series output"},
+    {.path = "simulation.street_summary",
+     .type = Type::boolean,
+     .default_kind = Default::value,
+     .default_value = "false",
+     .doc = "also write `/summary/by_street` (one row per street of origin); "
+            "`/summary/by_district` and `/summary/by_city` are always written"},
 
     // ---- [divisions] ----
     {.path = "divisions", .doc = "the unit tree", .flags = detail},

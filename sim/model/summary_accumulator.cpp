@@ -50,9 +50,69 @@ SummaryAccumulator::SummaryAccumulator(const ScenarioSpec& spec, const Organisat
     for (int p = 0; p < org.province_count(); ++p) {
         province_names_.push_back(org.unit(org.province_unit(p)).name);
     }
+    unit_names_.reserve(org.size());
+    for (const Unit& unit : org.units()) {
+        unit_names_.push_back(unit.name);
+    }
+    build_unit_groups(by_unit_[0], org, Tier::district);
+    build_unit_groups(by_unit_[1], org, Tier::city);
+    if (spec.street_summary) {
+        build_unit_groups(by_unit_[2], org, Tier::street);
+    }
+}
+
+void SummaryAccumulator::build_unit_groups(UnitGroups& groups, const Organisation& org, Tier tier) {
+    std::vector<std::int32_t> group_of_unit(org.size(), -1);
+    for (const UnitId id : org.units_at(tier)) {
+        group_of_unit[static_cast<std::size_t>(id)] =
+            static_cast<std::int32_t>(groups.units.size());
+        groups.units.push_back(id);
+    }
+    groups.groups.resize(groups.units.size());
+    groups.index.assign(org.size(), -1);
+    for (const UnitId street : org.units_at(Tier::street)) {
+        // The unit of `tier` on the way up from the street (itself for the street tier).
+        for (UnitId u = street; u != no_unit; u = org.unit(u).parent) {
+            if (org.unit(u).tier == tier) {
+                groups.index[static_cast<std::size_t>(street)] =
+                    group_of_unit[static_cast<std::size_t>(u)];
+                break;
+            }
+        }
+    }
 }
 
 void SummaryAccumulator::Group::add(const TicketRecord& record, const TypeInfo& type, double lead) {
+    counts.add(record, type, lead);
+    if (record.outcome != Outcome::resolved) {
+        return;
+    }
+    lead_h.add(lead);
+    if (type.data_update && record.solved == 1) {
+        fresh_h.add(lead);
+    }
+}
+
+void SummaryAccumulator::Group::add_open(const OpenTicket& open, double end_h) {
+    counts.add_open(open, end_h);
+    censored_h.add(end_h - open.created_h);
+}
+
+GroupStats SummaryAccumulator::Group::stats(std::string name) const {
+    GroupStats s = counts.stats(std::move(name));
+    s.lead_time_p50_h = lead_h.quantile(0.50);
+    s.lead_time_p90_h = lead_h.quantile(0.90);
+    s.lead_time_p99_h = lead_h.quantile(0.99);
+    s.lead_time_km_p50_h = kaplan_meier_quantile(lead_h, censored_h, 0.50);
+    s.lead_time_km_p90_h = kaplan_meier_quantile(lead_h, censored_h, 0.90);
+    s.lead_time_km_p99_h = kaplan_meier_quantile(lead_h, censored_h, 0.99);
+    s.data_freshness_p90_h = fresh_h.quantile(0.90);
+    return s;
+}
+
+void SummaryAccumulator::Counts::add(const TicketRecord& record,
+                                     const TypeInfo& type,
+                                     double lead) {
     ++created;
     const bool hung = record.outcome == Outcome::hung_up;
     abandoned += record.outcome == Outcome::abandoned || hung ? 1 : 0;
@@ -87,7 +147,6 @@ void SummaryAccumulator::Group::add(const TicketRecord& record, const TypeInfo& 
     rehandles += record.rehandles;
     reworks += record.reworks;
     lead_sum_h += lead;
-    lead_h.add(lead);
     if (type.service_item) {
         ++service_items;
         visits += record.visits;
@@ -99,25 +158,24 @@ void SummaryAccumulator::Group::add(const TicketRecord& record, const TypeInfo& 
         ++data_updates;
         ++data_reached;
         if (record.solved == 1) {
+            ++data_applied;
             fresh_sum_h += lead;
-            fresh_h.add(lead);
         } else if (record.solved == 0) {
             ++data_rejected;
         }
     }
 }
 
-void SummaryAccumulator::Group::add_open(const OpenTicket& open, double end_h) {
+void SummaryAccumulator::Counts::add_open(const OpenTicket& open, double end_h) {
     // Past its deadline it is late whenever it closes; within it, it may yet be on time.
     if (open.deadline_h < end_h) {
         ++open_late;
     } else {
         ++open_undecided;
     }
-    censored_h.add(end_h - open.created_h);
 }
 
-GroupStats SummaryAccumulator::Group::stats(std::string name) const {
+GroupStats SummaryAccumulator::Counts::stats(std::string name) const {
     GroupStats s;
     s.name = std::move(name);
     s.created = created;
@@ -134,12 +192,12 @@ GroupStats SummaryAccumulator::Group::stats(std::string name) const {
     s.satisfaction_rate = ratio(satisfied, surveyed);
     s.within_limit_share = ratio(resolved_in_time, closed + open_late);
     s.lead_time_mean_h = mean(lead_sum_h, closed);
-    s.lead_time_p50_h = lead_h.quantile(0.50);
-    s.lead_time_p90_h = lead_h.quantile(0.90);
-    s.lead_time_p99_h = lead_h.quantile(0.99);
-    s.lead_time_km_p50_h = kaplan_meier_quantile(lead_h, censored_h, 0.50);
-    s.lead_time_km_p90_h = kaplan_meier_quantile(lead_h, censored_h, 0.90);
-    s.lead_time_km_p99_h = kaplan_meier_quantile(lead_h, censored_h, 0.99);
+    s.lead_time_p50_h = nan;
+    s.lead_time_p90_h = nan;
+    s.lead_time_p99_h = nan;
+    s.lead_time_km_p50_h = nan;
+    s.lead_time_km_p90_h = nan;
+    s.lead_time_km_p99_h = nan;
     s.handoffs_per_ticket = ratio(handoffs, closed);
     s.returns_per_ticket = ratio(returns, closed);
     s.escalations_per_ticket = ratio(escalations, closed);
@@ -153,8 +211,8 @@ GroupStats SummaryAccumulator::Group::stats(std::string name) const {
     s.at_most_one_visit_share = ratio(at_most_one_visit, service_items);
     s.no_visit_share = ratio(no_visit, service_items);
     s.materials_requested_per_case = ratio(materials_requested, service_items);
-    s.data_freshness_mean_h = mean(fresh_sum_h, static_cast<std::int64_t>(fresh_h.count()));
-    s.data_freshness_p90_h = fresh_h.quantile(0.90);
+    s.data_freshness_mean_h = mean(fresh_sum_h, data_applied);
+    s.data_freshness_p90_h = nan;
     s.data_rejected_share = ratio(data_rejected, data_reached);
     s.coord_cost_h = static_cast<double>(coord_cost_h);
     for (std::size_t k = 0; k < coord_by_kind_h.size(); ++k) {
@@ -192,19 +250,25 @@ void SummaryAccumulator::add(const TicketRecord& record) {
     const TypeInfo& type = types_[static_cast<std::size_t>(record.type)];
     const double lead =
         record.outcome == Outcome::resolved ? record.closed_h - record.created_h : 0.0;
-    for_each_group(record.type,
-                   record.tier_resolved,
-                   record.province,
-                   record.channel,
-                   record.cross_mode,
-                   [&](Group& g) { g.add(record, type, lead); });
+    TIERSIM_CHECK(record.origin >= 0 && static_cast<std::size_t>(record.origin) < unit_tier_.size(),
+                  "ticket origin out of range");
+    for_each_group(
+        record.type,
+        record.tier_resolved,
+        record.province,
+        record.channel,
+        record.cross_mode,
+        record.origin,
+        [&](Group& g) { g.add(record, type, lead); },
+        [&](Counts& c) { c.add(record, type, lead); });
     if (record.outcome == Outcome::open_at_end) {
         open_cohort_.push_back({record.created_h,
                                 record.deadline_h,
                                 record.type,
                                 record.province,
                                 record.channel,
-                                record.cross_mode});
+                                record.cross_mode,
+                                record.origin});
     }
     if (type.data_update) {
         count_reached(record);
@@ -222,25 +286,36 @@ void SummaryAccumulator::count_reached(const TicketRecord& record) {
         passed = unit_tier_[static_cast<std::size_t>(record.handler)] - 1;
     }
     for (int k = intake_tier_[static_cast<std::size_t>(record.channel)]; k <= passed; ++k) {
-        ++by_tier_[static_cast<std::size_t>(k)].data_reached;
+        ++by_tier_[static_cast<std::size_t>(k)].counts.data_reached;
     }
     // An open update past the district review counts in the other groups' reject share too
     // (a closed one already does): else the rejected, which close early, would be overcounted.
     if (record.outcome != Outcome::open_at_end || passed < static_cast<int>(Tier::district)) {
         return;
     }
-    ++overall_.data_reached;
-    ++by_type_[static_cast<std::size_t>(record.type)].data_reached;
-    ++by_province_[static_cast<std::size_t>(record.province)].data_reached;
-    ++by_channel_[static_cast<std::size_t>(record.channel)].data_reached;
-    if (record.cross_mode > 0) {
-        ++by_cross_mode_[static_cast<std::size_t>(record.cross_mode - 1)].data_reached;
-    }
+    for_each_group(
+        record.type,
+        -1,
+        record.province,
+        record.channel,
+        record.cross_mode,
+        record.origin,
+        [](Group& g) { ++g.counts.data_reached; },
+        [](Counts& c) { ++c.data_reached; });
 }
 
-template <class F>
+template <class F, class U>
 void SummaryAccumulator::for_each_group(
-    int type, int tier, int province, int channel, int cross_mode, F&& f) {
+    int type, int tier, int province, int channel, int cross_mode, UnitId origin, F&& f, U&& u) {
+    for (UnitGroups& unit_groups : by_unit_) {
+        if (unit_groups.index.empty()) {
+            continue;
+        }
+        const std::int32_t g = unit_groups.index[static_cast<std::size_t>(origin)];
+        if (g >= 0) {
+            u(unit_groups.groups[static_cast<std::size_t>(g)]);
+        }
+    }
     f(overall_);
     if (tier >= 0 && tier < tier_count) {
         f(by_tier_[static_cast<std::size_t>(tier)]);
@@ -257,7 +332,7 @@ std::vector<ShortHorizon> SummaryAccumulator::short_horizon(double horizon_h) co
     std::vector<ShortHorizon> out;
     for (std::size_t i = 0; i < types_.size(); ++i) {
         const double limit_h = resolution_limit_h(types_[i].resolve_wd);
-        if (by_type_[i].created > 0 && limit_h > 0.0 &&
+        if (by_type_[i].counts.created > 0 && limit_h > 0.0 &&
             horizon_h < censoring_horizon_factor * limit_h) {
             out.push_back(
                 {static_cast<std::int32_t>(i), type_names_[i], types_[i].resolve_wd, limit_h});
@@ -271,9 +346,14 @@ Summary SummaryAccumulator::finish(double end_h) const {
     SummaryAccumulator at_end = *this;
     for (const OpenTicket& open : open_cohort_) {
         at_end.for_each_group(
-            open.type, -1, open.province, open.channel, open.cross_mode, [&](Group& g) {
-                g.add_open(open, end_h);
-            });
+            open.type,
+            -1,
+            open.province,
+            open.channel,
+            open.cross_mode,
+            open.origin,
+            [&](Group& g) { g.add_open(open, end_h); },
+            [&](Counts& c) { c.add_open(open, end_h); });
     }
     return at_end.summarise(end_h);
 }
@@ -299,12 +379,23 @@ Summary SummaryAccumulator::summarise(double end_h) const {
     summary.hang_ups = hang_ups_;
     for (std::size_t c = 0; c < by_channel_.size(); ++c) {
         summary.by_channel[c] = by_channel_[c].stats(channel_names[c]);
-        summary.hung_up[c] = by_channel_[c].hung_up;
+        const Counts& counts = by_channel_[c].counts;
+        summary.hung_up[c] = counts.hung_up;
         summary.connection_rate[c] =
-            patience_[c] ? 1.0 - ratio(by_channel_[c].hung_up, by_channel_[c].created) : nan;
+            patience_[c] ? 1.0 - ratio(counts.hung_up, counts.created) : nan;
     }
     for (std::size_t m = 0; m < by_cross_mode_.size(); ++m) {
         summary.by_cross_mode[m] = by_cross_mode_[m].stats(cross_mode_names[m + 1]);
+    }
+    for (std::size_t t = 0; t < by_unit_.size(); ++t) {
+        UnitGroupStats& out = summary.by_unit[t];
+        const UnitGroups& in = by_unit_[t];
+        out.units = in.units;
+        out.groups.reserve(in.groups.size());
+        for (std::size_t g = 0; g < in.groups.size(); ++g) {
+            out.groups.push_back(
+                in.groups[g].stats(unit_names_[static_cast<std::size_t>(in.units[g])]));
+        }
     }
     summary.horizon_h = end_h - warmup_h_;
     summary.short_horizon = short_horizon(summary.horizon_h);

@@ -91,6 +91,36 @@ void check_province_series(const std::filesystem::path& out) {
 
 }  // namespace
 
+/// /summary/by_district and /summary/by_city (by the unit of origin) add up to the cohort of
+/// /summary: every ticket's street has one district and one city above it. They add up to
+/// /summary/by_street too where a run writes it.
+void check_unit_summaries(const std::filesystem::path& out) {
+    using tiersim::io::read_column;
+    using tiersim::io::read_int_attribute;
+    const auto created = read_int_attribute(out, "/summary", "created_after_warmup");
+    const auto closed = read_int_attribute(out, "/summary", "closed_after_warmup");
+    const auto late = read_int_attribute(out, "/summary", "open_late");
+    const auto surveyed = read_int_attribute(out, "/summary", "surveyed");
+    const auto coord = tiersim::io::read_double_attribute(out, "/summary", "coord_cost_h");
+    const auto unit_tier = read_column<std::int8_t>(out, "/units/tier");
+    for (const auto& [table, tier] :
+         {std::pair{"/summary/by_district", 1}, {"/summary/by_city", 2}}) {
+        INFO(table);
+        const std::string t = table;
+        const auto units = read_column<std::int32_t>(out, t + "/unit");
+        CHECK(static_cast<std::int64_t>(units.size()) ==
+              std::count(unit_tier.begin(), unit_tier.end(), tier));
+        for (const auto u : units)
+            CHECK(unit_tier.at(static_cast<std::size_t>(u)) == tier);
+        CHECK(sum(read_column<double>(out, t + "/created")) == static_cast<double>(created));
+        CHECK(sum(read_column<double>(out, t + "/closed")) == static_cast<double>(closed));
+        CHECK(sum(read_column<double>(out, t + "/open_late")) == static_cast<double>(late));
+        CHECK(sum(read_column<double>(out, t + "/surveyed")) == static_cast<double>(surveyed));
+        const double cost = sum(read_column<double>(out, t + "/coord_cost_h"));
+        CHECK(std::abs(cost - coord) <= 1e-9 * std::max(1.0, coord));
+    }
+}
+
 TEST_CASE("every embedded scenario conserves tickets and coordination cost", "[determinism]") {
     const auto names = embedded_scenarios();
     REQUIRE(names.size() >= 13);
@@ -164,7 +194,43 @@ TEST_CASE("every embedded scenario conserves tickets and coordination cost", "[d
             CHECK(worked[i] <= capacity[i] * (1.0 + 1e-12) + 1e-9);
         }
         check_province_series(out);
+        check_unit_summaries(out);
     }
+}
+
+TEST_CASE("simulation.street_summary adds a row per street that adds up", "[determinism]") {
+    const TempDir dir;
+    const auto out = dir.path() / "streets.h5";
+    const auto r = run_tiersim({"run",
+                                "s0-fragmented",
+                                "--days",
+                                "14",
+                                "--set",
+                                "simulation.street_summary=true",
+                                "--trace",
+                                "none",
+                                "-q",
+                                "-o",
+                                out.string()});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    using tiersim::io::read_column;
+    const auto unit_tier = read_column<std::int8_t>(out, "/units/tier");
+    const auto streets = read_column<std::int32_t>(out, "/summary/by_street/unit");
+    CHECK(static_cast<std::int64_t>(streets.size()) ==
+          std::count(unit_tier.begin(), unit_tier.end(), 0));
+    const auto created = tiersim::io::read_int_attribute(out, "/summary", "created_after_warmup");
+    CHECK(sum(read_column<double>(out, "/summary/by_street/created")) ==
+          static_cast<double>(created));
+    // Without the flag there is no street table.
+    const auto plain = dir.path() / "plain.h5";
+    REQUIRE(
+        run_tiersim(
+            {"run", "s0-fragmented", "--days", "14", "--trace", "none", "-q", "-o", plain.string()})
+            .exit_code == 0);
+    CHECK(tiersim::io::has_object(out, "/summary/by_street"));
+    CHECK_FALSE(tiersim::io::has_object(plain, "/summary/by_street"));
+    CHECK(tiersim::io::has_object(plain, "/summary/by_district/unit"));
 }
 
 TEST_CASE("busy staff are working staff: nobody is busy at a closed office", "[determinism]") {

@@ -168,6 +168,9 @@ std::vector<T> read_column(const std::filesystem::path& file, const std::string&
 /// Reads a whole 1-D column of variable-length strings. @throws IoError
 std::vector<std::string> read_string_column(const std::filesystem::path& file,
                                             const std::string& dataset);
+/// Whether `path` ("/summary/by_street/unit") names a group or dataset of the file.
+/// @throws IoError when the file cannot be opened
+bool has_object(const std::filesystem::path& file, const std::string& path);
 /// Number of rows of a 1-D dataset. @throws IoError
 std::size_t column_size(const std::filesystem::path& file, const std::string& dataset);
 /// Raw bytes of a dataset's values in its file type (for bit-identity checks). @throws IoError

@@ -428,6 +428,7 @@ struct ScenarioSpec {
     double warmup_days = 7.0;
     std::uint64_t seed = 1;
     double bucket_hours = 24.0;
+    bool street_summary = false;  ///< /summary/by_street as well as by district and city
     int start_month = 1;  ///< the calendar month of day 0, 1–12
 
     DivisionsSpec divisions;

@@ -80,6 +80,12 @@ constexpr double resolution_limit_h(double resolve_wd) {
     return resolve_wd * 7.0 / 5.0 * 24.0;
 }
 
+/// Groups by unit (Summary::by_unit): one row per unit of a tier, in unit order.
+struct UnitGroupStats {
+    std::vector<std::int32_t> units;  ///< UnitId of each row
+    std::vector<GroupStats> groups;   ///< named by the unit; quantile fields NaN
+};
+
 struct Summary {
     // Conservation line, over every ticket of the run: created = closed + abandoned + open,
     // abandoned counting the callers who hung up waiting for intake (Outcome::hung_up) too.
@@ -104,6 +110,10 @@ struct Summary {
     std::array<GroupStats, channel_count> by_channel;  ///< by the channel it arrived by
     /// 跨省通办 tickets by mode (online, proxy, joint: index = CrossMode − 1).
     std::array<GroupStats, cross_mode_count - 1> by_cross_mode;
+    /// By the district [0] and city [1] of the street of origin, and by that street [2] with
+    /// simulation.street_summary (else empty): the counts, rates and means, without quantiles
+    /// (a histogram per unit would not fit a country).
+    std::array<UnitGroupStats, 3> by_unit;
 
     double horizon_h = 0.0;  ///< end − warm-up: how long the cohort was watched
     /// Types with tickets in the cohort whose limit is long against horizon_h, in type order.

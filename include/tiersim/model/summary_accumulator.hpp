@@ -17,21 +17,22 @@ namespace tiersim::model {
 /// Computes the Summary (DESIGN §2.7) from the stream of ticket records, in bounded memory.
 ///
 /// The conservation counts are over every ticket. The groups (overall, by closing tier, by
-/// type, by province of origin, by the channel the ticket arrived by, by cross-province mode)
-/// count tickets created at or after the warm-up (the cohort): created, abandoned and repeat
-/// calls (parent ≥ 0) over all of them, with abandoned_share and repeat_call_share of created;
-/// of those the closed ones (outcome resolved) give the response rate, the lead times
-/// (closed_h − created_h: mean and lead_time_p*), the leader share and the per-ticket means of
-/// handoffs, returns, escalations, hops, rehandles and reworks; the surveyed ones (closed,
-/// satisfied ≥ 0) give the resolution and satisfaction rates; the service items (closed, of a
-/// type whose channel is window or online) give visits and materials per case and the shares
-/// with at most one visit (最多跑一次) and with none (不见面); the data updates (closed, of a
-/// type routed upward) give the rejected share (solved = 0) and, over the applied ones (solved
-/// = 1), the data freshness. The rejected share is of the updates the district reviewed: the
-/// closed ones and those open at the end past the district (rejected ones close at once, the
-/// others days later); by tier, of the updates done at the tier, whether it closed them, they
-/// went on and closed above it, or they were above it at the end. coord_cost_h and
-/// coord_by_kind_h sum over every ticket of the group, closed or not.
+/// type, by province of origin, by the channel the ticket arrived by, by cross-province mode,
+/// and by the district and city of the street of origin, and that street with
+/// simulation.street_summary; the unit groups have no quantiles) count tickets created at or after
+/// the warm-up (the cohort): created, abandoned and repeat calls (parent ≥ 0) over all of them,
+/// with abandoned_share and repeat_call_share of created; of those the closed ones (outcome
+/// resolved) give the response rate, the lead times (closed_h − created_h: mean and lead_time_p*),
+/// the leader share and the per-ticket means of handoffs, returns, escalations, hops, rehandles and
+/// reworks; the surveyed ones (closed, satisfied ≥ 0) give the resolution and satisfaction rates;
+/// the service items (closed, of a type whose channel is window or online) give visits and
+/// materials per case and the shares with at most one visit (最多跑一次) and with none (不见面);
+/// the data updates (closed, of a type routed upward) give the rejected share (solved = 0) and,
+/// over the applied ones (solved = 1), the data freshness. The rejected share is of the updates the
+/// district reviewed: the closed ones and those open at the end past the district (rejected ones
+/// close at once, the others days later); by tier, of the updates done at the tier, whether it
+/// closed them, they went on and closed above it, or they were above it at the end. coord_cost_h
+/// and coord_by_kind_h sum over every ticket of the group, closed or not.
 ///
 /// Tickets still open at the end are not left out where that would flatter a short run: one
 /// open past its deadline (deadline_h < end) is late (open_late), one within it is undecided
@@ -75,9 +76,11 @@ private:
         std::int8_t province = 0;
         std::int8_t channel = 0;
         std::int8_t cross_mode = 0;
+        UnitId origin = 0;
     };
 
-    struct Group {
+    /// A group's counts and sums: all of a group but its quantiles (about 400 bytes).
+    struct Counts {
         std::int64_t created = 0;
         std::int64_t closed = 0;
         std::int64_t abandoned = 0;  ///< hung up included
@@ -101,6 +104,7 @@ private:
         std::int64_t no_visit = 0;
         std::int64_t materials_requested = 0;
         std::int64_t data_updates = 0;
+        std::int64_t data_applied = 0;
         std::int64_t data_rejected = 0;
         /// The rejected share's denominator: the data updates reviewed at the district, closed
         /// or open past it at the end; by tier, those that reached the tier and were done there.
@@ -111,6 +115,17 @@ private:
         std::array<long double, cost_kind_count> coord_by_kind_h{};
         std::int64_t open_late = 0;
         std::int64_t open_undecided = 0;
+
+        void add(const TicketRecord& record, const TypeInfo& type, double lead_h);
+        void add_open(const OpenTicket& open, double end_h);
+        /// Every field but the quantiles, which are NaN.
+        [[nodiscard]] GroupStats stats(std::string name) const;
+    };
+
+    /// A group with its lead-time and freshness histograms (220 kB: one per unit would not
+    /// fit a country, so the unit groups are Counts alone).
+    struct Group {
+        Counts counts;
         LogHistogram lead_h;
         LogHistogram fresh_h;
         LogHistogram censored_h;  ///< end − created of the open ones (filled by finish())
@@ -120,9 +135,20 @@ private:
         [[nodiscard]] GroupStats stats(std::string name) const;
     };
 
-    /// Calls f(group) for every group of a ticket (tier_resolved < 0: none of the tiers).
-    template <class F>
-    void for_each_group(int type, int tier, int province, int channel, int cross_mode, F&& f);
+    /// The per-unit groups of one tier: by the unit of that tier above a ticket's street.
+    struct UnitGroups {
+        std::vector<std::int32_t> index;  ///< by street UnitId: its group, or -1
+        std::vector<UnitId> units;        ///< by group
+        std::vector<Counts> groups;
+    };
+
+    /// Calls f(group) for every group of a ticket (tier_resolved < 0: none of the tiers), and
+    /// u(counts) for each of its unit groups (by its origin street).
+    template <class F, class U>
+    void for_each_group(
+        int type, int tier, int province, int channel, int cross_mode, UnitId origin, F&& f, U&& u);
+    /// The unit groups of `tier` (district, city, or street when asked for).
+    void build_unit_groups(UnitGroups& groups, const Organisation& org, Tier tier);
     [[nodiscard]] std::vector<ShortHorizon> short_horizon(double horizon_h) const;
     /// The summary once the open tickets are censored into the groups.
     [[nodiscard]] Summary summarise(double end_h) const;
@@ -140,6 +166,7 @@ private:
     std::vector<Group> by_province_;
     std::array<Group, channel_count> by_channel_;
     std::array<Group, cross_mode_count - 1> by_cross_mode_;
+    std::array<UnitGroups, 3> by_unit_;  ///< district, city, street (empty without the flag)
     std::vector<OpenTicket> open_cohort_;
     std::vector<TypeInfo> types_;
     std::array<int, channel_count> intake_tier_{};  ///< tier of each channel's intake
@@ -150,6 +177,7 @@ private:
     void count_reached(const TicketRecord& record);
     std::vector<std::string> type_names_;
     std::vector<std::string> province_names_;
+    std::vector<std::string> unit_names_;
 };
 
 }  // namespace tiersim::model

@@ -37,6 +37,7 @@ void Builder::read_simulation(const toml::table& root) {
     read_int(t, path, "seed", seed);
     spec_.seed = static_cast<std::uint64_t>(seed);
     read_number(t, path, "bucket_hours", spec_.bucket_hours);
+    read_bool(t, path, "street_summary", spec_.street_summary);
     read_int(t, path, "start_month", spec_.start_month);
     // The warm-up must leave part of the run to measure, whether it is set or defaulted.
     if (days_ok && warmup_ok && spec_.warmup_days >= spec_.days) {
