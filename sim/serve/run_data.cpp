@@ -4,6 +4,7 @@
 #include "tiersim/io/hdf5_file.hpp"
 #include "tiersim/io/scenario_schema.hpp"
 
+#include <cmath>
 #include <map>
 #include <mutex>
 
@@ -89,6 +90,26 @@ Json units_json(const std::vector<std::filesystem::path>& files, int tier, doubl
     };
 
     std::vector<Sums> sums(unit_tier.size());
+    // The mean lead time of the tickets that arose in each district, city (and street, with
+    // simulation.street_summary), from /summary/by_*: averaged over the replications.
+    std::vector<double> lead_sum(unit_tier.size(), 0.0);
+    std::vector<int> lead_runs(unit_tier.size(), 0);
+    for (const auto& file : files) {
+        for (const char* table : {"by_district", "by_city", "by_street"}) {
+            const std::string path = std::string("/summary/") + table;
+            if (!io::has_object(file, path + "/unit"))
+                continue;
+            const auto units = io::read_column<std::int32_t>(file, path + "/unit");
+            const auto lead = io::read_column<double>(file, path + "/lead_time_mean_h");
+            for (std::size_t i = 0; i < units.size(); ++i) {
+                const auto u = static_cast<std::size_t>(units[i]);
+                if (u < lead_sum.size() && std::isfinite(lead[i])) {
+                    lead_sum[u] += lead[i];
+                    ++lead_runs[u];
+                }
+            }
+        }
+    }
     for (const auto& file : files) {
         const auto t = io::read_column<double>(file, "/unit_series/t_h");
         const auto unit = io::read_column<std::int32_t>(file, "/unit_series/unit");
@@ -141,6 +162,8 @@ Json units_json(const std::vector<std::filesystem::path>& files, int tier, doubl
                        {"overdue", ratio(s.overdue, s.periods)},
                        {"backlog", ratio(s.backlog, s.periods)},
                        {"staff", ratio(s.staff, s.periods)},
+                       {"lead_time_mean_h",
+                        lead_runs[u] > 0 ? Json(lead_sum[u] / lead_runs[u]) : Json(nullptr)},
                        {"periods", s.periods / runs}});
     }
     return out;

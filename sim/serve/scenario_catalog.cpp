@@ -217,12 +217,24 @@ Json ScenarioCatalog::details(const std::string& name) {
     return out;
 }
 
-std::vector<std::string> ScenarioCatalog::overrides(const Json& set) {
+std::vector<std::string> ScenarioCatalog::overrides(const std::string& name, const Json& set) {
     std::vector<std::string> out;
     if (set.is_null())
         return out;
     if (!set.is_object())
         throw RequestError("set: expected an object of {KEY: value}");
+    // The number-or-table levers the scenario gives as one number, and their keys in `set`.
+    std::map<std::string, std::map<std::string, std::string>> widened;
+    const Json levers = details(name)["levers"];
+    // A province's own value of a lever, else the top level's, which it inherits.
+    auto current_value = [&levers](const std::string& path) {
+        std::string top = path;
+        if (path.starts_with("provinces."))
+            top = path.substr(path.find('.', std::string("provinces.").size()) + 1);
+        const auto own = levers.find(path);
+        const auto inherited = levers.find(top);
+        return own != levers.end() ? *own : inherited != levers.end() ? *inherited : Json();
+    };
     for (const auto& [key, value] : set.items()) {
         const schema::Key* entry = schema::find(key);
         if (entry == nullptr || !entry->has(schema::changeable)) {
@@ -233,16 +245,44 @@ std::vector<std::string> ScenarioCatalog::overrides(const Json& set) {
             throw RequestError("set." + key + ": " + why,
                                {request_diagnostic(key, key + ": " + why)});
         }
-        out.push_back(key + "=" + toml_value(value, key));
+        const std::string text = toml_value(value, key);
+        const auto dot = key.rfind('.');
+        const std::string parent = key.substr(0, dot);
+        const schema::Key* above = dot == std::string::npos ? nullptr : schema::find(parent);
+        if (above != nullptr && above->type == schema::Type::number_or_table) {
+            if (current_value(parent).is_number()) {
+                widened[parent][key.substr(dot + 1)] = text;
+                continue;
+            }
+        }
+        out.push_back(key + "=" + text);
+    }
+    for (const auto& [parent, given] : widened) {
+        std::string top = parent;
+        if (parent.starts_with("provinces."))
+            top = parent.substr(parent.find('.', std::string("provinces.").size()) + 1);
+        const Json current = current_value(parent);
+        std::string table;
+        const auto known = schema::known_keys(top);
+        const std::vector<std::string_view> subs =
+            known ? *known
+                  : std::vector<std::string_view>(schema::tier_values.begin(),
+                                                  schema::tier_values.end());
+        for (const auto sub : subs) {
+            const auto it = given.find(std::string(sub));
+            table += (table.empty() ? "" : ", ") + std::string(sub) + " = " +
+                     (it != given.end() ? it->second : toml_value(current, parent));
+        }
+        out.push_back(parent + "={" + table + "}");
     }
     return out;
 }
 
 std::vector<Diagnostic> ScenarioCatalog::validate(const std::string& name,
                                                   const Json& set,
-                                                  const Json& days) const {
+                                                  const Json& days) {
     try {
-        std::vector<std::string> all = overrides(set);
+        std::vector<std::string> all = overrides(name, set);
         if (!days.is_null())
             all.push_back("simulation.days=" + toml_value(days, "simulation.days"));
         (void)io::compile_scenario(loader_name(name), all);
@@ -259,7 +299,7 @@ std::vector<Diagnostic> ScenarioCatalog::validate(const std::string& name,
 std::string ScenarioCatalog::overlay_text(const std::string& name,
                                           const Json& set,
                                           const std::string& description,
-                                          const fs::path& folder) const {
+                                          const fs::path& folder) {
     std::string base = loader_name(name);
     if (name.starts_with(workspace_prefix))
         base = fs::relative(base, folder).generic_string();
@@ -268,7 +308,7 @@ std::string ScenarioCatalog::overlay_text(const std::string& name,
     text += "base = " + Json(base).dump() + "\n";
     if (!description.empty())
         text += "description = " + Json(description).dump() + "\n";
-    for (const std::string& line : overrides(set)) {
+    for (const std::string& line : overrides(name, set)) {
         const auto eq = line.find('=');
         text += line.substr(0, eq) + " = " + line.substr(eq + 1) + "\n";
     }

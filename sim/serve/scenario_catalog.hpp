@@ -43,21 +43,23 @@ public:
     /// What the loader takes for `name`: an embedded name as it is, a workspace overlay as its
     /// path. @throws RequestError when it is neither
     [[nodiscard]] std::string loader_name(const std::string& name) const;
-    /// `set` ({PATH: value}) as `--set` texts. Only changeable keys may be set: they are
-    /// numbers, switches and choices, never the paths of files outside the workspace.
-    /// @throws RequestError naming the key
-    [[nodiscard]] static std::vector<std::string> overrides(const Json& set);
+    /// `set` ({PATH: value}) for scenario `name` as `--set` texts. Only changeable keys may be
+    /// set: they are numbers, switches and choices, never the paths of files outside the
+    /// workspace. A key below a lever that the scenario gives as one number
+    /// (`technology.data_sharing.street` where it has `technology.data_sharing = 0`) sets the
+    /// whole table, its other keys at that number. @throws RequestError naming the key
+    [[nodiscard]] std::vector<std::string> overrides(const std::string& name, const Json& set);
     /// The loader's and compiler's diagnostics for `name` with `set` (and `days`); empty when
     /// a run would start.
     [[nodiscard]] std::vector<Diagnostic> validate(const std::string& name,
                                                    const Json& set,
-                                                   const Json& days) const;
+                                                   const Json& days);
     /// The redesign as an overlay that the command line runs unchanged: `base =` the baseline
     /// (its path relative to `folder` for a workspace overlay), then one line per key.
     [[nodiscard]] std::string overlay_text(const std::string& name,
                                            const Json& set,
                                            const std::string& description,
-                                           const std::filesystem::path& folder) const;
+                                           const std::filesystem::path& folder);
 
 private:
     const Workspace& workspace_;

@@ -109,6 +109,22 @@ def test_validate_names_the_key(server):
     assert all(": error: " in e["message"] for e in bad["errors"])
 
 
+def test_a_tier_of_a_lever_given_as_one_number(server, workspace):
+    # s0 has technology.data_sharing = 0: a street value makes it a table, the rest at 0.
+    lever = {"technology.data_sharing.street": 0.5, "provinces.P1.technology.data_sharing.city": 0.25}
+    status, ok = call(server, "POST", "/api/validate", {"scenario": "s0-fragmented", "set": lever})
+    assert status == 200 and ok["ok"], ok
+    status, saved = call(server, "POST", "/api/overlays",
+                         {"name": "sharing", "scenario": "s0-fragmented", "set": lever})
+    assert status == 201
+    assert ("technology.data_sharing = {street = 0.5, district = 0.0, city = 0.0, province = 0.0}"
+            in saved["toml"])
+    levers = call(server, "GET", "/api/scenarios/workspace/sharing")[1]["levers"]
+    assert levers["technology.data_sharing.street"] == 0.5
+    assert levers["technology.data_sharing.district"] == 0.0
+    assert levers["provinces.P1.technology.data_sharing.city"] == 0.25
+
+
 def test_only_levers_may_be_set(server):
     # A key that names a file would let a request read outside the workspace.
     for key, value in (("divisions.dir", "/etc"), ("simulation.seed", 3), ("base", "default")):
