@@ -59,13 +59,36 @@ std::string arm_of(const httplib::Request& req) {
     return arm;
 }
 
-/// A handler's common frame: RequestError → 400 with the loader's errors, ScenarioError → 400,
-/// IoError → 500, each as {"error": …}.
+/// How a handler ends with a status other than 200 and 400: 404 (no such job), 409 (not done).
+struct Refusal {
+    int status;
+    std::string what;
+};
+
+Json job_or_404(const JobQueue& jobs, const std::string& id) {
+    auto job = jobs.get(id);
+    if (!job)
+        throw Refusal{404, "no such job"};
+    return *job;
+}
+
+/// A job whose results exist. @throws Refusal
+Json done_job(const JobQueue& jobs, const std::string& id) {
+    Json job = job_or_404(jobs, id);
+    if (job["state"] != "done")
+        throw Refusal{409, "the job is " + job["state"].get<std::string>()};
+    return job;
+}
+
+/// A handler's common frame: Refusal → its status, RequestError → 400 with the loader's errors,
+/// ScenarioError → 400, anything else → 500, each as {"error": …}.
 template <class F>
 httplib::Server::Handler guarded(F f) {
     return [f](const httplib::Request& req, httplib::Response& res) {
         try {
             f(req, res);
+        } catch (const Refusal& r) {
+            reply_error(res, r.status, r.what);
         } catch (const RequestError& e) {
             Json body = {{"error", e.what()}};
             if (!e.diagnostics().empty())
@@ -167,48 +190,30 @@ void add_job_routes(httplib::Server& server,
                     reply(res, jobs.submit(JobRequest::from_json(body_of(req))), 202);
                 }));
     server.Get(job, guarded([&](const httplib::Request& req, httplib::Response& res) {
-                   const auto j = jobs.get(req.matches[1]);
-                   if (!j)
-                       return reply_error(res, 404, "no such job");
-                   reply(res, *j);
+                   reply(res, job_or_404(jobs, req.matches[1]));
                }));
     server.Post(std::string(job) + "/cancel",
                 guarded([&](const httplib::Request& req, httplib::Response& res) {
                     const std::string id = req.matches[1];
-                    if (!jobs.get(id))
-                        return reply_error(res, 404, "no such job");
+                    (void)job_or_404(jobs, id);
                     if (!jobs.cancel(id))
                         return reply_error(res, 409, "the job has ended");
                     reply(res, *jobs.get(id));
                 }));
-    server.Get(
-        std::string(job) + "/result",
-        guarded([&](const httplib::Request& req, httplib::Response& res) {
-            const auto j = jobs.get(req.matches[1]);
-            if (!j)
-                return reply_error(res, 404, "no such job");
-            if ((*j)["state"] != "done")
-                return reply_error(res, 409, "the job is " + (*j)["state"].get<std::string>());
-            res.set_content(read_text(*jobs.folder(req.matches[1]) / "result.json"), json_type);
-        }));
+    server.Get(std::string(job) + "/result",
+               guarded([&](const httplib::Request& req, httplib::Response& res) {
+                   (void)done_job(jobs, req.matches[1]);
+                   res.set_content(read_text(*jobs.folder(req.matches[1]) / "result.json"),
+                                   json_type);
+               }));
     server.Get(std::string(job) + "/series",
                guarded([&](const httplib::Request& req, httplib::Response& res) {
-                   const auto j = jobs.get(req.matches[1]);
-                   if (!j)
-                       return reply_error(res, 404, "no such job");
-                   if ((*j)["state"] != "done")
-                       return reply_error(
-                           res, 409, "the job is " + (*j)["state"].get<std::string>());
+                   (void)done_job(jobs, req.matches[1]);
                    reply(res, series_json(*jobs.folder(req.matches[1]) / (arm_of(req) + "-1.h5")));
                }));
     server.Get(std::string(job) + "/units",
                guarded([&](const httplib::Request& req, httplib::Response& res) {
-                   const auto j = jobs.get(req.matches[1]);
-                   if (!j)
-                       return reply_error(res, 404, "no such job");
-                   if ((*j)["state"] != "done")
-                       return reply_error(
-                           res, 409, "the job is " + (*j)["state"].get<std::string>());
+                   const Json j = done_job(jobs, req.matches[1]);
                    const std::string tier_name =
                        req.has_param("tier") ? req.get_param_value("tier") : "district";
                    int tier = -1;
@@ -219,10 +224,10 @@ void add_job_routes(httplib::Server& server,
                        throw RequestError("tier: expected street, district, city, province or all");
                    const std::string arm = arm_of(req);
                    std::vector<fs::path> files;
-                   for (int r = 1; r <= (*j)["replications"].get<int>(); ++r)
+                   for (int r = 1; r <= j["replications"].get<int>(); ++r)
                        files.push_back(*jobs.folder(req.matches[1]) /
                                        (arm + "-" + std::to_string(r) + ".h5"));
-                   const Json details = catalog.details((*j)["scenario"]);
+                   const Json details = catalog.details(j["scenario"]);
                    reply(res, units_json(files, tier, details.value("warmup_days", 0.0) * 24.0));
                }));
     server.Get(std::string(job) + R"(/files/((baseline|redesign)-([0-9]{1,2})\.h5))",
@@ -235,8 +240,7 @@ void add_job_routes(httplib::Server& server,
                    if (!path || !fs::is_regular_file(*path))
                        return reply_error(res, 404, "no such file");
                    res.set_header("Content-Disposition",
-                                  "attachment; filename=\"" +
-                                      (*jobs.get(req.matches[1]))["id"].get<std::string>() + "-" +
+                                  "attachment; filename=\"" + std::string(req.matches[1]) + "-" +
                                       std::string(req.matches[2]) + "\"");
                    res.set_content(read_text(*path), "application/x-hdf5");
                }));
