@@ -108,6 +108,11 @@ JobQueue::JobQueue(const Workspace& workspace, ScenarioCatalog& catalog, fs::pat
 }
 
 JobQueue::~JobQueue() {
+    shutdown();
+    worker_.join();
+}
+
+void JobQueue::shutdown() {
     {
         const std::lock_guard lock(mutex_);
         stopping_ = true;
@@ -118,7 +123,6 @@ JobQueue::~JobQueue() {
         }
     }
     changed_.notify_all();
-    worker_.join();
 }
 
 void JobQueue::load_existing() {
@@ -241,10 +245,12 @@ std::optional<std::pair<Json, std::uint64_t>> JobQueue::wait_change(
     const std::string& id, std::uint64_t version, std::chrono::milliseconds timeout) {
     std::unique_lock lock(mutex_);
     const auto it = jobs_.find(id);
-    if (it == jobs_.end())
+    if (it == jobs_.end() || stopping_)
         return std::nullopt;
     const Job& job = *it->second;
     changed_.wait_for(lock, timeout, [&] { return job.version != version || stopping_; });
+    if (stopping_)
+        return std::nullopt;
     return std::pair{to_json(job), job.version};
 }
 

@@ -38,7 +38,10 @@ struct JobRequest {
 class JobQueue {
 public:
     JobQueue(const Workspace& workspace, ScenarioCatalog& catalog, std::filesystem::path binary);
-    ~JobQueue();  ///< cancels what runs, then joins
+    ~JobQueue();  ///< shutdown(), then joins the worker
+    /// Stops taking jobs, cancels what runs and ends every events stream (wait_change answers
+    /// nullopt from now on), so that the HTTP server's threads can finish.
+    void shutdown();
     JobQueue(const JobQueue&) = delete;
     JobQueue& operator=(const JobQueue&) = delete;
 
@@ -48,7 +51,8 @@ public:
     /// The job, or nullopt when there is none with this id.
     [[nodiscard]] std::optional<Json> get(const std::string& id) const;
     /// Waits until the job changes after `version` or `timeout` passes; returns the job and
-    /// its version (for server-sent events). nullopt when there is no such job.
+    /// its version (for server-sent events). nullopt when there is no such job, or after
+    /// shutdown().
     std::optional<std::pair<Json, std::uint64_t>> wait_change(const std::string& id,
                                                               std::uint64_t version,
                                                               std::chrono::milliseconds timeout);

@@ -57,6 +57,7 @@ int run_server(const ServerOptions& options, const std::atomic<bool>& stop) {
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         while (!stop.load())
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        jobs.shutdown();  // first: it ends the events streams, whose threads server.stop() joins
         server.stop();
     });
     server.listen_after_bind();

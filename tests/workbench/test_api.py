@@ -271,3 +271,40 @@ def test_remote_host_needs_a_flag(workspace):
                           "--workspace", str(workspace)], capture_output=True, text=True,
                          timeout=30)
     assert run.returncode == 2 and "--allow-remote" in run.stderr
+
+
+def test_stops_cleanly_while_a_job_streams(tmp_path):
+    # SIGTERM with a job running and its events stream open: the server cancels the job, ends
+    # the stream and exits 0, leaving the job marked cancelled and no run file.
+    import signal
+    import threading
+    from conftest import answers, free_port
+    port = free_port()
+    workspace = tmp_path / "workspace"
+    server = subprocess.Popen([BINARY, "serve", "--port", str(port), "--workspace",
+                               str(workspace)], stdout=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while not answers(url + "/api/version") and time.monotonic() < deadline:
+            time.sleep(0.05)  # polling the port until the server listens
+        status, job = call(url, "POST", "/api/jobs",
+                           {"scenario": "s0-fragmented", "replications": 6, "days": 365})
+        assert status == 202
+        wait_for(url, job["id"], states=("running",), timeout=30)
+        streamed = []
+        reader = threading.Thread(target=lambda: streamed.append(
+            urllib.request.urlopen(f"{url}/api/jobs/{job['id']}/events", timeout=30).read()))
+        reader.start()
+        time.sleep(0.5)  # the stream is open and has sent its first event
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=30) == 0
+        reader.join(timeout=30)
+        assert not reader.is_alive() and streamed and b"event: progress" in streamed[0]
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    folder = workspace / "jobs" / job["id"]
+    assert json.loads((folder / "job.json").read_text())["state"] == "cancelled"
+    assert not list(folder.glob("*.h5"))
