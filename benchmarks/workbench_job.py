@@ -3,7 +3,7 @@
 """The time from "run" to results in the workbench: starts `tiersim serve` on a free port with a
 fresh workspace, submits a job the way the page does (POST /api/jobs), follows it to the end and
 fetches what the page fetches (result, series of both arms, the league table), then prints the
-seconds of each part.
+seconds of each part and the cards.
 
     /usr/bin/python3 benchmarks/workbench_job.py                       # default, 3 replications
     /usr/bin/python3 benchmarks/workbench_job.py --scenario s0-fragmented \\
@@ -91,6 +91,14 @@ def main():
           f"{max(r['wall_seconds'] for r in runs):.1f} s of simulation)")
     print(f"  results, series, units:   {fetched - done:7.2f} s")
     print(f"  run to results:           {fetched - started:7.2f} s")
+    print("cards (redesign − baseline, paired 95% interval):")
+    for card in result["cards"]:
+        d = card["diff"]
+        if d["mean"] is None:
+            continue
+        interval = "" if d["low"] is None else f"  [{d['low']:+.4g}, {d['high']:+.4g}]"
+        print(f"  {card['metric']:<20} {card['baseline']['mean']:>10.4g} -> "
+              f"{card['redesign']['mean']:<10.4g} {d['mean']:+.4g}{interval}")
 
 
 if __name__ == "__main__":
