@@ -297,95 +297,99 @@ void JobQueue::work() {
     }
 }
 
-void JobQueue::run_job(Job& job) {
-    struct Run {
-        std::string arm;
-        int replication = 1;
-        double progress = 0.0;
-        int code = -1;
-        std::string errors;  ///< what it printed on stderr that was not progress
-    };
+struct JobQueue::Run {
+    std::string arm;
+    int replication = 1;
+    double progress = 0.0;
+    std::string errors;  ///< what it printed on stderr that was not progress
+};
 
+void JobQueue::run_replication(Job& job,
+                               Run& run,
+                               std::vector<Run>& runs,
+                               const std::string& baseline) {
+    std::vector<std::string> argv = {
+        binary_.string(),
+        "run",
+        run.arm == "baseline" ? baseline : (job.dir / "redesign.toml").string(),
+        "--seed",
+        std::to_string(job.seed + run.replication - 1),
+        "--threads",
+        "1",
+        "--trace",
+        "none",
+        "--progress",
+        "json",
+        "--json",
+        "-o",
+        (job.dir / (run_stem(run.arm, run.replication) + ".h5")).string()};
+    if (!job.request.days.is_null())
+        argv.insert(argv.end(), {"--days", toml_value(job.request.days, "days")});
+    std::optional<ChildProcess> child;
+    {
+        const std::lock_guard lock(mutex_);
+        if (job.cancel_requested)
+            return;
+        try {
+            child.emplace(argv, job.dir / (run_stem(run.arm, run.replication) + ".json"));
+        } catch (const IoError& e) {
+            job.cancel_requested = true;
+            job.error = e.what();
+            return;
+        }
+        job.children.push_back(&*child);
+    }
+    child->read_stderr([&](const std::string& line) {
+        const Json p = Json::parse(line, nullptr, false);
+        const std::lock_guard lock(mutex_);
+        if (p.is_object() && p.contains("progress")) {
+            run.progress = p["progress"].get<double>();
+            double sum = 0.0;
+            for (const Run& r : runs)
+                sum += r.progress;
+            job.progress = sum / static_cast<double>(runs.size());
+            job.message = run.arm + " replication " + std::to_string(run.replication) + ": day " +
+                          format_fixed(p.value("day", 0.0), 1);
+            ++job.version;
+        } else if (run.errors.size() < 4000) {
+            run.errors += line + "\n";
+        }
+        changed_.notify_all();
+    });
+    const int code = child->wait();
+    const std::lock_guard lock(mutex_);
+    std::erase(job.children, &*child);
+    run.progress = 1.0;
+    if (code != 0 && !job.cancel_requested) {  // one failed run fails the job
+        job.cancel_requested = true;
+        job.error = run.arm + " replication " + std::to_string(run.replication) + " failed (exit " +
+                    std::to_string(code) + "): " + run.errors;
+        for (ChildProcess* other : job.children)
+            other->terminate();
+    }
+}
+
+void JobQueue::run_job(Job& job) {
     std::vector<Run> runs;
     for (int r = 1; r <= job.request.replications; ++r)
         for (const char* arm : {"baseline", "redesign"})
-            runs.push_back({arm, r, 0.0, -1, {}});
+            runs.push_back({arm, r, 0.0, {}});
     const std::string baseline = catalog_.loader_name(job.request.scenario);
     std::atomic<std::size_t> next{0};
-
-    auto run_one = [&](Run& run) {
-        std::vector<std::string> argv = {
-            binary_.string(),
-            "run",
-            run.arm == "baseline" ? baseline : (job.dir / "redesign.toml").string(),
-            "--seed",
-            std::to_string(job.seed + run.replication - 1),
-            "--threads",
-            "1",
-            "--trace",
-            "none",
-            "--progress",
-            "json",
-            "--json",
-            "-o",
-            (job.dir / (run_stem(run.arm, run.replication) + ".h5")).string()};
-        if (!job.request.days.is_null())
-            argv.insert(argv.end(), {"--days", toml_value(job.request.days, "days")});
-        std::optional<ChildProcess> child;
-        {
-            const std::lock_guard lock(mutex_);
-            if (job.cancel_requested)
-                return;
-            try {
-                child.emplace(argv, job.dir / (run_stem(run.arm, run.replication) + ".json"));
-            } catch (const IoError& e) {
-                job.cancel_requested = true;
-                job.error = e.what();
-                return;
-            }
-            job.children.push_back(&*child);
-        }
-        child->read_stderr([&](const std::string& line) {
-            const Json p = Json::parse(line, nullptr, false);
-            const std::lock_guard lock(mutex_);
-            if (p.is_object() && p.contains("progress")) {
-                run.progress = p["progress"].get<double>();
-                double sum = 0.0;
-                for (const Run& r : runs)
-                    sum += r.progress;
-                job.progress = sum / static_cast<double>(runs.size());
-                job.message = run.arm + " replication " + std::to_string(run.replication) +
-                              ": day " + format_fixed(p.value("day", 0.0), 1);
-                ++job.version;
-            } else if (run.errors.size() < 4000) {
-                run.errors += line + "\n";
-            }
-            changed_.notify_all();
-        });
-        const int code = child->wait();
-        const std::lock_guard lock(mutex_);
-        std::erase(job.children, &*child);
-        run.code = code;
-        run.progress = 1.0;
-        if (code != 0 && !job.cancel_requested) {  // one failed run fails the job
-            job.cancel_requested = true;
-            job.error = run.arm + " replication " + std::to_string(run.replication) +
-                        " failed (exit " + std::to_string(code) + "): " + run.errors;
-            for (ChildProcess* other : job.children)
-                other->terminate();
-        }
-    };
     const unsigned parallel = std::clamp<unsigned>(
         std::thread::hardware_concurrency(), 1, static_cast<unsigned>(runs.size()));
     std::vector<std::thread> workers;
     for (unsigned w = 0; w < parallel; ++w)
         workers.emplace_back([&] {
             for (std::size_t i; (i = next++) < runs.size();)
-                run_one(runs[i]);
+                run_replication(job, runs[i], runs, baseline);
         });
     for (auto& w : workers)
         w.join();
+    finish(job);
+}
 
+void JobQueue::finish(Job& job) {
     Json result;
     std::string result_error;
     bool cancelled = false;

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace tiersim::serve {
 
@@ -63,8 +64,13 @@ public:
 
 private:
     struct Job;
+    struct Run;  ///< one replication of one arm
     void work();
     void run_job(Job& job);
+    /// Runs one replication as a child process; a failure fails (and stops) the whole job.
+    void run_replication(Job& job, Run& run, std::vector<Run>& runs, const std::string& baseline);
+    /// The job's result, or the removal of its run files when it was cancelled or failed.
+    void finish(Job& job);
     void save(const Job& job) const;  ///< writes job.json (under mutex_)
     [[nodiscard]] Json to_json(const Job& job) const;
     void load_existing();
