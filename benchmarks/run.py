@@ -17,6 +17,12 @@ simulated minutes) / tickets in flight, where tickets in flight is the number op
 that is not); it is left out below 1,000 tickets in flight, where it means nothing. The Little's
 law mean (created x mean lead time / horizon) is in the CSV too.
 
+For mmc and tandem (with or without a ticket trace) the runner also times the hand-written
+reference of the same queues (benchmarks/reference/queues.cpp, `build/tiersim_reference`) on
+as many tickets, and gives both in tickets per CPU second of the whole process (tiersim's
+writer thread counts) and tiersim's ratio to it: "x reference" = reference / tiersim, so 2.0
+means tiersim needs twice the CPU time per ticket.
+
 The memory check runs a workload at D and 2D days (one thread) and reports the growth of the
 peak RSS, which should stay under 10 %.
 """
@@ -51,6 +57,7 @@ PHOLD_END = {"full": 2000.0, "quick": 200.0, "smoke": 5.0}
 MEMORY = {"tandem": {"full": 13020.8333, "quick": 1302.0833, "smoke": 50.0},
           "mmc": {"full": 65104.1667, "quick": 6510.4167, "smoke": 50.0}}
 BASELINE_DAYS = 0.01  # a few simulated minutes: the set-up's memory
+REFERENCE = {"mmc": "mmc", "mmc+tickets": "mmc", "tandem": "tandem", "tandem+tickets": "tandem"}
 
 
 def run_measured(argv):
@@ -108,6 +115,12 @@ def phold_run(exe, end, threads):
             "checksum": j["checksum"]}
 
 
+def reference_run(exe, model, tickets):
+    """CPU seconds of the hand-written reference on `tickets` tickets, and its mean sojourn."""
+    text, _, cpu, _ = run_measured([exe, model, str(tickets), "1"])
+    return cpu, json.loads(text)["mean_sojourn_h"]
+
+
 def fmt_int(x):
     return f"{x:,.0f}"
 
@@ -138,6 +151,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tiersim", default=str(ROOT / "build" / "tiersim"),
                         help="simulator binary (default: build/tiersim)")
+    parser.add_argument("--reference", default=None,
+                        help="the hand-written reference (default: tiersim_reference beside "
+                             "the simulator)")
     parser.add_argument("--threads", default="1,2", help="comma-separated thread counts")
     parser.add_argument("--repeat", type=int, default=None,
                         help="runs per workload and thread count (default 3, --quick 1)")
@@ -154,6 +170,10 @@ def main():
     exe = str(Path(args.tiersim).resolve())
     if not os.access(exe, os.X_OK):
         sys.exit(f"run.py: error: no simulator at {exe} (build it, or pass --tiersim)")
+    reference = str(Path(args.reference or Path(exe).parent / "tiersim_reference").resolve())
+    if not os.access(reference, os.X_OK):
+        sys.exit(f"run.py: error: no reference at {reference} (build the target "
+                 "tiersim_reference, or pass --reference)")
     threads = [int(t) for t in args.threads.split(",") if t]
     if not threads or min(threads) < 1:
         sys.exit("run.py: error: --threads needs positive integers, e.g. 1,2,4")
@@ -194,6 +214,16 @@ def main():
                     sys.exit(f"run.py: {w}: repeats differ in tickets or events")
                 walls = [r["sim_wall"] for r in runs]
                 med = statistics.median(walls)
+                cpu = statistics.median(r["cpu"] for r in runs)
+                ref_cpu = ref_sojourn = None
+                if w in REFERENCE and t == threads[0]:
+                    ref = [reference_run(reference, REFERENCE[w], first["tickets"])
+                           for _ in range(repeat)]
+                    ref_cpu = statistics.median(c for c, _ in ref)
+                    ref_sojourn = ref[0][1]
+                elif w in REFERENCE:
+                    ref_cpu, ref_sojourn = next((r["reference_cpu_s"], r["reference_sojourn_h"])
+                                                for r in rows if r["workload"] == w)
                 rss = max(r["rss"] for r in runs)
                 in_flight = first["open"]
                 per_ticket = ((rss - baseline) / in_flight
@@ -204,7 +234,10 @@ def main():
                     "wall_max_s": max(walls),
                     "tickets_per_s": first["tickets"] / med if med > 0 else 0.0,
                     "events_per_s": first["events"] / med if med > 0 else 0.0,
-                    "cpu_median_s": statistics.median(r["cpu"] for r in runs),
+                    "cpu_median_s": cpu,
+                    "tickets_per_cpu_s": first["tickets"] / cpu if cpu > 0 else 0.0,
+                    "reference_cpu_s": ref_cpu, "reference_sojourn_h": ref_sojourn,
+                    "x_reference": cpu / ref_cpu if ref_cpu else None,
                     "process_wall_median_s": statistics.median(r["wall"] for r in runs),
                     "peak_rss_bytes": rss, "baseline_rss_bytes": baseline or 0,
                     "in_flight_at_end": in_flight, "in_flight_little": first["little"],
@@ -231,6 +264,7 @@ def main():
     machine_end = machine_line()
     fields = ["workload", "threads", "tickets", "events", "wall_median_s", "wall_min_s",
               "wall_max_s", "tickets_per_s", "events_per_s", "cpu_median_s",
+              "tickets_per_cpu_s", "reference_cpu_s", "reference_sojourn_h", "x_reference",
               "process_wall_median_s", "peak_rss_bytes", "baseline_rss_bytes", "in_flight_at_end",
               "in_flight_little", "bytes_per_ticket", "speedup", "repeats", "checksum"]
     with open(out_dir / "results.csv", "w", newline="") as f:
@@ -251,16 +285,22 @@ def main():
              f"- at end: {machine_end}",
              "",
              "| workload | threads | tickets | events | wall s median (min–max) | tickets/s | "
-             "events/s | CPU s | peak RSS MiB | bytes/ticket in flight | speed-up |",
-             "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|"]
+             "events/s | CPU s | tickets/CPU-s | reference tickets/CPU-s | x reference | "
+             "peak RSS MiB | bytes/ticket in flight | speed-up |",
+             "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         per = f"{r['bytes_per_ticket']:,.0f}" if r["bytes_per_ticket"] is not None else "n/a"
         tickets = fmt_int(r["tickets"]) if r["workload"] != "phold" else "–"
         tps = fmt_rate(r["tickets_per_s"]) if r["workload"] != "phold" else "–"
+        per_cpu = fmt_rate(r["tickets_per_cpu_s"]) if r["workload"] != "phold" else "–"
+        ref_rate = (fmt_rate(r["tickets"] / r["reference_cpu_s"])
+                    if r["reference_cpu_s"] else "–")
+        ratio = f"{r['x_reference']:.2f}" if r["x_reference"] else "–"
         lines.append(
             f"| {r['workload']} | {r['threads']} | {tickets} | {fmt_int(r['events'])} | "
             f"{r['wall_median_s']:.2f} ({r['wall_min_s']:.2f}–{r['wall_max_s']:.2f}) | {tps} | "
-            f"{fmt_rate(r['events_per_s'])} | {r['cpu_median_s']:.2f} | "
+            f"{fmt_rate(r['events_per_s'])} | {r['cpu_median_s']:.2f} | {per_cpu} | "
+            f"{ref_rate} | {ratio} | "
             f"{r['peak_rss_bytes'] / 2**20:,.0f} | {per} | {r['speedup']:.2f} |")
     if memory:
         lines += ["", "Peak RSS as the horizon doubles (one thread, --trace none):", "",
