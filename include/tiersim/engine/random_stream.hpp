@@ -13,20 +13,70 @@
 /// differ between standard libraries and would break bit-reproducibility.
 namespace tiersim::engine {
 
+/// The Philox blocks that the streams of one thread computed last, direct-mapped by entity: a
+/// stream made again for the same entity (an LP's ticket, at each of its events) finds the
+/// block its last use computed instead of computing it again. It changes no draw, since a
+/// block is a function of its key and counter alone. Not thread-safe: one per LP.
+class BlockCache {
+public:
+    static constexpr std::size_t slots = 256;
+
+    /// The block `counter` of key (seed, entity) into `words`, if it is here.
+    bool find(std::uint64_t seed,
+              std::uint64_t entity,
+              std::uint64_t counter,
+              std::array<std::uint64_t, 4>& words) const {
+        const Entry& e = entries_[entity % slots];
+        if (e.counter != counter || e.entity != entity || e.seed != seed)
+            return false;
+        words = e.words;
+        return true;
+    }
+
+    void store(std::uint64_t seed,
+               std::uint64_t entity,
+               std::uint64_t counter,
+               const std::array<std::uint64_t, 4>& words) {
+        entries_[entity % slots] = {seed, entity, counter, words};
+    }
+
+private:
+    struct Entry {
+        std::uint64_t seed = 0;
+        std::uint64_t entity = 0;
+        std::uint64_t counter = UINT64_MAX;  ///< none
+        std::array<std::uint64_t, 4> words{};
+    };
+
+    std::array<Entry, slots> entries_{};
+};
+
 class RandomStream {
 public:
     /// @param draws the number of 64-bit words already taken from this stream
-    RandomStream(std::uint64_t seed, std::uint64_t entity, std::uint64_t draws = 0)
+    /// @param blocks where to look for and keep computed blocks (may be null)
+    RandomStream(std::uint64_t seed,
+                 std::uint64_t entity,
+                 std::uint64_t draws = 0,
+                 BlockCache* blocks = nullptr)
         : key_{{seed, entity}},
-          draws_(draws) {}
+          draws_(draws),
+          blocks_(blocks) {}
 
     /// Next raw 64-bit word.
     std::uint64_t next_u64() {
         const std::uint64_t block = draws_ >> 2;
         const auto lane = static_cast<unsigned>(draws_ & 3U);
         if (block != cached_block_) {
-            const Philox::ctr_type ctr = {{block, 0, 0, 0}};
-            cache_ = Philox()(ctr, key_);
+            std::array<std::uint64_t, 4> words;
+            if (blocks_ == nullptr || !blocks_->find(key_[0], key_[1], block, words)) {
+                const Philox::ctr_type ctr = {{block, 0, 0, 0}};
+                const Philox::ctr_type computed = Philox()(ctr, key_);
+                words = {computed[0], computed[1], computed[2], computed[3]};
+                if (blocks_ != nullptr)
+                    blocks_->store(key_[0], key_[1], block, words);
+            }
+            cache_ = words;
             cached_block_ = block;
         }
         ++draws_;
@@ -76,8 +126,9 @@ private:
     using Philox = r123::Philox4x64;
     Philox::key_type key_;
     std::uint64_t draws_;
+    BlockCache* blocks_;
     std::uint64_t cached_block_ = UINT64_MAX;
-    Philox::ctr_type cache_{};
+    std::array<std::uint64_t, 4> cache_{};
 };
 
 }  // namespace tiersim::engine

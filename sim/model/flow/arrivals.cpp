@@ -17,7 +17,7 @@ inline void TicketFlow::schedule_next_arrival(LpState& lp, std::uint32_t gi, Tic
     Generator& g = lp.generators[gi];
     const ArrivalStream& a = model.arrivals()[lp.index][gi];
     const TicketTypeSpec& type = spec().ticket_types[static_cast<std::size_t>(a.type)];
-    RandomStream rng(spec().seed, a.id | generator_stream_bit, g.draws);
+    RandomStream rng(spec().seed, a.id | generator_stream_bit, g.draws, &lp.blocks);
     double hazard = rng.exponential(1.0);
     g.draws = rng.draws();
     double t_h = to_hours(from);
@@ -87,7 +87,7 @@ inline void TicketFlow::generate(LpState& lp, std::int32_t lp_index, const Event
     if (t.cross != CrossMode::none) {
         // The home: another province by the migration matrix, then a street there by
         // population.
-        RandomStream rng(spec().seed, t.id, t.draws);
+        RandomStream rng(spec().seed, t.id, t.draws, &lp.blocks);
         const auto n = static_cast<std::size_t>(org.province_count());
         const auto from = static_cast<std::size_t>(org.province_index(a.street));
         double u = rng.uniform();
@@ -110,7 +110,7 @@ inline void TicketFlow::generate(LpState& lp, std::int32_t lp_index, const Event
         t.draws = rng.draws();
     }
     if (const double unreasonable = type_of(t).unreasonable; unreasonable > 0.0) {
-        RandomStream rng(spec().seed, t.id, t.draws);
+        RandomStream rng(spec().seed, t.id, t.draws, &lp.blocks);
         if (rng.bernoulli(unreasonable))
             t.set(flag_unreasonable);
         t.draws = rng.draws();

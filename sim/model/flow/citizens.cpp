@@ -55,7 +55,7 @@ inline void TicketFlow::on_chase(LpState& lp, std::int32_t lp_index, const Event
         return;  // the caller has hung up already; skipped when a server would take them
     t.chase_at = -1;
     trace(lp, t, e.time, t.unit, -1, EventKind::chased);
-    RandomStream rng(spec().seed, t.id, t.draws);
+    RandomStream rng(spec().seed, t.id, t.draws, &lp.blocks);
     const double u = rng.uniform();
     t.draws = rng.draws();
     if (u < spec().citizens.repeat_call) {

@@ -33,7 +33,7 @@ inline void TicketFlow::finish_at_unit(LpState& lp,
         return;
     }
     if (type.followup.mean_h > 0.0 && t.phase != Phase::followup) {
-        RandomStream rng(spec().seed, t.id, t.draws);
+        RandomStream rng(spec().seed, t.id, t.draws, &lp.blocks);
         const Tick delay = std::max<Tick>(0, from_hours(sample_hours(type.followup, rng)));
         t.draws = rng.draws();
         t.phase = Phase::followup;
@@ -43,7 +43,7 @@ inline void TicketFlow::finish_at_unit(LpState& lp,
     const bool can_escalate = parent != no_unit && !via_link(t.cross) &&
                               !t.has(flag_leader_assigned) && type.escalate[tier] > 0.0;
     if (can_escalate) {
-        RandomStream rng(spec().seed, t.id, t.draws);
+        RandomStream rng(spec().seed, t.id, t.draws, &lp.blocks);
         const bool escalate = rng.bernoulli(type.escalate[tier]);
         t.draws = rng.draws();
         if (escalate) {
@@ -116,7 +116,7 @@ inline void TicketFlow::close_ticket(
     Ticket& t = lp.tickets[slot];
     const TicketTypeSpec& type = type_of(t);
     const Levers& lv = lever(t.unit);
-    RandomStream rng(spec().seed, t.id, t.draws);
+    RandomStream rng(spec().seed, t.id, t.draws, &lp.blocks);
     // pow(x, 0) is exactly 1: skip the call for the common ticket without returns.
     const double p_solved =
         type.solve_probability *

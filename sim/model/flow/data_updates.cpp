@@ -46,7 +46,7 @@ inline void TicketFlow::pass_data_update(LpState& lp,
         }
     }
     if (tier == Tier::district && type.reject_probability > 0.0) {
-        RandomStream rng(spec().seed, t.id, t.draws);
+        RandomStream rng(spec().seed, t.id, t.draws, &lp.blocks);
         const bool rejected = rng.bernoulli(type.reject_probability);
         t.draws = rng.draws();
         if (rejected) {

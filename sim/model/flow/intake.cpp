@@ -16,7 +16,7 @@ inline void TicketFlow::intake_done(LpState& lp,
         finish_at_unit(lp, lp_index, slot, now);
         return;
     }
-    RandomStream rng(spec().seed, t.id, t.draws);
+    RandomStream rng(spec().seed, t.id, t.draws, &lp.blocks);
     const bool close =
         type.departments.empty() || (!via_link(t.cross) && rng.bernoulli(type.close_at_intake));
     t.draws = rng.draws();

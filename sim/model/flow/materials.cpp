@@ -22,7 +22,7 @@ inline void TicketFlow::at_handler(LpState& lp,
     const std::size_t tier = tier_at(t.unit);
     if (via_link(t.cross) && !t.has(flag_cross_checked)) {
         t.set(flag_cross_checked);
-        RandomStream rng(spec().seed, t.id, t.draws);
+        RandomStream rng(spec().seed, t.id, t.draws, &lp.blocks);
         const bool mismatch = rng.bernoulli((1.0 - lv.standardization) * spec().cross.mismatch);
         t.draws = rng.draws();
         if (mismatch) {
@@ -44,7 +44,7 @@ inline void TicketFlow::at_handler(LpState& lp,
     }
     if (type.materials > 0 && !t.has(flag_materials_done)) {
         t.set(flag_materials_done);
-        RandomStream rng(spec().seed, t.id, t.draws);
+        RandomStream rng(spec().seed, t.id, t.draws, &lp.blocks);
         // A shared record is of use only if the province's copy is current: grid data updates
         // still on their way make it stale (domain.md §6.2 D1; expected from the parameters).
         // It is of use to the requesting department only if its holder shares it: without
@@ -105,7 +105,7 @@ inline void TicketFlow::negative_list_done(LpState& lp,
     add_cost_ticks(lp, t, now, tier, CostKind::leader, t.work);
     trace(lp, t, now, t.unit, -1, EventKind::leader);
     int requested = t.requesting;
-    RandomStream rng(spec().seed, t.id, t.draws);
+    RandomStream rng(spec().seed, t.id, t.draws, &lp.blocks);
     for (int m = 0; m < t.withheld; ++m)
         requested += rng.bernoulli(lv.negative_list_lifted) ? 0 : 1;
     t.draws = rng.draws();
@@ -146,7 +146,7 @@ inline bool TicketFlow::request_materials(LpState& lp,
     Ticket& t = lp.tickets[slot];
     const Levers& lv = lever(t.unit);
     const std::size_t tier = tier_at(t.unit);
-    RandomStream rng(spec().seed, t.id, t.draws);
+    RandomStream rng(spec().seed, t.id, t.draws, &lp.blocks);
     // 补正: e-licences also spare re-submissions (P × (1 − s), domain.md §6.2).
     const double incomplete = spec().citizens.incomplete * (1.0 - lv.data_sharing[tier]);
     int rounds = 1;

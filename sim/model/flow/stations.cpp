@@ -43,7 +43,7 @@ inline bool TicketFlow::hold_call(LpState& lp, const Station& s, std::uint32_t s
     const double patience_min = spec().channels[static_cast<std::size_t>(t.channel)].patience_min;
     if (!(patience_min > 0.0))
         return true;
-    RandomStream rng(spec().seed, t.id, t.draws);
+    RandomStream rng(spec().seed, t.id, t.draws, &lp.blocks);
     t.abandoned_at = now + from_hours(rng.exponential(patience_min / 60.0));
     t.draws = rng.draws();
     t.set(flag_on_hold);
@@ -89,7 +89,7 @@ inline void TicketFlow::start_service(
     ++lp.busy_by_calendar[static_cast<std::size_t>(s.calendar)].v[tier];
     if (summoned)
         ++lp.on_call_by_calendar[static_cast<std::size_t>(s.calendar)].v[tier];
-    RandomStream rng(spec().seed, t.id, t.draws);
+    RandomStream rng(spec().seed, t.id, t.draws, &lp.blocks);
     const Tick work = std::max<Tick>(0, from_hours(work_hours(t, rng)));
     t.draws = rng.draws();
     t.work = work;

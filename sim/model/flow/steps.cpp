@@ -57,7 +57,7 @@ inline void TicketFlow::step_done(
     trace(lp, t, now, t.unit, dept, EventKind::step_done);
     const double q = return_probability(t, step, false);
     if (q > 0.0) {
-        RandomStream rng(spec().seed, t.id, t.draws);
+        RandomStream rng(spec().seed, t.id, t.draws, &lp.blocks);
         const bool returned = rng.bernoulli(q);
         t.draws = rng.draws();
         if (returned) {
@@ -110,7 +110,7 @@ inline void TicketFlow::after_steps(
     if (meeting) {
         const double q = return_probability(t, 0, true);
         if (q > 0.0) {
-            RandomStream rng(spec().seed, t.id, t.draws);
+            RandomStream rng(spec().seed, t.id, t.draws, &lp.blocks);
             const bool returned = rng.bernoulli(q);
             t.draws = rng.draws();
             if (returned) {

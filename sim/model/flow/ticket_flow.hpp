@@ -266,6 +266,9 @@ inline void add_bucket(std::int64_t* f, const BucketCounts& c, const BucketSnaps
 struct LpState {
     std::uint32_t index = 0;
     Tick now = 0;  // the time of the event being handled (or the barrier): what records carry
+    // The Philox blocks its tickets' and generators' streams computed last: a ticket's stream
+    // is made again at each of its events, and its next draw is often in the same block.
+    engine::BlockCache blocks;
 
     std::vector<Ticket> tickets;
     std::vector<std::uint32_t> free_slots;
