@@ -429,7 +429,7 @@ struct ScenarioSpec {
     std::uint64_t seed = 1;
     double bucket_hours = 24.0;
     bool street_summary = false;  ///< /summary/by_street as well as by district and city
-    int start_month = 1;  ///< the calendar month of day 0, 1–12
+    int start_month = 1;          ///< the calendar month of day 0, 1–12
 
     DivisionsSpec divisions;
     std::vector<CalendarSpec> calendars;   ///< index always_calendar is the built-in "always"
