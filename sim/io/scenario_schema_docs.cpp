@@ -2,6 +2,7 @@
 // The schema table as text: JSON for forms, a readable list, and the Markdown key reference of
 // scenarios/README.md (`tiersim schema --json|--markdown`).
 #include "tiersim/io/scenario_schema.hpp"
+#include "tiersim/io/toml_json.hpp"
 
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>
@@ -12,6 +13,9 @@
 namespace tiersim::io::schema {
 
 namespace {
+
+using io::toml_to_json;
+using io::toml_value_json;
 
 constexpr std::array<std::string_view, 21> section_names = {
     "top",         "simulation",   "divisions",      "calendars", "departments", "tiers",
@@ -96,38 +100,6 @@ std::string row_doc(const Key& key) {
     if (key.has(changeable))
         doc += "; *changeable* ([[timeline]])";
     return doc;
-}
-
-nlohmann::ordered_json toml_to_json(const toml::node& n) {
-    if (const auto* s = n.as_string())
-        return s->get();
-    if (const auto* i = n.as_integer())
-        return i->get();
-    if (const auto* f = n.as_floating_point()) {
-        if (std::isinf(f->get()))
-            return f->get() > 0 ? "inf" : "-inf";
-        return f->get();
-    }
-    if (const auto* b = n.as_boolean())
-        return b->get();
-    if (const auto* a = n.as_array()) {
-        auto out = nlohmann::ordered_json::array();
-        for (const auto& e : *a)
-            out.push_back(toml_to_json(e));
-        return out;
-    }
-    if (const auto* t = n.as_table()) {
-        auto out = nlohmann::ordered_json::object();
-        for (auto&& [k, v] : *t)
-            out[std::string(k.str())] = toml_to_json(v);
-        return out;
-    }
-    return nullptr;
-}
-
-nlohmann::ordered_json toml_value_json(std::string_view text) {
-    const toml::table parsed = toml::parse("v = " + std::string(text));
-    return toml_to_json(*parsed.get("v"));
 }
 
 nlohmann::ordered_json default_json(const Key& key) {

@@ -44,13 +44,6 @@ Json body_of(const httplib::Request& req) {
     return body;
 }
 
-std::string read_text(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 /// "baseline" or "redesign" from ?arm=, else RequestError.
 std::string arm_of(const httplib::Request& req) {
     const std::string arm = req.has_param("arm") ? req.get_param_value("arm") : "redesign";
@@ -141,24 +134,19 @@ void add_scenario_routes(httplib::Server& server,
     server.Get("/api/schema", guarded([](const httplib::Request&, httplib::Response& res) {
                    res.set_content(io::schema::to_json(), json_type);
                }));
-    server.Post(
-        "/api/validate", guarded([&](const httplib::Request& req, httplib::Response& res) {
-            const Json body = body_of(req);
-            if (!body.is_object() || !body.contains("scenario") || !body["scenario"].is_string())
-                throw RequestError("scenario: expected the name of a scenario (a string)");
-            const auto errors = catalog.validate(body["scenario"].get<std::string>(),
-                                                 body.value("set", Json::object()),
-                                                 body.value("days", Json()));
-            reply(res, {{"ok", errors.empty()}, {"errors", errors_json(errors)}});
-        }));
+    server.Post("/api/validate", guarded([&](const httplib::Request& req, httplib::Response& res) {
+                    const Json body = body_of(req);
+                    const auto errors = catalog.validate(scenario_field(body),
+                                                         body.value("set", Json::object()),
+                                                         body.value("days", Json()));
+                    reply(res, {{"ok", errors.empty()}, {"errors", errors_json(errors)}});
+                }));
     server.Post("/api/overlays", guarded([&](const httplib::Request& req, httplib::Response& res) {
                     const Json body = body_of(req);
                     const std::string name = body.value("name", std::string());
                     if (!Workspace::is_overlay_name(name))
                         throw RequestError("name: expected 1–64 letters, digits, '-' or '_'");
-                    if (!body.contains("scenario") || !body["scenario"].is_string())
-                        throw RequestError("scenario: expected the name of a scenario (a string)");
-                    const std::string scenario = body["scenario"].get<std::string>();
+                    const std::string scenario = scenario_field(body);
                     const Json set = body.value("set", Json::object());
                     if (const auto errors = catalog.validate(scenario, set, Json());
                         !errors.empty())
@@ -171,7 +159,7 @@ void add_scenario_routes(httplib::Server& server,
                                              set,
                                              body.value("description", "a redesign of " + scenario),
                                              path->parent_path());
-                    std::ofstream(*path, std::ios::binary | std::ios::trunc) << text;
+                    write_file(*path, text);
                     reply(res,
                           {{"name", "workspace/" + name}, {"path", path->string()}, {"toml", text}},
                           201);
@@ -203,7 +191,7 @@ void add_job_routes(httplib::Server& server,
     server.Get(std::string(job) + "/result",
                guarded([&](const httplib::Request& req, httplib::Response& res) {
                    (void)done_job(jobs, req.matches[1]);
-                   res.set_content(read_text(*jobs.folder(req.matches[1]) / "result.json"),
+                   res.set_content(read_file(*jobs.folder(req.matches[1]) / "result.json"),
                                    json_type);
                }));
     server.Get(std::string(job) + "/series",
@@ -242,7 +230,7 @@ void add_job_routes(httplib::Server& server,
                    res.set_header("Content-Disposition",
                                   "attachment; filename=\"" + std::string(req.matches[1]) + "-" +
                                       std::string(req.matches[2]) + "\"");
-                   res.set_content(read_text(*path), "application/x-hdf5");
+                   res.set_content(read_file(*path), "application/x-hdf5");
                }));
     server.Get(
         std::string(job) + "/events", [&jobs](const httplib::Request& req, httplib::Response& res) {

@@ -9,8 +9,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <fstream>
-#include <sstream>
 
 namespace tiersim::serve {
 
@@ -19,24 +17,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int max_replications = 20;
-
-void write_file(const fs::path& path, const std::string& text) {
-    const fs::path temporary = path.string() + ".tmp";
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        out << text;
-        if (!out.flush())
-            throw IoError("cannot write " + temporary.string());
-    }
-    fs::rename(temporary, path);  // a reader sees the old file or the new one, never half
-}
-
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 /// The files of one run: ARM-R.h5 and the `run --json` it printed, ARM-R.json.
 std::string run_stem(std::string_view arm, int replication) {
@@ -49,9 +29,7 @@ JobRequest JobRequest::from_json(const Json& body) {
     if (!body.is_object())
         throw RequestError("expected a JSON object");
     JobRequest r;
-    if (!body.contains("scenario") || !body["scenario"].is_string())
-        throw RequestError("scenario: expected the name of a scenario (a string)");
-    r.scenario = body["scenario"].get<std::string>();
+    r.scenario = scenario_field(body);
     if (body.contains("set"))
         r.set = body["set"];
     if (body.contains("replications")) {

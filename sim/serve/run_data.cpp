@@ -4,9 +4,10 @@
 #include "tiersim/io/hdf5_file.hpp"
 #include "tiersim/io/scenario_schema.hpp"
 
+#include <algorithm>
 #include <cmath>
-#include <map>
 #include <mutex>
+#include <string_view>
 
 namespace tiersim::serve {
 
@@ -42,32 +43,34 @@ Json series_json(const std::filesystem::path& file) {
     const std::lock_guard lock(hdf5_mutex);
     const auto t_h = io::read_column<double>(file, "/series/t_h");
     const auto tier = io::read_column<std::int8_t>(file, "/series/tier");
-    std::vector<double> buckets;  // the distinct bucket ends, in order
-    std::map<double, std::size_t> index;
-    for (const double t : t_h)
-        if (index.emplace(t, 0).second)
-            buckets.push_back(t);
+    // The distinct bucket ends in order, and each row's among them.
+    std::vector<double> buckets = t_h;
     std::sort(buckets.begin(), buckets.end());
-    for (std::size_t i = 0; i < buckets.size(); ++i)
-        index[buckets[i]] = i;
+    buckets.erase(std::unique(buckets.begin(), buckets.end()), buckets.end());
+    std::vector<std::size_t> bucket_of(t_h.size());
+    for (std::size_t row = 0; row < t_h.size(); ++row)
+        bucket_of[row] = static_cast<std::size_t>(
+            std::lower_bound(buckets.begin(), buckets.end(), t_h[row]) - buckets.begin());
     Json out = Json::object();
     out["t_h"] = buckets;
     Json by_tier = Json::object();
     for (const char* column : series_columns) {
         const auto values = io::read_column<double>(file, std::string("/series/") + column);
         std::vector<double> total(buckets.size(), 0.0);
-        std::vector<std::vector<double>> per_tier(io::schema::tier_values.size(), total);
-        for (std::size_t row = 0; row < values.size(); ++row) {
-            const std::size_t b = index[t_h[row]];
-            total[b] += values[row];
+        for (std::size_t row = 0; row < values.size(); ++row)
+            total[bucket_of[row]] += values[row];
+        out[column] = std::move(total);
+        if (std::none_of(std::begin(queue_columns), std::end(queue_columns), [&](const char* q) {
+                return std::string_view(q) == column;
+            }))
+            continue;
+        std::vector<std::vector<double>> per_tier(io::schema::tier_values.size(),
+                                                  std::vector<double>(buckets.size(), 0.0));
+        for (std::size_t row = 0; row < values.size(); ++row)
             if (tier[row] >= 0 && static_cast<std::size_t>(tier[row]) < per_tier.size())
-                per_tier[static_cast<std::size_t>(tier[row])][b] += values[row];
-        }
-        out[column] = total;
-        if (std::find(std::begin(queue_columns), std::end(queue_columns), std::string(column)) !=
-            std::end(queue_columns))
-            for (std::size_t t = 0; t < per_tier.size(); ++t)
-                by_tier[std::string(io::schema::tier_values[t])][column] = per_tier[t];
+                per_tier[static_cast<std::size_t>(tier[row])][bucket_of[row]] += values[row];
+        for (std::size_t t = 0; t < per_tier.size(); ++t)
+            by_tier[std::string(io::schema::tier_values[t])][column] = std::move(per_tier[t]);
     }
     out["by_tier"] = std::move(by_tier);
     return out;

@@ -5,9 +5,8 @@
 #include "tiersim/io/run_pipeline.hpp"
 #include "tiersim/io/scenario_loader.hpp"
 #include "tiersim/io/scenario_schema.hpp"
+#include "tiersim/io/toml_json.hpp"
 #include "tiersim/model/compiled_model.hpp"
-
-#include <toml++/toml.h>
 
 #include <algorithm>
 #include <cmath>
@@ -33,30 +32,6 @@ Diagnostic request_diagnostic(const std::string& key, const std::string& message
     d.key = key;
     d.message = message;
     return d;
-}
-
-Json toml_json(const toml::node& node) {
-    if (const auto* v = node.as_boolean())
-        return v->get();
-    if (const auto* v = node.as_integer())
-        return v->get();
-    if (const auto* v = node.as_floating_point())
-        return std::isfinite(v->get()) ? Json(v->get()) : Json(nullptr);
-    if (const auto* v = node.as_string())
-        return v->get();
-    if (const auto* a = node.as_array()) {
-        Json out = Json::array();
-        for (const auto& e : *a)
-            out.push_back(toml_json(e));
-        return out;
-    }
-    if (const auto* t = node.as_table()) {
-        Json out = Json::object();
-        for (const auto& [k, v] : *t)
-            out[std::string(k.str())] = toml_json(v);
-        return out;
-    }
-    return nullptr;
 }
 
 /// The description of a scenario text: its `description` key, else its first comment line.
@@ -98,15 +73,28 @@ std::vector<std::string> concrete_paths(std::string_view path) {
 /// The value of `path` in the resolved scenario, else its schema default, else null.
 Json resolved_value(const toml::table& resolved, const std::string& path) {
     if (const toml::node* node = resolved.at_path(path).node())
-        return toml_json(*node);
-    if (const auto text = schema::default_of(path)) {
-        const toml::table parsed = toml::parse("v = " + *text);
-        return toml_json(*parsed.get("v"));
-    }
+        return io::toml_to_json(*node);
+    if (const auto text = schema::default_of(path))
+        return io::toml_value_json(*text);
     return nullptr;
 }
 
+/// The top-level lever a province's key inherits ("provinces.P1.technology.data_sharing" →
+/// "technology.data_sharing"); a top-level key itself.
+std::string inherited_path(const std::string& path) {
+    constexpr std::string_view prefix = "provinces.";
+    if (!path.starts_with(prefix))
+        return path;
+    return path.substr(path.find('.', prefix.size()) + 1);
+}
+
 }  // namespace
+
+std::string scenario_field(const Json& body) {
+    if (!body.is_object() || !body.contains("scenario") || !body["scenario"].is_string())
+        throw RequestError("scenario: expected the name of a scenario (a string)");
+    return body["scenario"].get<std::string>();
+}
 
 std::string toml_value(const Json& value, const std::string& key) {
     if (value.is_boolean())
@@ -145,15 +133,8 @@ Json ScenarioCatalog::list() const {
             files.push_back(entry.path());
     std::sort(files.begin(), files.end());
     for (const auto& file : files) {
-        std::string text;
-        if (const std::unique_ptr<std::FILE, int (*)(std::FILE*)> f{std::fopen(file.c_str(), "rb"),
-                                                                    &std::fclose}) {
-            char buffer[4096];
-            for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, f.get())) > 0;)
-                text.append(buffer, n);
-        }
         out.push_back({{"name", std::string(workspace_prefix) + file.stem().string()},
-                       {"description", description_of(text)},
+                       {"description", description_of(read_file(file))},
                        {"source", "workspace"},
                        {"category", "scenario"}});
     }
@@ -201,7 +182,7 @@ Json ScenarioCatalog::details(const std::string& name) {
                 if (const auto* t = table.as_table())
                     if (const toml::node* node = t->at_path(path).node())
                         levers["provinces." + std::string(province.str()) + "." + path] =
-                            toml_json(*node);
+                            io::toml_to_json(*node);
         }
     }
     Json out = {{"name", name},
@@ -228,11 +209,8 @@ std::vector<std::string> ScenarioCatalog::overrides(const std::string& name, con
     const Json levers = details(name)["levers"];
     // A province's own value of a lever, else the top level's, which it inherits.
     auto current_value = [&levers](const std::string& path) {
-        std::string top = path;
-        if (path.starts_with("provinces."))
-            top = path.substr(path.find('.', std::string("provinces.").size()) + 1);
         const auto own = levers.find(path);
-        const auto inherited = levers.find(top);
+        const auto inherited = levers.find(inherited_path(path));
         return own != levers.end() ? *own : inherited != levers.end() ? *inherited : Json();
     };
     for (const auto& [key, value] : set.items()) {
@@ -258,12 +236,9 @@ std::vector<std::string> ScenarioCatalog::overrides(const std::string& name, con
         out.push_back(key + "=" + text);
     }
     for (const auto& [parent, given] : widened) {
-        std::string top = parent;
-        if (parent.starts_with("provinces."))
-            top = parent.substr(parent.find('.', std::string("provinces.").size()) + 1);
         const Json current = current_value(parent);
         std::string table;
-        const auto known = schema::known_keys(top);
+        const auto known = schema::known_keys(inherited_path(parent));
         const std::vector<std::string_view> subs =
             known ? *known
                   : std::vector<std::string_view>(schema::tier_values.begin(),

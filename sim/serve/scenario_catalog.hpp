@@ -67,6 +67,9 @@ private:
     std::map<std::string, Json> details_;
 };
 
+/// The "scenario" field of a request body. @throws RequestError when it is not a string
+std::string scenario_field(const Json& body);
+
 /// A JSON value as TOML value text (for `--set` and overlays). @throws RequestError
 std::string toml_value(const Json& value, const std::string& key);
 

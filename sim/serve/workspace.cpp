@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
+#include <sstream>
 
 namespace tiersim::serve {
 
@@ -49,6 +51,27 @@ bool Workspace::is_overlay_name(std::string_view name) {
     return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_';
     });
+}
+
+std::string read_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+void write_file(const fs::path& path, const std::string& text) {
+    const fs::path temporary = path.string() + ".tmp";
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        out << text;
+        if (!out.flush())
+            throw IoError("cannot write " + temporary.string());
+    }
+    std::error_code ec;
+    fs::rename(temporary, path, ec);
+    if (ec)
+        throw IoError("cannot rename " + temporary.string() + ": " + ec.message());
 }
 
 }  // namespace tiersim::serve

@@ -38,4 +38,10 @@ private:
     std::filesystem::path root_;  ///< canonical
 };
 
+/// A whole file's bytes ("" when it cannot be read).
+std::string read_file(const std::filesystem::path& path);
+/// Writes `text` to a temporary beside `path`, then renames it over `path`: a reader sees the
+/// old file or the new one, never half. @throws IoError
+void write_file(const std::filesystem::path& path, const std::string& text);
+
 }  // namespace tiersim::serve

@@ -68,15 +68,13 @@ public:
         const std::uint64_t block = draws_ >> 2;
         const auto lane = static_cast<unsigned>(draws_ & 3U);
         if (block != cached_block_) {
-            std::array<std::uint64_t, 4> words;
-            if (blocks_ == nullptr || !blocks_->find(key_[0], key_[1], block, words)) {
+            if (blocks_ == nullptr || !blocks_->find(key_[0], key_[1], block, cache_)) {
                 const Philox::ctr_type ctr = {{block, 0, 0, 0}};
                 const Philox::ctr_type computed = Philox()(ctr, key_);
-                words = {computed[0], computed[1], computed[2], computed[3]};
+                cache_ = {computed[0], computed[1], computed[2], computed[3]};
                 if (blocks_ != nullptr)
-                    blocks_->store(key_[0], key_[1], block, words);
+                    blocks_->store(key_[0], key_[1], block, cache_);
             }
-            cache_ = words;
             cached_block_ = block;
         }
         ++draws_;
