@@ -341,9 +341,20 @@ std::vector<ShortHorizon> SummaryAccumulator::short_horizon(double horizon_h) co
     return out;
 }
 
-Summary SummaryAccumulator::finish(double end_h) const {
-    // Censor the open tickets in a copy, so that add() may go on after a finish().
-    SummaryAccumulator at_end = *this;
+Summary SummaryAccumulator::finish(double end_h) {
+    // Censor the open tickets in a copy, so that add() may go on after a finish(). The copy
+    // leaves out the open tickets themselves (one entry each, the largest part at the end of a
+    // long run).
+    engine::SlotPool<OpenTicket, 12> open_cohort = std::move(open_cohort_);
+    SummaryAccumulator at_end = [&] {
+        try {
+            return *this;
+        } catch (...) {
+            open_cohort_ = std::move(open_cohort);
+            throw;
+        }
+    }();
+    open_cohort_ = std::move(open_cohort);
     for (const OpenTicket& open : open_cohort_) {
         at_end.for_each_group(
             open.type,

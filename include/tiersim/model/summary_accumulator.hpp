@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "tiersim/engine/slot_pool.hpp"
 #include "tiersim/model/log_histogram.hpp"
 #include "tiersim/model/organisation.hpp"
 #include "tiersim/model/records.hpp"
@@ -58,7 +59,7 @@ public:
     void add(const TicketRecord& record);
     /// The summary of every ticket added so far, for a run that reached `end_h` (the tickets
     /// open at the end are censored there); may be called again after more add()s.
-    [[nodiscard]] Summary finish(double end_h) const;
+    [[nodiscard]] Summary finish(double end_h);
 
 private:
     /// What the groups need of a ticket's type.
@@ -167,7 +168,8 @@ private:
     std::array<Group, channel_count> by_channel_;
     std::array<Group, cross_mode_count - 1> by_cross_mode_;
     std::array<UnitGroups, 3> by_unit_;  ///< district, city, street (empty without the flag)
-    std::vector<OpenTicket> open_cohort_;
+    // Blocks that never move: at the end of a long run this is one entry per open ticket.
+    engine::SlotPool<OpenTicket, 12> open_cohort_;
     std::vector<TypeInfo> types_;
     std::array<int, channel_count> intake_tier_{};  ///< tier of each channel's intake
     std::vector<std::int8_t> unit_tier_;            ///< tier of each unit, by UnitId

@@ -104,7 +104,7 @@ inline std::uint64_t TicketFlow::local_digest(Tick t) const {
         if (lp_index < part.begin || lp_index >= part.end)
             continue;
         const Station& st = stations[k];
-        const std::vector<Ticket>& tickets = lp_states[lp_index].tickets;
+        const auto& tickets = lp_states[lp_index].tickets;
         Sequence s;
         s.add(k, st.servers, st.busy, st.calendar, st.nonempty);
         auto add_fifo = [&](const Fifo& f) {

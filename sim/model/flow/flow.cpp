@@ -210,34 +210,84 @@ inline void TicketFlow::flush() {
     }
 }
 
-/// Every ticket still in the system, by id (a citizen who gave up counts as abandoned); with
-/// several ranks, all of them on rank 0.
-inline void TicketFlow::collect_open(std::vector<TicketRecord>& tickets, Tick reached) {
-    for (std::size_t i = part.begin; i < part.end; ++i) {
-        for (const Ticket& t : lp_states[i].tickets) {
-            if (t.id == free_id || t.has(flag_shadow))
-                continue;
-            // The deadline tells the summary whether an open ticket is already late.
-            TicketRecord r = record_of(t, deadline_of(t));
-            r.outcome = Outcome::open_at_end;
-            if (t.has(flag_abandoned)) {
-                r.outcome = Outcome::abandoned;
-                r.closed_h = to_hours(t.abandoned_at);
-            } else if (t.has(flag_on_hold) && t.abandoned_at < reached) {
-                // Hung up in the queue and not skipped yet: counted here, at the hang-up time
-                // (series_rows comes after).
-                bump(lp_states[i], c_abandoned, t.abandoned_at, tier_at(t.unit));
-                r.outcome = Outcome::hung_up;
-                r.closed_h = to_hours(t.abandoned_at);
+/// The record of a ticket still in the system at `reached` (a citizen who gave up counts as
+/// abandoned).
+inline TicketRecord TicketFlow::open_record(LpState& lp, const Ticket& t, Tick reached) {
+    // The deadline tells the summary whether an open ticket is already late.
+    TicketRecord r = record_of(t, deadline_of(t));
+    r.outcome = Outcome::open_at_end;
+    if (t.has(flag_abandoned)) {
+        r.outcome = Outcome::abandoned;
+        r.closed_h = to_hours(t.abandoned_at);
+    } else if (t.has(flag_on_hold) && t.abandoned_at < reached) {
+        // Hung up in the queue and not skipped yet: counted here, at the hang-up time
+        // (series_rows comes after).
+        bump(lp, c_abandoned, t.abandoned_at, tier_at(t.unit));
+        r.outcome = Outcome::hung_up;
+        r.closed_h = to_hours(t.abandoned_at);
+    }
+    return r;
+}
+
+/// Hands on every ticket still in the system, by id; with several ranks, all of them on rank 0.
+/// One process hands them on in batches from a sorted index of (id, LP, slot), 16 bytes a
+/// ticket, rather than as one vector of records: at the end of a long run the open tickets are
+/// the largest batch of all, and their records would double the memory of the ticket pools.
+inline void TicketFlow::hand_on_open(Tick reached) {
+    std::vector<TicketRecord> tickets;
+    std::vector<EventRecord> events;
+    const auto live = [](const Ticket& t) {
+        return t.id != free_id && !t.has(flag_shadow);
+    };
+    if (ranks > 1) {
+        for (std::size_t i = part.begin; i < part.end; ++i) {
+            for (const Ticket& t : lp_states[i].tickets) {
+                if (live(t))
+                    tickets.push_back(open_record(lp_states[i], t, reached));
             }
-            tickets.push_back(r);
+        }
+        tickets = world->gatherv(tickets);
+        std::sort(tickets.begin(), tickets.end(), [](const TicketRecord& a, const TicketRecord& b) {
+            return a.id < b.id;
+        });
+        if (world->is_root() && hooks.on_records)
+            hooks.on_records(tickets, events);
+        return;
+    }
+
+    struct OpenTicket {
+        std::uint64_t id;
+        std::uint32_t lp;
+        std::uint32_t slot;
+    };
+
+    std::vector<OpenTicket> open;
+    std::size_t live_slots = 0;
+    for (std::size_t i = part.begin; i < part.end; ++i)
+        live_slots += lp_states[i].tickets.size() - lp_states[i].free_slots.size();
+    open.reserve(live_slots);
+    for (std::size_t i = part.begin; i < part.end; ++i) {
+        const auto& pool = lp_states[i].tickets;
+        for (std::uint32_t slot = 0; slot < pool.size(); ++slot) {
+            if (live(pool[slot]))
+                open.push_back({pool[slot].id, static_cast<std::uint32_t>(i), slot});
         }
     }
-    if (ranks > 1)
-        tickets = world->gatherv(tickets);
-    std::sort(tickets.begin(), tickets.end(), [](const TicketRecord& a, const TicketRecord& b) {
+    std::sort(open.begin(), open.end(), [](const OpenTicket& a, const OpenTicket& b) {
         return a.id < b.id;
     });
+    constexpr std::size_t batch = 1 << 16;
+    for (std::size_t at = 0; at < open.size(); at += batch) {
+        const std::size_t stop = std::min(open.size(), at + batch);
+        tickets.clear();
+        tickets.reserve(stop - at);
+        for (std::size_t k = at; k < stop; ++k) {
+            LpState& lp = lp_states[open[k].lp];
+            tickets.push_back(open_record(lp, lp.tickets[open[k].slot], reached));
+        }
+        if (hooks.on_records)
+            hooks.on_records(tickets, events);
+    }
 }
 
 inline void TicketFlow::finish(Tick reached, RunOutcome& outcome) {
@@ -247,16 +297,12 @@ inline void TicketFlow::finish(Tick reached, RunOutcome& outcome) {
     // often the largest batch of a run, are gathered.
     TIERSIM_CHECK(buffered() == 0, "the scheduler flushes every window before the end");
     buffer = RecordBuffer{};
-    std::vector<TicketRecord> tickets;
-    std::vector<EventRecord> events;
     // The period under way when the run ends has its rows too (it may be shorter).
     if (reached > adapt.period_start) {
         std::vector<UnitPeriodRow> rows = close_period(reached);
         keep_period(rows);
     }
-    collect_open(tickets, reached);
-    if ((world == nullptr || world->is_root()) && hooks.on_records)
-        hooks.on_records(tickets, events);
+    hand_on_open(reached);
     outcome.series = series_rows(reached);
     outcome.province_series = province_series_rows(reached);
     outcome.unit_periods = std::move(adapt.unit_rows);

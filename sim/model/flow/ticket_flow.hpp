@@ -44,6 +44,7 @@
 #include "tiersim/engine/mpi_world.hpp"
 #include "tiersim/engine/partition.hpp"
 #include "tiersim/engine/random_stream.hpp"
+#include "tiersim/engine/slot_pool.hpp"
 #include "tiersim/model/arrival_variants.hpp"
 #include "tiersim/model/compiled_model.hpp"
 #include "tiersim/model/records.hpp"
@@ -270,7 +271,7 @@ struct LpState {
     // is made again at each of its events, and its next draw is often in the same block.
     engine::BlockCache blocks;
 
-    std::vector<Ticket> tickets;
+    engine::SlotPool<Ticket> tickets;  // slots never move: a ticket pool grows without copying
     std::vector<std::uint32_t> free_slots;
     std::vector<Generator> generators;
     std::vector<TicketRecord> closed;
@@ -596,7 +597,8 @@ private:
     void set_up_lps();
     void take_records();
     void report_overload(std::size_t open, Tick now);
-    void collect_open(std::vector<TicketRecord>& tickets, Tick reached);
+    TicketRecord open_record(LpState& lp, const Ticket& t, Tick reached);
+    void hand_on_open(Tick reached);
 
     const CompiledModel& model;
     std::size_t step_index = 0;  // into model.reform_steps()
