@@ -2,6 +2,7 @@
 #include "tiersim/engine/event_queue.hpp"
 #include "tiersim/engine/random_stream.hpp"
 #include "tiersim/engine/sim_time.hpp"
+#include "tiersim/engine/slot_pool.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -89,6 +90,36 @@ TEST_CASE("uniform draws lie in (0, 1) with mean 1/2; exponential has its mean",
     // Standard errors: uniform 0.289/sqrt(n) = 6.5e-4; exponential 3/sqrt(n) = 6.7e-3.
     REQUIRE(sum / n == Approx(0.5).margin(4 * 6.5e-4));
     REQUIRE(exp_sum / n == Approx(3.0).margin(4 * 6.7e-3));
+}
+
+TEST_CASE("a slot pool keeps its slots in place as it grows, across blocks", "[unit][engine]") {
+    struct Slot {
+        std::uint64_t id;
+        double value;
+    };
+
+    tiersim::engine::SlotPool<Slot, 4> pool;  // blocks of 16
+    pool.push_back({0, 0.5});
+    const Slot* first = &pool[0];
+    for (std::uint64_t i = 1; i < 1000; ++i)
+        pool.push_back({i, static_cast<double>(i) + 0.5});
+    REQUIRE(pool.size() == 1000);
+    CHECK(&pool[0] == first);  // a std::vector would have moved it
+    pool[517].value = -1.0;
+    std::uint64_t expected = 0;
+    for (const Slot& s : pool) {
+        REQUIRE(s.id == expected);
+        CHECK(s.value == (expected == 517 ? -1.0 : static_cast<double>(expected) + 0.5));
+        ++expected;
+    }
+    CHECK(expected == 1000);
+    const auto copy = pool;
+    pool[3].id = 99;
+    CHECK(copy.size() == 1000);
+    CHECK(copy[3].id == 3);
+    auto moved = std::move(pool);
+    CHECK(moved[3].id == 99);
+    CHECK(moved.size() == 1000);
 }
 
 TEST_CASE("ticks convert from and to hours exactly", "[unit][engine]") {
