@@ -50,6 +50,10 @@ WORKLOADS = {
                        {"full": None, "quick": 2604.1667, "smoke": 100.0}),
     "province": ("bench/province", "none", {"full": None, "quick": 3.0, "smoke": 0.25}),
     "national": ("bench/national", "tickets", {"full": None, "quick": 0.5, "smoke": 0.02}),
+    # Realistic load (issue 14): the embedded default scenario, Jiangsu and Shanghai at their
+    # census populations and the staffing per 10,000 residents of the fidelity calibration, for
+    # beside `province`, whose units have fixed staff counts.
+    "realistic": ("default", "none", {"full": None, "quick": 3.0, "smoke": 0.25}),
 }
 PHOLD = {"lps": 1024, "events_per_lp": 16, "remote": 0.25, "lookahead": 0.1, "mean": 1.0}
 PHOLD_END = {"full": 2000.0, "quick": 200.0, "smoke": 5.0}

@@ -303,12 +303,19 @@ struct LpState {
 
     /// Bucket b's counts (b >= first_bucket); a later bucket than any yet is added.
     BucketCounts& counts_at(std::size_t b) {
+        // b < first_bucket wraps to a large i: one comparison for the common case.
+        const std::size_t i = b - first_bucket;
+        if (i < counts.size()) [[likely]]
+            return counts[i];
+        return counts_beyond(b);
+    }
+
+    /// A folded bucket (a late count) or one beyond those kept so far.
+    [[gnu::noinline]] BucketCounts& counts_beyond(std::size_t b) {
         if (b < first_bucket)
             return late_counts(b);
-        const std::size_t i = b - first_bucket;
-        if (i >= counts.size())
-            counts.resize(i + 1);
-        return counts[i];
+        counts.resize(b - first_bucket + 1);
+        return counts.back();
     }
 
     BucketCounts& late_counts(std::size_t b) {
