@@ -151,6 +151,56 @@ def machine_line():
             f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
 
+def target_lines(rows, memory, mode):
+    """Issue 14's targets, each with what this run measured and whether it is met."""
+    at = {(r["workload"], r["threads"]): r for r in rows}
+    out = []
+
+    def add(target, measured, met):
+        out.append(f"| {target} | {measured} | {'met' if met else '**missed**'} |")
+
+    for w in ("mmc", "tandem"):
+        r = at.get((w, 1))
+        if r and r["x_reference"]:
+            add(f"`{w}` `--trace none` within 2x of the hand-written program (CPU s, 1 thread)",
+                f"{r['x_reference']:.2f}x", r["x_reference"] <= 2.0)
+        t = at.get((w + "+tickets", 1))
+        if r and t and r["cpu_median_s"] > 0:
+            ratio = t["cpu_median_s"] / r["cpu_median_s"]
+            add(f"`{w}` with `--trace tickets` at most 1.3x `--trace none` (CPU s, 1 thread)",
+                f"{ratio:.2f}x ({t['cpu_median_s']:.2f} / {r['cpu_median_s']:.2f} s)",
+                ratio <= 1.3)
+    p1, p2 = at.get(("phold", 1)), at.get(("phold", 2))
+    if p1:
+        add("PHOLD >= 10 M committed events/s on 1 thread", fmt_rate(p1["events_per_s"]),
+            p1["events_per_s"] >= 10e6)
+    if p2:
+        add("PHOLD on 2 threads >= 1.85x one", f"{p2['speedup']:.2f}x", p2["speedup"] >= 1.85)
+    for w in ("province", "national", "realistic"):
+        r2 = at.get((w, 2))
+        if r2:
+            add(f"`{w}` on 2 threads >= 1.8x one", f"{r2['speedup']:.2f}x", r2["speedup"] >= 1.8)
+    for w in ("province", "national", "realistic"):
+        per = [r["bytes_per_ticket"] for r in rows
+               if r["workload"] == w and r["bytes_per_ticket"] is not None]
+        if per:
+            add(f"`{w}` <= 200 bytes per ticket in flight",
+                f"{min(per):,.0f}–{max(per):,.0f}", max(per) <= 200)
+    national = [r["peak_rss_bytes"] for r in rows if r["workload"] == "national"]
+    if national and mode == "full":
+        add("`national` (one week) under 2.5 GiB", f"{max(national) / 2**30:.2f} GiB",
+            max(national) < 2.5 * 2**30)
+    for m in memory:
+        add(f"`{m['workload']}` peak RSS flat as the horizon doubles (<= 5 %)",
+            f"{m['growth_percent']:+.1f} %", m["growth_percent"] <= 5.0)
+    if not out:
+        return []
+    head = ["", "Issue 14's targets" + ("" if mode == "full" else
+                                       f" ({mode} mode: smaller workloads than the targets')"),
+            "", "| target | measured | verdict |", "|---|---|---|"]
+    return head + out
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tiersim", default=str(ROOT / "build" / "tiersim"),
@@ -313,6 +363,7 @@ def main():
         for m in memory:
             lines.append(f"| {m['workload']} | {m['days']:,.1f} | {m['rss_d_bytes'] / 2**20:,.1f} | "
                          f"{m['rss_2d_bytes'] / 2**20:,.1f} | {m['growth_percent']:+.1f} % |")
+    lines += target_lines(rows, memory, mode)
     text = "\n".join(lines) + "\n"
     (out_dir / "results.md").write_text(text)
     print(text)
