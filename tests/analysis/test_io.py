@@ -94,3 +94,20 @@ def test_utilisation_per_tier_is_worked_over_on_duty(runs):
         assert 0.0 < share < 1.0
         assert float(rows[name][2]) == pytest.approx(100 * share, abs=0.051)
         assert float(rows[name][3]) >= float(rows[name][2])
+
+
+def test_series_by_province_has_a_row_per_bucket_longer_than_a_period(tmp_path):
+    """bench/mmc's buckets are a year, longer than adaptation.period_days (30): each bucket is
+    then a period of its own. It used to leave eleven empty rows after each bucket's, so that the
+    flows sat at the wrong times."""
+    exe = os.environ.get("TIERSIM_EXE", str(ROOT / "build" / "tiersim"))
+    out = tmp_path / "mmc.h5"
+    subprocess.run([exe, "run", "bench/mmc", "--days", str(3 * 365), "--trace", "none", "-q",
+                    "-o", str(out)], check=True, stdout=subprocess.DEVNULL)
+    series = read_table(out, "series")
+    by_province = read_table(out, "series_by_province")
+    assert len(series) == 3 * 4  # three yearly buckets, four tiers
+    assert len(by_province) == len(series)  # one province
+    for column in ("t_h", "tier", "arrivals", "closed", "queue_len", "busy_staff"):
+        assert (by_province[column].to_numpy() == series[column].to_numpy()).all(), column
+    assert (series.arrivals[series.tier == 0] > 0).all()

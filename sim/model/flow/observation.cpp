@@ -305,10 +305,19 @@ inline std::vector<SeriesRow> TicketFlow::series_rows(Tick reached) const {
 inline std::vector<SeriesRow> TicketFlow::province_series_rows(Tick reached) const {
     const std::size_t buckets = buckets_reached(reached);
     const Tick period = static_cast<Tick>(spec().adaptation.period_days) * engine::ticks_per_day;
+    // A row per period, numbered densely: a bucket longer than the period (bench/mmc's year
+    // against 30 days) is a row of its own, rather than leaving empty rows between buckets.
     std::vector<std::size_t> row_of_bucket(buckets);
-    for (std::size_t b = 0; b < buckets; ++b)
-        row_of_bucket[b] = static_cast<std::size_t>(static_cast<Tick>(b) * bucket / period);
-    const std::size_t rows = buckets == 0 ? 0 : row_of_bucket.back() + 1;
+    Tick last_period = -1;
+    std::size_t rows = 0;
+    for (std::size_t b = 0; b < buckets; ++b) {
+        const Tick in_period = static_cast<Tick>(b) * bucket / period;
+        if (in_period != last_period) {
+            last_period = in_period;
+            ++rows;
+        }
+        row_of_bucket[b] = rows - 1;
+    }
     const auto provinces = static_cast<std::size_t>(org.province_count());
     std::vector<std::size_t> own_group(provinces);
     for (std::size_t p = 0; p < provinces; ++p)
