@@ -95,6 +95,9 @@ Replication simulate(const model::ScenarioSpec& spec, const std::atomic<bool>& s
         for (const model::TicketRecord& r : tickets)
             accumulator.add(r);
     };
+    hooks.on_open_tickets = [&](double end_h) {
+        accumulator.censor_open_at(end_h);
+    };
     model::Simulation simulation(compiled, false);
     const model::RunOutcome outcome = simulation.run(hooks);
     Replication r;

@@ -41,6 +41,9 @@ RunResult simulate_into(const model::CompiledModel& model,
         hooks.on_unit_rows = [writer](std::vector<model::UnitPeriodRow>& rows) {
             writer->submit_unit_rows(rows);
         };
+        hooks.on_open_tickets = [writer](double end_h) {
+            writer->open_tickets_follow(end_h);
+        };
         if (request.on_progress) {
             hooks.on_progress = [&](double t_h) {
                 request.on_progress(t_h, closed);

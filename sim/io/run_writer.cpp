@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <exception>
 #include <string>
 #include <system_error>
@@ -625,6 +626,7 @@ struct RunWriter::Impl {
     }
 
     void recycle(RecordBatch&& batch) {
+        batch.censor_open_at_h = std::numeric_limits<double>::quiet_NaN();
         batch.tickets.clear();
         batch.events.clear();
         batch.unit_rows.clear();
@@ -632,6 +634,9 @@ struct RunWriter::Impl {
     }
 
     void consume(const RecordBatch& batch) {
+        if (!std::isnan(batch.censor_open_at_h)) {
+            accumulator.censor_open_at(batch.censor_open_at_h);
+        }
         for (const model::TicketRecord& r : batch.tickets) {
             accumulator.add(r);
         }
@@ -852,6 +857,16 @@ void RunWriter::submit(RecordBatch&& batch) {
     if (w.pending.tickets.size() + w.pending.events.size() >= coalesce_records) {
         w.flush_pending();
     }
+}
+
+void RunWriter::open_tickets_follow(double end_h) {
+    Impl& w = *impl_;
+    TIERSIM_CHECK(!w.finished, "open_tickets_follow() after finish()");
+    w.rethrow_if_failed();
+    w.flush_pending();
+    Message message;
+    message.batch.censor_open_at_h = end_h;
+    w.full_batches.push(std::move(message));
 }
 
 void RunWriter::submit_unit_rows(std::vector<model::UnitPeriodRow>& rows) {

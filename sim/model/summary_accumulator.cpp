@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "tiersim/model/summary_accumulator.hpp"
 
+#include "tiersim/error.hpp"
 #include "tiersim/model/kaplan_meier.hpp"
 
 #include <cmath>
@@ -262,13 +263,18 @@ void SummaryAccumulator::add(const TicketRecord& record) {
         [&](Group& g) { g.add(record, type, lead); },
         [&](Counts& c) { c.add(record, type, lead); });
     if (record.outcome == Outcome::open_at_end) {
-        open_cohort_.push_back({record.created_h,
-                                record.deadline_h,
-                                record.type,
-                                record.province,
-                                record.channel,
-                                record.cross_mode,
-                                record.origin});
+        const OpenTicket open{record.created_h,
+                              record.deadline_h,
+                              record.type,
+                              record.province,
+                              record.channel,
+                              record.cross_mode,
+                              record.origin};
+        if (censored_at_) {
+            censor(open, *censored_at_);
+        } else {
+            open_cohort_.push_back(open);
+        }
     }
     if (type.data_update) {
         count_reached(record);
@@ -341,7 +347,29 @@ std::vector<ShortHorizon> SummaryAccumulator::short_horizon(double horizon_h) co
     return out;
 }
 
+void SummaryAccumulator::censor_open_at(double end_h) {
+    TIERSIM_CHECK(!censored_at_ || *censored_at_ == end_h, "the open tickets censored twice");
+    censored_at_ = end_h;
+}
+
+void SummaryAccumulator::censor(const OpenTicket& open, double end_h) {
+    for_each_group(
+        open.type,
+        -1,
+        open.province,
+        open.channel,
+        open.cross_mode,
+        open.origin,
+        [&](Group& g) { g.add_open(open, end_h); },
+        [&](Counts& c) { c.add_open(open, end_h); });
+}
+
 Summary SummaryAccumulator::finish(double end_h) {
+    if (censored_at_) {
+        TIERSIM_CHECK(*censored_at_ == end_h, "finish() at another time than censor_open_at()");
+        if (open_cohort_.size() == 0)
+            return summarise(end_h);  // the open tickets are in the groups already
+    }
     // Censor the open tickets in a copy, so that add() may go on after a finish(). The copy
     // leaves out the open tickets themselves (one entry each, the largest part at the end of a
     // long run).
@@ -355,17 +383,8 @@ Summary SummaryAccumulator::finish(double end_h) {
         }
     }();
     open_cohort_ = std::move(open_cohort);
-    for (const OpenTicket& open : open_cohort_) {
-        at_end.for_each_group(
-            open.type,
-            -1,
-            open.province,
-            open.channel,
-            open.cross_mode,
-            open.origin,
-            [&](Group& g) { g.add_open(open, end_h); },
-            [&](Counts& c) { c.add_open(open, end_h); });
-    }
+    for (const OpenTicket& open : open_cohort_)
+        at_end.censor(open, end_h);
     return at_end.summarise(end_h);
 }
 

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +25,8 @@ struct RecordBatch {
     std::vector<model::TicketRecord> tickets;
     std::vector<model::EventRecord> events;
     std::vector<model::UnitPeriodRow> unit_rows;  ///< /unit_series, as the periods end
+    /// When set (not NaN), the open tickets follow: the summary censors them at this time.
+    double censor_open_at_h = std::numeric_limits<double>::quiet_NaN();
 };
 
 using model::SeriesRow;
@@ -70,6 +73,9 @@ public:
     /// Hands a period's /unit_series rows to the writer thread (and empties `rows`), so that a
     /// long run does not keep them. @throws IoError if the writer thread failed.
     void submit_unit_rows(std::vector<model::UnitPeriodRow>& rows);
+    /// Says that the records submitted from now on are the tickets open at `end_h`, the time
+    /// finish() will be given: the summary censors them as they come rather than keeping them.
+    void open_tickets_follow(double end_h);
     /// Drains the queue, writes /series, /summary and /provenance, closes and renames the file;
     /// the outcome's unit_periods (rows a run kept) follow the streamed ones.
     /// @return the summary. @throws IoError

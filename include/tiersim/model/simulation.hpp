@@ -47,6 +47,10 @@ struct RunHooks {
     /// Receives each period's /unit_series rows (rank 0, at the period's end); without it they
     /// are kept in RunOutcome::unit_periods. It may swap the vector's contents out.
     std::function<void(std::vector<UnitPeriodRow>&)> on_unit_rows;
+    /// Called once, just before on_records receives the tickets still open at the end (rank 0),
+    /// with the hours the run reached: a summary can censor them as they come
+    /// (SummaryAccumulator::censor_open_at) instead of keeping them.
+    std::function<void(double end_h)> on_open_tickets;
     /// Progress: simulated hours reached.
     std::function<void(double)> on_progress;
     /// Set (e.g. by a signal handler) to stop at the next window.

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,9 @@ public:
     /// The summary of every ticket added so far, for a run that reached `end_h` (the tickets
     /// open at the end are censored there); may be called again after more add()s.
     [[nodiscard]] Summary finish(double end_h);
+    /// The tickets added from now on that are open at the end are censored at `end_h` as they
+    /// come, instead of being kept for finish(), which must then be given the same end_h.
+    void censor_open_at(double end_h);
 
 private:
     /// What the groups need of a ticket's type.
@@ -151,6 +155,8 @@ private:
     /// The unit groups of `tier` (district, city, or street when asked for).
     void build_unit_groups(UnitGroups& groups, const Organisation& org, Tier tier);
     [[nodiscard]] std::vector<ShortHorizon> short_horizon(double horizon_h) const;
+    /// Censors one open ticket at end_h in its groups.
+    void censor(const OpenTicket& open, double end_h);
     /// The summary once the open tickets are censored into the groups.
     [[nodiscard]] Summary summarise(double end_h) const;
 
@@ -170,6 +176,7 @@ private:
     std::array<UnitGroups, 3> by_unit_;  ///< district, city, street (empty without the flag)
     // Blocks that never move: at the end of a long run this is one entry per open ticket.
     engine::SlotPool<OpenTicket, 12> open_cohort_;
+    std::optional<double> censored_at_;  ///< censor_open_at's end_h
     std::vector<TypeInfo> types_;
     std::array<int, channel_count> intake_tier_{};  ///< tier of each channel's intake
     std::vector<std::int8_t> unit_tier_;            ///< tier of each unit, by UnitId

@@ -302,6 +302,8 @@ inline void TicketFlow::finish(Tick reached, RunOutcome& outcome) {
         std::vector<UnitPeriodRow> rows = close_period(reached);
         keep_period(rows);
     }
+    if ((world == nullptr || world->is_root()) && hooks.on_open_tickets)
+        hooks.on_open_tickets(to_hours(reached));
     hand_on_open(reached);
     outcome.series = series_rows(reached);
     outcome.province_series = province_series_rows(reached);
