@@ -222,6 +222,55 @@ TEST_CASE("summary accumulator counts conservation and groups", "[model][summary
     CHECK(s.by_province[1].created == 2);
 }
 
+TEST_CASE("open tickets censored as they come give the summary of open tickets kept",
+          "[model][summary]") {
+    const ScenarioSpec spec = small_spec();
+    const Organisation org = Organisation::build(spec);
+    SummaryAccumulator kept(spec, org);
+    SummaryAccumulator censored(spec, org);
+    constexpr double end_h = 200.0;
+    std::vector<TicketRecord> closed, open;
+    for (int i = 0; i < 400; ++i) {
+        TicketRecord r = closed_ticket(i, i % 2, i % 2, 24.0 + 0.4 * i, 1.0 + (i * 37 % 90));
+        r.deadline_h = r.created_h + 48.0;
+        if (i % 3 == 0) {  // open at the end: late or undecided by its deadline
+            r.outcome = Outcome::open_at_end;
+            r.closed_h = std::nan("");
+            r.tier_resolved = -1;
+            open.push_back(r);
+        } else {
+            closed.push_back(r);
+        }
+    }
+    for (const TicketRecord& r : closed) {
+        kept.add(r);
+        censored.add(r);
+    }
+    censored.censor_open_at(end_h);
+    for (const TicketRecord& r : open) {
+        kept.add(r);
+        censored.add(r);
+    }
+    const Summary a = kept.finish(end_h);
+    const Summary b = censored.finish(end_h);
+    REQUIRE(a.overall.open_late > 0);
+    REQUIRE(a.overall.open_undecided > 0);
+    REQUIRE_FALSE(std::isnan(a.overall.lead_time_km_p50_h));
+    const auto same = [](double x, double y) {
+        return x == y || (std::isnan(x) && std::isnan(y));
+    };
+    for (const auto& [x, y] : {std::pair{a.overall, b.overall},
+                               std::pair{a.by_type[1], b.by_type[1]},
+                               std::pair{a.by_province[0], b.by_province[0]}}) {
+        CHECK(x.open_late == y.open_late);
+        CHECK(x.open_undecided == y.open_undecided);
+        CHECK(same(x.within_limit_share, y.within_limit_share));
+        CHECK(same(x.lead_time_km_p50_h, y.lead_time_km_p50_h));
+        CHECK(same(x.lead_time_km_p90_h, y.lead_time_km_p90_h));
+    }
+    CHECK_THROWS(censored.finish(end_h + 1.0));  // censored at another time
+}
+
 TEST_CASE("summary accumulator computes the citizens', services' and data metrics",
           "[model][summary]") {
     const ScenarioSpec spec = metrics_spec();
